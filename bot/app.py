@@ -1,0 +1,86 @@
+"""The app factory: one cleanup_ctx per long-lived resource, no business logic."""
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any, AsyncIterator
+
+from aiohttp import web
+from sqlalchemy.engine import Engine
+
+from bot import routes
+from bot.channels import sandbox
+from bot.channels.base import Sender
+from bot.clock import Clock, SystemClock
+from bot.config import Config
+from bot.keys import CLOCK, CONFIG, ENGINE, EXECUTOR, OUTBOX, PIPELINE
+from bot.outbox import OutboxSender, SandboxSender
+from bot.pipeline import Pipeline
+from handlers import nlu
+from handlers.routers import command_table
+from storage.engine import make_engine
+from storage.engine import session as new_session
+from storage.sync import sync_community
+
+log = logging.getLogger(__name__)
+
+
+def create_app(
+    config: Config, *, clock: Clock | None = None, engine: Engine | None = None,
+    senders: dict[str, Sender] | None = None, background: bool = True, classifier: Any = None,
+) -> web.Application:
+    """Build the app. ``background=False`` leaves the worker and sender to be driven step by step (tests)."""
+    app = web.Application(middlewares=[routes.require_token], client_max_size=256 * 1024)
+    app[CONFIG] = config
+    app[CLOCK] = clock or SystemClock()
+    app.cleanup_ctx.append(_database(engine))
+    app.cleanup_ctx.append(_workers(senders, background, classifier))
+    routes.add_routes(app)
+    sandbox.add_routes(app)
+    return app
+
+
+def _database(engine: Engine | None):  # noqa: ANN202
+    async def ctx(app: web.Application) -> AsyncIterator[None]:
+        owned = engine is None
+        app[ENGINE] = engine or make_engine(app[CONFIG].database.url)
+        single = app[ENGINE].dialect.name == "sqlite"  # SQLite has one writer: one DB thread avoids lock waits
+        app[EXECUTOR] = ThreadPoolExecutor(max_workers=1 if single else 8, thread_name_prefix="db")
+        with new_session(app[ENGINE]) as session:
+            changes = sync_community(session, config=app[CONFIG], now=app[CLOCK].now())
+            session.commit()
+        if changes:
+            log.info("community synced: %d change(s)", len(changes))
+        yield
+        app[EXECUTOR].shutdown(wait=True)
+        if owned:
+            app[ENGINE].dispose()
+    return ctx
+
+
+def _workers(senders: dict[str, Sender] | None, background: bool, classifier: Any):  # noqa: ANN202
+    async def ctx(app: web.Application) -> AsyncIterator[None]:
+        config = app[CONFIG]
+        loop = asyncio.get_running_loop()
+        if classifier is None:
+            await loop.run_in_executor(None, nlu.warm_up)  # jieba's dictionary: load now, not on message one
+        all_senders: dict[str, Sender] = {"sandbox": SandboxSender(), **(senders or {})}
+        app[OUTBOX] = OutboxSender(engine=app[ENGINE], executor=app[EXECUTOR], clock=app[CLOCK],
+                                   senders=all_senders)
+        app[PIPELINE] = Pipeline(
+            engine=app[ENGINE], executor=app[EXECUTOR], config=config, clock=app[CLOCK],
+            classifier=classifier or nlu.get_classifier(), commands=command_table(config.commands.aliases),
+            on_written=app[OUTBOX].wake.set,
+        )
+        tasks = []
+        if background:
+            tasks = [asyncio.create_task(app[PIPELINE].run_forever(), name="pipeline"),
+                     asyncio.create_task(app[OUTBOX].run_forever(), name="outbox")]
+        yield
+        for task in tasks:
+            task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
+    return ctx

@@ -1,0 +1,83 @@
+"""The sandbox channel: a JSON API and a browser page to play resident, officer or mediator."""
+from __future__ import annotations
+
+import json
+import uuid
+from datetime import datetime
+from importlib import resources
+
+from aiohttp import web
+
+from bot.keys import CLOCK, CONFIG, PIPELINE
+from bot.routes import in_db, json_error
+from handlers.message import GroupMessage
+from storage import outbox
+
+MAX_TEXT = 4000
+MAX_BODY = 64 * 1024
+
+
+async def post_message(request: web.Request) -> web.Response:
+    if request.content_length is not None and request.content_length > MAX_BODY:
+        return json_error(413, f"body larger than {MAX_BODY} bytes")
+    try:
+        body = json.loads(await request.read())
+    except (json.JSONDecodeError, UnicodeDecodeError):
+        return json_error(400, "body is not valid JSON")
+    try:
+        msg = parse_message(body, request.app[CLOCK].now())
+    except ValueError as exc:
+        return json_error(400, str(exc))
+    message_id = await request.app[PIPELINE].accept(msg)
+    return web.json_response({"message_id": message_id})
+
+
+def parse_message(body: object, now: datetime) -> GroupMessage:
+    if not isinstance(body, dict):
+        raise ValueError("body must be a JSON object")
+    group_id, user_id = body.get("group_id"), body.get("user_id")
+    if (group_id is None) == (user_id is None):
+        raise ValueError("give exactly one of group_id (a group chat) or user_id (a direct chat)")
+    chat_id = group_id if group_id is not None else user_id
+    sender_id = body.get("sender_id", user_id)
+    text, msg_id = body.get("text"), body.get("msg_id") or f"sandbox-{uuid.uuid4().hex}"
+    for name, value in (("group_id" if group_id is not None else "user_id", chat_id), ("sender_id", sender_id),
+                        ("msg_id", msg_id)):
+        if not isinstance(value, str) or not value.strip() or len(value) > 128:
+            raise ValueError(f"{name} must be a non-empty string of at most 128 characters")
+    if not isinstance(text, str) or not text.strip():
+        raise ValueError("text must be a non-empty string")
+    if len(text) > MAX_TEXT:
+        raise ValueError(f"text longer than {MAX_TEXT} characters")
+    return GroupMessage(channel="sandbox", chat_id=chat_id.strip(), sender_id=sender_id.strip(), text=text,
+                        channel_msg_id=msg_id, sent_at=now, is_direct=user_id is not None)
+
+
+async def get_sent(request: web.Request) -> web.Response:
+    chat_id = request.query.get("chat_id") or None
+    rows = await in_db(request, lambda s: [
+        {"chat_id": r.chat_id, "text": r.text, "mentions": r.mentions,
+         "sent_at": r.sent_at.isoformat() if r.sent_at else None}
+        for r in outbox.sent_on(s, channel="sandbox", chat_id=chat_id)
+    ])
+    return web.json_response(rows)
+
+
+async def get_directory(request: web.Request) -> web.Response:
+    config = request.app[CONFIG]
+    groups = [{"id": ref.chat_id, "name": ref.name or grid.name, "grid": grid.id}
+              for grid in config.grids for ref in grid.groups if ref.channel == "sandbox"]
+    people = [{"id": p.id, "name": p.name, "role": p.role, "title": p.title} for p in config.people]
+    return web.json_response({"community": config.community.name, "groups": groups, "people": people})
+
+
+async def page(request: web.Request) -> web.Response:
+    html = resources.files("bot.static").joinpath("sandbox.html").read_text(encoding="utf-8")
+    return web.Response(text=html, content_type="text/html", charset="utf-8")
+
+
+def add_routes(app: web.Application) -> None:
+    app.router.add_post("/sandbox/messages", post_message)
+    app.router.add_get("/sandbox/sent", get_sent)
+    app.router.add_get("/sandbox/directory", get_directory)
+    app.router.add_get("/sandbox", page)

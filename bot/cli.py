@@ -1,0 +1,136 @@
+"""The gridbot command line (also `python -m bot`)."""
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import sys
+from pathlib import Path
+
+from bot.config import Config, ConfigError, load_config
+
+DEFAULT_CONFIG = "config.toml"
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = _parser()
+    args = parser.parse_args(argv)
+    if not getattr(args, "command", None):
+        parser.print_help()
+        return 2
+    return args.run(args)
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="gridbot", description="Community-policing grid group bot")
+    sub = parser.add_subparsers(dest="command")
+    serve = sub.add_parser("serve", help="serve the bot over HTTP")
+    _config_arg(serve)
+    serve.add_argument("--host")
+    serve.add_argument("--port", type=int)
+    serve.set_defaults(run=cmd_serve)
+    check = sub.add_parser("check-config", help="validate the configuration; exit 2 on any error")
+    _config_arg(check)
+    check.set_defaults(run=cmd_check_config)
+    schedule = sub.add_parser("schedule", help="list the next scheduled runs")
+    _config_arg(schedule)
+    schedule.set_defaults(run=cmd_schedule)
+    classify = sub.add_parser("classify", help="classify one message")
+    classify.add_argument("text")
+    classify.add_argument("--json", action="store_true")
+    classify.set_defaults(run=cmd_classify)
+    evaluate = sub.add_parser("eval", help="evaluate the classifier on a labelled JSONL file")
+    evaluate.add_argument("file")
+    evaluate.add_argument("--json", action="store_true")
+    evaluate.set_defaults(run=cmd_eval)
+    return parser
+
+
+def _config_arg(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--config", default=DEFAULT_CONFIG, help="path to config.toml (default: %(default)s)")
+
+
+def load_checked(path: str) -> Config | None:
+    """Load and validate; print each problem on its own line to stderr and return None on failure."""
+    from handlers.routers import command_table
+
+    try:
+        config = load_config(path)
+    except ConfigError as exc:
+        _print_errors(path, exc.errors)
+        return None
+    unknown = command_table().unknown_alias_targets(config.commands.aliases)
+    if unknown:
+        _print_errors(path, [f"commands.aliases.{name}: unknown command" for name in unknown])
+        return None
+    return config
+
+
+def _print_errors(path: str, errors: list[str]) -> None:
+    for line in errors:
+        print(f"{path}: {line}", file=sys.stderr)
+
+
+def cmd_check_config(args: argparse.Namespace) -> int:
+    config = load_checked(args.config)
+    if config is None:
+        return 2
+    print(f"{args.config}: ok ({len(config.grids)} grids, {len(config.people)} people)")
+    return 0
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    from aiohttp import web
+
+    from bot.app import create_app
+
+    config = load_checked(args.config)
+    if config is None:
+        print("gridbot: refusing to start with an invalid configuration", file=sys.stderr)
+        return 2
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    host = args.host or config.server.host
+    port = args.port or config.server.port
+    print(f"gridbot: serving {config.community.name} on http://{host}:{port}/sandbox", flush=True)
+    web.run_app(create_app(config), host=host, port=port, print=None)
+    return 0
+
+
+def cmd_schedule(args: argparse.Namespace) -> int:
+    config = load_checked(args.config)
+    if config is None:
+        return 2
+    from bot.schedule_listing import print_schedule
+
+    print_schedule(config)
+    return 0
+
+
+def cmd_classify(args: argparse.Namespace) -> int:
+    from handlers import nlu
+
+    label = nlu.classify(args.text)
+    if args.json:
+        print(json.dumps(label.to_dict(), ensure_ascii=False))
+    else:
+        data = label.to_dict()
+        print(f"intent: {data['intent']}  subtype: {data['subtype']}  scam_type: {data['scam_type']}  "
+              f"urgent: {data['urgent']}  confidence: {data['confidence']:.2f}")
+        print(f"cues: {', '.join(data['cues']) or '-'}")
+        print(f"entities: {json.dumps(data['entities'], ensure_ascii=False)}")
+    return 0
+
+
+def cmd_eval(args: argparse.Namespace) -> int:
+    from handlers.nlu.evaluate import evaluate, format_report
+
+    if not Path(args.file).is_file():
+        print(f"gridbot eval: no such file {args.file}", file=sys.stderr)
+        return 2
+    try:
+        result = evaluate(args.file)
+    except ValueError as exc:
+        print(f"gridbot eval: {exc}", file=sys.stderr)
+        return 2
+    print(json.dumps(result, ensure_ascii=False) if args.json else format_report(result))
+    return 0

@@ -1,0 +1,231 @@
+"""Configuration: config.toml, validated, with GRIDBOT_<SECTION>_<KEY> environment overrides."""
+from __future__ import annotations
+
+import os
+import tomllib
+from pathlib import Path
+from typing import Any, Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+Role = Literal["resident", "grid_worker", "officer", "mediator", "admin"]
+ChannelName = Literal["sandbox", "wecom", "aibot", "mp", "bridge"]
+DISPUTE_SUBTYPES = ("noise", "neighbor", "family", "economic", "property", "landlord_tenant", "other")
+
+
+class Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Community(Model):
+    name: str = Field(min_length=1)
+    timezone: str = "Asia/Shanghai"
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_zone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(f"unknown timezone {value!r}") from None
+        return value
+
+
+class Station(Model):
+    name: str = Field(min_length=1)
+    address: str = ""
+    hours: str = ""
+    phone: str = ""
+    duty_officer: str
+
+
+class Person(Model):
+    id: str = Field(min_length=1, pattern=r"^[A-Za-z0-9_.\-]+$")
+    name: str = Field(min_length=1)
+    role: Role
+    title: str = ""  # e.g. 物业管家, 楼栋长, 司法所调解员
+    phone: str = ""
+    wecom_user_id: str = ""
+    mp_openid: str = ""
+    bridge_id: str = ""
+
+
+class GroupRef(Model):
+    channel: ChannelName
+    chat_id: str = Field(min_length=1)
+    name: str = ""
+    webhook_key: str = ""
+
+
+class Grid(Model):
+    id: str = Field(min_length=1, pattern=r"^[A-Za-z0-9_.\-]+$")
+    name: str = Field(min_length=1)
+    officer: str
+    workers: list[str] = []
+    buildings: list[str] = []
+    groups: list[GroupRef] = []
+
+
+class Mediation(Model):
+    """Who mediates which dispute subtype, and the community-level mediator for escalations."""
+
+    mediators: dict[str, str]
+    community: str = ""
+
+    @field_validator("mediators")
+    @classmethod
+    def _known_subtypes(cls, value: dict[str, str]) -> dict[str, str]:
+        unknown = sorted(set(value) - set(DISPUTE_SUBTYPES))
+        if unknown:
+            raise ValueError(f"unknown dispute subtype(s) {unknown}; known: {list(DISPUTE_SUBTYPES)}")
+        return value
+
+
+class Api(Model):
+    token: str = Field(min_length=8)
+
+
+class Database(Model):
+    url: str = "sqlite:///var/gridbot.db"
+
+
+class Server(Model):
+    host: str = "127.0.0.1"
+    port: int = Field(default=8080, ge=1, le=65535)
+
+
+class Commands(Model):
+    aliases: dict[str, list[str]] = {}
+
+
+class Timers(Model):
+    help_ack_minutes: int = Field(default=10, ge=1)
+    followup_days: int = Field(default=3, ge=0)
+    followup_answer_hours: int = Field(default=48, ge=1)
+    link_window_minutes: int = Field(default=60, ge=1)
+
+
+class Config(Model):
+    community: Community
+    station: Station
+    api: Api
+    database: Database = Database()
+    server: Server = Server()
+    people: list[Person]
+    grids: list[Grid] = Field(min_length=1)
+    mediation: Mediation
+    commands: Commands = Commands()
+    timers: Timers = Timers()
+    # Channel sections are read by the channel layer; plain tables here, validated there.
+    wecom: dict[str, Any] = {}
+    aibot: dict[str, Any] = {}
+    mp: dict[str, Any] = {}
+    bridge: dict[str, Any] = {}
+    schedules: list[dict[str, Any]] = []
+    friday: dict[str, Any] = {}
+
+    def person(self, person_id: str) -> Person | None:
+        return next((p for p in self.people if p.id == person_id), None)
+
+    def grid(self, grid_id: str) -> Grid | None:
+        return next((g for g in self.grids if g.id == grid_id), None)
+
+    @property
+    def tz(self) -> ZoneInfo:
+        return ZoneInfo(self.community.timezone)
+
+
+class ConfigError(Exception):
+    """The configuration is unusable; ``errors`` holds one line per problem, each naming its key path."""
+
+    def __init__(self, errors: list[str]) -> None:
+        super().__init__("\n".join(errors))
+        self.errors = errors
+
+
+def load_config(path: str | Path, environ: dict[str, str] | None = None) -> Config:
+    path = Path(path)
+    try:
+        raw = tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise ConfigError([f"{path}: file not found"]) from None
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise ConfigError([f"{path}: not valid TOML: {exc}"]) from None
+    return parse_config(raw, environ=os.environ if environ is None else environ)
+
+
+def parse_config(raw: dict[str, Any], environ: dict[str, str] | None = None) -> Config:
+    raw = apply_env_overrides(raw, environ or {})
+    try:
+        config = Config.model_validate(raw)
+    except ValidationError as exc:
+        raise ConfigError([_format_error(err) for err in exc.errors()]) from None
+    problems = check_references(config)
+    if problems:
+        raise ConfigError(problems)
+    return config
+
+
+def apply_env_overrides(raw: dict[str, Any], environ: dict[str, str]) -> dict[str, Any]:
+    """GRIDBOT_<SECTION>_<KEY>=value sets raw[section][key]; only for table sections."""
+    merged = {k: (dict(v) if isinstance(v, dict) else v) for k, v in raw.items()}
+    sections = set(Config.model_fields) - {"people", "grids", "schedules"}
+    for name, value in environ.items():
+        if not name.startswith("GRIDBOT_"):
+            continue
+        rest = name[len("GRIDBOT_"):].lower()
+        section, _, key = rest.partition("_")
+        if section in sections and key:
+            table = merged.setdefault(section, {})
+            if isinstance(table, dict):
+                table[key] = value
+    return merged
+
+
+def _format_error(err: dict[str, Any]) -> str:
+    path = "".join(f"[{part}]" if isinstance(part, int) else f".{part}" for part in err["loc"]).lstrip(".")
+    message = err["msg"]
+    if err["type"] == "extra_forbidden":
+        message = "unknown key"
+    elif err["type"] == "missing":
+        message = "required key is missing"
+    return f"{path or '<root>'}: {message}"
+
+
+def check_references(config: Config) -> list[str]:
+    """Cross-checks pydantic cannot do: ids that must exist and be unique, roles that must fit."""
+    errors: list[str] = []
+    people = {p.id: p for p in config.people}
+    _duplicates(errors, "people", [p.id for p in config.people])
+    _duplicates(errors, "grids", [g.id for g in config.grids])
+    _duplicates(errors, "grids[].groups", [f"{r.channel}:{r.chat_id}" for g in config.grids for r in g.groups])
+
+    def need(path: str, person_id: str, roles: set[str]) -> None:
+        person = people.get(person_id)
+        if person is None:
+            errors.append(f"{path}: {person_id!r} is not a person in [[people]]")
+        elif person.role not in roles:
+            errors.append(f"{path}: {person_id!r} has role {person.role!r}, needs one of {sorted(roles)}")
+
+    for i, grid in enumerate(config.grids):
+        need(f"grids[{i}].officer", grid.officer, {"officer", "admin"})
+        for j, worker in enumerate(grid.workers):
+            need(f"grids[{i}].workers[{j}]", worker, {"grid_worker", "officer"})
+    need("station.duty_officer", config.station.duty_officer, {"officer", "admin"})
+    for subtype, person_id in config.mediation.mediators.items():
+        need(f"mediation.mediators.{subtype}", person_id, {"mediator", "officer"})
+    if config.mediation.community:
+        need("mediation.community", config.mediation.community, {"mediator", "officer", "admin"})
+    missing = [s for s in DISPUTE_SUBTYPES if s not in config.mediation.mediators]
+    if missing:
+        errors.append(f"mediation.mediators: no mediator for subtype(s) {missing}")
+    return errors
+
+
+def _duplicates(errors: list[str], path: str, ids: list[str]) -> None:
+    seen: set[str] = set()
+    for value in ids:
+        if value in seen:
+            errors.append(f"{path}: duplicate id {value!r}")
+        seen.add(value)

@@ -1,0 +1,19 @@
+"""Typed keys for what the app holds. No singletons: everything lives on the app."""
+from __future__ import annotations
+
+from concurrent.futures import Executor
+
+from aiohttp import web
+from sqlalchemy.engine import Engine
+
+from bot.clock import Clock
+from bot.config import Config
+from bot.outbox import OutboxSender
+from bot.pipeline import Pipeline
+
+CONFIG = web.AppKey("config", Config)
+CLOCK = web.AppKey("clock", Clock)
+ENGINE = web.AppKey("engine", Engine)
+EXECUTOR = web.AppKey("executor", Executor)
+PIPELINE = web.AppKey("pipeline", Pipeline)
+OUTBOX = web.AppKey("outbox", OutboxSender)

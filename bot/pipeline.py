@@ -1,0 +1,118 @@
+"""Inbox → worker: store first (deduplicated), answer the request, then classify and act in one transaction."""
+from __future__ import annotations
+
+import asyncio
+import logging
+from concurrent.futures import Executor
+from typing import Any, Callable
+
+from sqlalchemy import exists
+from sqlalchemy.engine import Engine
+from sqlalchemy.orm import aliased
+from sqlmodel import select
+
+from bot.clock import Clock
+from handlers.dispatch import handle_message
+from handlers.message import GroupMessage
+from handlers.nlu.entities import mask_personal
+from storage import inbox
+from storage.engine import session as new_session
+from storage.models import Message
+
+log = logging.getLogger(__name__)
+MAX_ATTEMPTS = 5
+
+
+class Pipeline:
+    def __init__(self, *, engine: Engine, executor: Executor, config: Any, clock: Clock, classifier: Any,
+                 commands: Any, on_written: Callable[[], None] = lambda: None) -> None:
+        self.engine, self.executor, self.config, self.clock = engine, executor, config, clock
+        self.classifier, self.commands, self.on_written = classifier, commands, on_written
+        self.wake = asyncio.Event()
+
+    async def accept(self, msg: GroupMessage) -> int:
+        """Store one inbound message durably; a redelivery finds the stored row. Returns its id."""
+        values = inbox.message_values(
+            channel=msg.channel, channel_msg_id=msg.channel_msg_id, chat_id=msg.chat_id, sender_id=msg.sender_id,
+            text=msg.text, sent_at=msg.sent_at, received_at=self.clock.now(), is_direct=msg.is_direct,
+            mentions_bot=msg.mentions_bot, sender_name=msg.sender_name, reply_hint=msg.reply_hint,
+        )
+        loop = asyncio.get_running_loop()
+        message_id, is_new = await loop.run_in_executor(self.executor, self._store, values)
+        if is_new:
+            self.wake.set()
+        else:
+            log.info("duplicate delivery %s:%s ignored", msg.channel, msg.channel_msg_id)
+        return message_id
+
+    def _store(self, values: dict) -> tuple[int, bool]:
+        with self.engine.begin() as conn:
+            return inbox.store_message(conn, values=values)
+
+    async def run_once(self) -> int:
+        """Handle every stored, unhandled message; returns how many were handled."""
+        loop = asyncio.get_running_loop()
+        handled = 0
+        while await loop.run_in_executor(self.executor, self.process_next):
+            handled += 1
+        if handled:
+            self.on_written()
+        return handled
+
+    async def run_forever(self, poll_seconds: float = 2.0) -> None:
+        while True:
+            try:
+                await self.run_once()
+            except Exception:  # keep the worker alive; the failing message is recorded by process_next
+                log.exception("pipeline worker error")
+            try:
+                await asyncio.wait_for(self.wake.wait(), timeout=poll_seconds)
+            except asyncio.TimeoutError:
+                pass
+            self.wake.clear()
+
+    def process_next(self) -> bool:
+        """Claim the oldest handleable message and handle it in one transaction. False when none is left."""
+        with new_session(self.engine) as session:
+            message = session.exec(_next_message_query()).first()
+            if message is None:
+                return False
+            message_id = message.id
+            try:
+                handle_message(session, message=message, config=self.config, now=self.clock.now(),
+                               classifier=self.classifier, commands=self.commands)
+                message.handled_at = self.clock.now()
+                session.add(message)
+                session.commit()
+                return True
+            except Exception as exc:
+                session.rollback()
+                log.exception("message %s failed: %s", message_id, mask_personal(str(exc)))
+                self._record_failure(message_id, exc)
+                return True
+
+    def _record_failure(self, message_id: int, exc: Exception) -> None:
+        with new_session(self.engine) as session:
+            message = session.get(Message, message_id)
+            message.attempts += 1
+            message.error = f"{type(exc).__name__}: {exc}"[:500]
+            if message.attempts >= MAX_ATTEMPTS:
+                message.handled_at = self.clock.now()  # give up; the error stays on the row for officers
+            session.add(message)
+            session.commit()
+
+
+def _next_message_query():  # noqa: ANN202
+    """Oldest unhandled message whose chat has no older unhandled message (arrival order per chat)."""
+    earlier = aliased(Message)
+    older_pending = exists().where(
+        earlier.channel == Message.channel, earlier.chat_id == Message.chat_id,
+        earlier.handled_at.is_(None), earlier.id < Message.id,
+    )
+    return (
+        select(Message)
+        .where(Message.handled_at.is_(None), ~older_pending)
+        .order_by(Message.id)
+        .limit(1)
+        .with_for_update(skip_locked=True, of=Message)
+    )

@@ -1,0 +1,60 @@
+"""Officer commands on one case: look, answer the resident, close."""
+from __future__ import annotations
+
+from handlers import texts
+from handlers.case_view import case_detail, case_no
+from handlers.commands.common import case_from_args
+from handlers.context import Context
+from handlers.router import OFFICERS, STAFF, CommandCall, Router
+from storage import cases
+from storage.models import ChatGroup
+
+router = Router("cases")
+
+
+@router.command("case", usage="/case 编号", summary="查看案件详情和处理记录", roles=STAFF)
+def on_case(call: CommandCall, ctx: Context) -> None:
+    found = case_from_args(call, ctx, "/case 编号")
+    if found:
+        ctx.reply(case_detail(ctx, found[0]))
+
+
+@router.command("reply", usage="/reply 编号 内容", summary="在案件所在群回复反映人", roles=OFFICERS | {"mediator"})
+def on_reply(call: CommandCall, ctx: Context) -> None:
+    found = case_from_args(call, ctx, "/reply 编号 内容", need_rest=True)
+    if not found:
+        return
+    case, text = found
+    reporter = ctx.person(case.reporter_id)
+    message = texts.CASE_REPLY.format(text=text, case=case_no(case), officer=ctx.sender.name)
+    group = ctx.session.get(ChatGroup, case.group_id) if case.group_id else None
+    if group is not None:
+        ctx.post(group, message, mention=[reporter] if reporter else None, kind="reply", case_id=case.id)
+    else:
+        ctx.tell(reporter, message, kind="reply", case_id=case.id)
+    cases.record_event(ctx.session, case=case, now=ctx.now, actor_id=ctx.sender.id, action="replied", detail=text)
+    _acknowledge(ctx, case)
+    cases.touch(ctx.session, case=case, now=ctx.now)
+    ctx.reply(f"已回复{case_no(case)}号反映人。")
+
+
+@router.command("close", usage="/close 编号 处理结果", summary="结案并记录结果", roles=OFFICERS)
+def on_close(call: CommandCall, ctx: Context) -> None:
+    found = case_from_args(call, ctx, "/close 编号 处理结果", need_rest=True)
+    if not found:
+        return
+    case, outcome = found
+    if case.status == "closed":
+        ctx.reply(f"{case_no(case)}号已经结案。")
+        return
+    case.outcome = outcome
+    cases.set_status(ctx.session, case=case, now=ctx.now, actor_id=ctx.sender.id, action="closed",
+                     to_status="closed", detail=outcome)
+    ctx.reply(texts.CASE_CLOSED.format(case=case_no(case), outcome=outcome))
+
+
+def _acknowledge(ctx: Context, case) -> None:  # noqa: ANN001
+    """An officer acting on an assigned case takes it in hand."""
+    if case.status in ("open", "assigned"):
+        cases.set_status(ctx.session, case=case, now=ctx.now, actor_id=ctx.sender.id, action="acknowledged",
+                         to_status="in_progress")

@@ -1,0 +1,47 @@
+"""/help, and binding a chat group to a grid."""
+from __future__ import annotations
+
+from handlers import texts
+from handlers.context import Context
+from handlers.router import EVERYONE, OFFICERS, CommandCall, Router
+from storage.models import AuditEntry, Grid
+
+router = Router("general")
+
+
+@router.command("help", usage="/help", summary="列出可用命令", roles=EVERYONE)
+def on_help(call: CommandCall, ctx: Context) -> None:
+    ctx.reply(ctx.commands.help_text(ctx.sender.role))
+
+
+@router.command("bind", usage="/bind 网格编号", summary="把本群绑定到网格（在群里发送）", roles=OFFICERS)
+def on_bind(call: CommandCall, ctx: Context) -> None:
+    if ctx.group is None:
+        ctx.reply(texts.NOT_IN_GRID_GROUP)
+        return
+    grid = ctx.session.get(Grid, call.args.strip()) if call.args.strip() else None
+    if grid is None:
+        grids = "、".join(f"{g.id}（{g.name}）" for g in ctx.config.grids)
+        ctx.reply(texts.UNKNOWN_GRID.format(grid=call.args.strip() or "（空）", grids=grids))
+        return
+    previous = ctx.group.grid_id
+    ctx.group.grid_id = grid.id
+    ctx.group.bound_by = ctx.sender.id
+    ctx.group.bound_at = ctx.now
+    ctx.session.add(ctx.group)
+    ctx.session.add(AuditEntry(at=ctx.now, actor_id=ctx.sender.id, action="bind",
+                               detail=f"{ctx.group.channel}:{ctx.group.chat_id} {previous or '-'} → {grid.id}"))
+    ctx.reply(texts.GROUP_BOUND.format(grid=grid.name))
+
+
+@router.command("unbind", usage="/unbind", summary="解除本群的网格绑定", roles=OFFICERS)
+def on_unbind(call: CommandCall, ctx: Context) -> None:
+    if ctx.group is None or ctx.group.grid_id is None:
+        ctx.reply(texts.NOT_IN_GRID_GROUP)
+        return
+    previous = ctx.group.grid_id
+    ctx.group.grid_id = None
+    ctx.session.add(ctx.group)
+    ctx.session.add(AuditEntry(at=ctx.now, actor_id=ctx.sender.id, action="unbind",
+                               detail=f"{ctx.group.channel}:{ctx.group.chat_id} {previous} → -"))
+    ctx.reply(texts.GROUP_UNBOUND)

@@ -1,0 +1,62 @@
+"""What a handler gets: the stored message, who sent it, where, and ways to write replies to the outbox."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+
+from sqlmodel import Session
+
+from storage import outbox, people
+from storage.models import ChatGroup, Grid, Message, Person
+
+if TYPE_CHECKING:
+    from handlers.nlu import Label
+
+
+@dataclass
+class Context:
+    session: Session
+    config: Any  # bot.config.Config: handlers read it, never import it
+    now: datetime
+    message: Message
+    sender: Person
+    group: ChatGroup | None  # None for a direct chat
+    label: "Label | None" = None
+    classifier: Any = None
+    commands: Any = None  # handlers.router.CommandTable
+    _sent: int = field(default=0, repr=False)
+
+    @property
+    def grid(self) -> Grid | None:
+        grid_id = self.group.grid_id if self.group else self.sender.grid_id
+        return self.session.get(Grid, grid_id) if grid_id else None
+
+    def person(self, person_id: str | None) -> Person | None:
+        return self.session.get(Person, person_id) if person_id else None
+
+    def reply(self, text: str, *, mention: list[Person] | None = None, kind: str = "reply",
+              case_id: int | None = None) -> None:
+        """Answer in the chat the message came from (the group, or the direct chat)."""
+        msg = self.message
+        mentions = [m for m in (people.channel_id_of(p, msg.channel) for p in mention or []) if m]
+        self._enqueue(channel=msg.channel, chat_id=msg.chat_id, text=text, is_direct=msg.is_direct,
+                      mentions=mentions, kind=kind, case_id=case_id, reply_hint=msg.reply_hint)
+
+    def post(self, group: ChatGroup, text: str, *, mention: list[Person] | None = None, kind: str = "notice",
+             case_id: int | None = None) -> None:
+        mentions = [m for m in (people.channel_id_of(p, group.channel) for p in mention or []) if m]
+        self._enqueue(channel=group.channel, chat_id=group.chat_id, text=text, mentions=mentions,
+                      kind=kind, case_id=case_id)
+
+    def tell(self, person: Person | None, text: str, *, kind: str = "alert", case_id: int | None = None) -> None:
+        """A direct message to one person, on their own channel."""
+        if person is None:
+            return
+        channel, chat_id = people.direct_address(person)
+        self._enqueue(channel=channel, chat_id=chat_id, text=text, is_direct=True, kind=kind, case_id=case_id)
+
+    def _enqueue(self, **fields: Any) -> None:
+        self._sent += 1
+        key = f"msg-{self.message.id}-{self._sent}"
+        outbox.enqueue(self.session, now=self.now, idempotency_key=key, **fields)

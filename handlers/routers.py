@@ -1,0 +1,11 @@
+"""The ordered list of command routers (explicit, not import scanning)."""
+from __future__ import annotations
+
+from handlers.commands import cases, general
+from handlers.router import CommandTable, Router
+
+ROUTERS: tuple[Router, ...] = (general.router, cases.router)
+
+
+def command_table(aliases: dict[str, list[str]] | None = None) -> CommandTable:
+    return CommandTable(ROUTERS, aliases)

@@ -1,0 +1,68 @@
+"""Outbox queries: enqueue inside the caller's transaction; claim, mark sent / retry / failed."""
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import Sequence
+
+from sqlmodel import Session, select
+
+from storage.models import Outbox
+
+
+def enqueue(
+    session: Session, *, now: datetime, idempotency_key: str, channel: str, chat_id: str, text: str,
+    is_direct: bool = False, mentions: list[str] | None = None, kind: str = "reply",
+    case_id: int | None = None, reply_hint: dict | None = None,
+) -> Outbox:
+    row = Outbox(
+        idempotency_key=idempotency_key, channel=channel, chat_id=chat_id, text=text, is_direct=is_direct,
+        mentions=list(mentions or []), kind=kind, case_id=case_id, reply_hint=dict(reply_hint or {}),
+        next_attempt_at=now, created_at=now,
+    )
+    session.add(row)
+    return row
+
+
+def claim_due(session: Session, *, now: datetime, limit: int = 50) -> Sequence[Outbox]:
+    """Due pending rows, oldest first, locked so that a second sender process skips them."""
+    stmt = (
+        select(Outbox)
+        .where(Outbox.status == "pending", Outbox.next_attempt_at <= now)
+        .order_by(Outbox.id)
+        .limit(limit)
+        .with_for_update(skip_locked=True)
+    )
+    return session.exec(stmt).all()
+
+
+def mark_sent(session: Session, *, row: Outbox, now: datetime) -> None:
+    row.status = "sent"
+    row.sent_at = now
+    row.attempts += 1
+    row.last_error = None
+    session.add(row)
+
+
+def mark_retry(session: Session, *, row: Outbox, now: datetime, delay: timedelta, error: str) -> None:
+    row.attempts += 1
+    row.next_attempt_at = now + delay
+    row.last_error = error[:500]
+    session.add(row)
+
+
+def mark_failed(session: Session, *, row: Outbox, now: datetime, error: str) -> None:
+    row.attempts += 1
+    row.status = "failed"
+    row.last_error = error[:500]
+    session.add(row)
+
+
+def sent_on(session: Session, *, channel: str, chat_id: str | None = None) -> Sequence[Outbox]:
+    stmt = select(Outbox).where(Outbox.channel == channel, Outbox.status == "sent")
+    if chat_id is not None:
+        stmt = stmt.where(Outbox.chat_id == chat_id)
+    return session.exec(stmt.order_by(Outbox.sent_at, Outbox.id)).all()
+
+
+def failed_rows(session: Session, *, limit: int = 100) -> Sequence[Outbox]:
+    return session.exec(select(Outbox).where(Outbox.status == "failed").order_by(Outbox.id.desc()).limit(limit)).all()

@@ -1,0 +1,68 @@
+"""Bring the community from config into the database, idempotently."""
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlmodel import Session, select
+
+from storage.models import AuditEntry, ChatGroup, Grid, Person
+
+
+def sync_community(session: Session, *, config: Any, now: datetime) -> list[str]:
+    """Upsert grids, people and configured groups. Returns a line per change (empty when nothing changed)."""
+    changes: list[str] = []
+    for grid in config.grids:
+        _upsert(session, Grid, grid.id, {"name": grid.name, "officer_id": grid.officer}, changes)
+    grid_of = _grid_of_people(config)
+    for person in config.people:
+        fields = {
+            "name": person.name, "role": person.role, "title": person.title, "phone": person.phone,
+            "grid_id": grid_of.get(person.id), "wecom_user_id": person.wecom_user_id or None,
+            "mp_openid": person.mp_openid or None, "bridge_id": person.bridge_id or None, "from_config": True,
+        }
+        _upsert(session, Person, person.id, fields, changes)
+    session.flush()
+    for grid in config.grids:
+        for ref in grid.groups:
+            _sync_group(session, grid.id, ref, changes)
+    if changes:
+        session.add(AuditEntry(at=now, actor_id="config", action="sync", detail="; ".join(changes)[:4000]))
+    return changes
+
+
+def _grid_of_people(config: Any) -> dict[str, str]:
+    grid_of: dict[str, str] = {}
+    for grid in config.grids:
+        for person_id in [grid.officer, *grid.workers]:
+            grid_of.setdefault(person_id, grid.id)
+    return grid_of
+
+
+def _upsert(session: Session, model: type, key: str, fields: dict[str, Any], changes: list[str]) -> None:
+    row = session.get(model, key)
+    if row is None:
+        session.add(model(id=key, **fields))
+        changes.append(f"add {model.__name__.lower()} {key}")
+        return
+    changed = [name for name, value in fields.items() if getattr(row, name) != value]
+    for name in changed:
+        setattr(row, name, fields[name])
+    if changed:
+        changes.append(f"update {model.__name__.lower()} {key}: {', '.join(changed)}")
+
+
+def _sync_group(session: Session, grid_id: str, ref: Any, changes: list[str]) -> None:
+    row = session.exec(
+        select(ChatGroup).where(ChatGroup.channel == ref.channel, ChatGroup.chat_id == ref.chat_id)
+    ).first()
+    fields = {"grid_id": grid_id, "name": ref.name, "webhook_key": ref.webhook_key, "from_config": True}
+    if row is None:
+        session.add(ChatGroup(channel=ref.channel, chat_id=ref.chat_id, **fields))
+        changes.append(f"add group {ref.channel}:{ref.chat_id}")
+        return
+    changed = [name for name, value in fields.items() if getattr(row, name) != value]
+    for name in changed:
+        setattr(row, name, fields[name])
+    if changed:
+        changes.append(f"update group {ref.channel}:{ref.chat_id}: {', '.join(changed)}")

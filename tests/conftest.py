@@ -1,0 +1,45 @@
+from __future__ import annotations
+
+import os
+
+import pytest
+
+from bot.app import create_app
+from bot.clock import FakeClock
+from tests.factories import PG_ENV, BotDriver, make_config, make_engine_for
+
+
+def pytest_report_header(config):  # noqa: ANN001, ANN201
+    if os.environ.get(PG_ENV):
+        return f"PostgreSQL tests: on ({PG_ENV} is set)"
+    return f"PostgreSQL tests: skipped ({PG_ENV} is not set)"
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def backend(request):  # noqa: ANN001, ANN201
+    if request.param == "postgresql" and not os.environ.get(PG_ENV):
+        pytest.skip(f"PostgreSQL run skipped: set {PG_ENV} (e.g. postgresql://postgres@127.0.0.1:5432/test)")
+    return request.param
+
+
+@pytest.fixture
+def engine(backend, tmp_path):  # noqa: ANN001, ANN201
+    engine = make_engine_for(backend, tmp_path)
+    yield engine
+    engine.dispose()
+
+
+@pytest.fixture
+def clock():  # noqa: ANN201
+    return FakeClock()
+
+
+@pytest.fixture
+def config():  # noqa: ANN201
+    return make_config()
+
+
+@pytest.fixture
+async def bot(aiohttp_client, config, clock, engine):  # noqa: ANN001, ANN201
+    app = create_app(config, clock=clock, engine=engine, background=False)
+    return BotDriver(await aiohttp_client(app))
