@@ -43,3 +43,6 @@ UNKNOWN_GRID = "没有编号为 {grid} 的网格。可用：{grids}"
 
 DIRECT_HINT = "您好，我是社区警务助手。有事可直接描述，例如“楼上每晚很吵”；紧急情况请拨打110。"
 NOT_YOUR_CASE = "{case}号不是您负责调解的案件，调解员只能处理分派给自己的案件。"
+SCAMWORD_ADDED = "已添加反诈识别词“{word}”，从下一条消息起生效。"
+SCAMWORD_REMOVED = "已删除反诈识别词“{word}”。"
+SCAMWORD_LIST = "运行时添加的反诈识别词：{words}"

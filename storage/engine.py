@@ -8,7 +8,9 @@ from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.pool import StaticPool
 from sqlmodel import Session, SQLModel, create_engine
 
-import storage.models  # noqa: F401  (registers the tables)
+import storage.casework_models  # noqa: F401  (registers the tables)
+import storage.models  # noqa: F401
+import storage.schedule_models  # noqa: F401
 
 
 def normalize_url(url: str) -> str:
