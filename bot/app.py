@@ -64,16 +64,16 @@ def _workers(senders: dict[str, Sender] | None, background: bool, classifier: An
     async def ctx(app: web.Application) -> AsyncIterator[None]:
         config = app[CONFIG]
         loop = asyncio.get_running_loop()
-        if classifier is None:
-            await loop.run_in_executor(None, nlu.warm_up)  # jieba's dictionary: load now, not on message one
+        own_classifier = classifier or await loop.run_in_executor(None, _fresh_classifier)
         all_senders: dict[str, Sender] = {"sandbox": SandboxSender(), **(senders or {})}
         app[OUTBOX] = OutboxSender(engine=app[ENGINE], executor=app[EXECUTOR], clock=app[CLOCK],
                                    senders=all_senders)
         app[PIPELINE] = Pipeline(
             engine=app[ENGINE], executor=app[EXECUTOR], config=config, clock=app[CLOCK],
-            classifier=classifier or nlu.get_classifier(), commands=command_table(config.commands.aliases),
+            classifier=own_classifier, commands=command_table(config.commands.aliases),
             on_written=app[OUTBOX].wake.set,
         )
+        await loop.run_in_executor(app[EXECUTOR], app[PIPELINE].refresh_scam_words)
         tasks = []
         if background:
             tasks = [asyncio.create_task(app[PIPELINE].run_forever(), name="pipeline"),
@@ -84,3 +84,10 @@ def _workers(senders: dict[str, Sender] | None, background: bool, classifier: An
             with contextlib.suppress(asyncio.CancelledError):
                 await task
     return ctx
+
+
+def _fresh_classifier() -> Any:
+    """One classifier per app, so run-time scam words never leak between apps; jieba loads here, not on message one."""
+    classifier = nlu.Classifier()
+    classifier.warm_up()
+    return classifier

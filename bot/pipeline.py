@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from datetime import datetime, timedelta
 from concurrent.futures import Executor
 from typing import Any, Callable
 
@@ -17,10 +18,11 @@ from handlers.message import GroupMessage
 from handlers.nlu.entities import mask_personal
 from storage import inbox
 from storage.engine import session as new_session
-from storage.models import Message
+from storage.models import Message, ScamWord
 
 log = logging.getLogger(__name__)
 MAX_ATTEMPTS = 5
+SCAM_WORD_REFRESH = timedelta(seconds=60)  # other processes' /scamword additions reach this one within this
 
 
 class Pipeline:
@@ -29,6 +31,7 @@ class Pipeline:
         self.engine, self.executor, self.config, self.clock = engine, executor, config, clock
         self.classifier, self.commands, self.on_written = classifier, commands, on_written
         self.wake = asyncio.Event()
+        self._scam_words_loaded: datetime | None = None
 
     async def accept(self, msg: GroupMessage) -> int:
         """Store one inbound message durably; a redelivery finds the stored row. Returns its id."""
@@ -71,8 +74,17 @@ class Pipeline:
                 pass
             self.wake.clear()
 
+    def refresh_scam_words(self) -> None:
+        """Load the officer-added scam words from the database into the classifier."""
+        with new_session(self.engine) as session:
+            words = session.exec(select(ScamWord.word)).all()
+        self.classifier.set_scam_words(words)
+        self._scam_words_loaded = self.clock.now()
+
     def process_next(self) -> bool:
         """Claim the oldest handleable message and handle it in one transaction. False when none is left."""
+        if self._scam_words_loaded is None or self.clock.now() - self._scam_words_loaded >= SCAM_WORD_REFRESH:
+            self.refresh_scam_words()
         with new_session(self.engine) as session:
             message = session.exec(_next_message_query()).first()
             if message is None:

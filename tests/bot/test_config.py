@@ -1,0 +1,92 @@
+"""Configuration: the demo file is valid; every kind of mistake is reported on its own line with its key path."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from bot.cli import main
+from bot.config import ConfigError, load_config, parse_config
+from tests.factories import ROOT, demo_raw
+
+
+def write_toml(tmp_path: Path, text: str) -> Path:
+    path = tmp_path / "config.toml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def demo_with(tmp_path: Path, old: str, new: str) -> Path:
+    text = (ROOT / "config.toml").read_text(encoding="utf-8")
+    assert old in text, f"fixture text {old!r} not in config.toml"
+    return write_toml(tmp_path, text.replace(old, new, 1))
+
+
+def test_demo_config_is_valid_and_has_the_contract_ids():
+    config = load_config(ROOT / "config.toml", environ={})
+    sandbox_groups = {r.chat_id for g in config.grids for r in g.groups if r.channel == "sandbox"}
+    assert {"grid-1", "grid-2", "grid-3"} <= sandbox_groups
+    assert {"officer-1", "officer-2", "officer-3"} <= {p.id for p in config.people if p.role == "officer"}
+    assert config.api.token == "dev-token" and config.community.timezone == "Asia/Shanghai"
+
+
+def test_check_config_exits_0_on_demo(capsys):
+    assert main(["check-config", "--config", str(ROOT / "config.toml")]) == 0
+    assert "ok" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("old, new, expected", [
+    ('officer = "officer-2"', 'officer = "officer-9"', "grids[1].officer: 'officer-9' is not a person"),
+    ('name = "幸福里社区"', 'name = "幸福里社区"\ncolour = "blue"', "community.colour: unknown key"),
+    ("port = 8080", 'port = "eighty"', "server.port:"),
+    ("port = 8080", "port = 70000", "server.port:"),
+    ('timezone = "Asia/Shanghai"', 'timezone = "Mars/Olympus"', "community.timezone:"),
+    ('token = "dev-token"', 'token = "x"', "api.token:"),
+    ('role = "grid_worker"', 'role = "janitor"', "people[5].role:"),
+    ('noise = "mediator-property"', 'loudness = "mediator-property"', "mediation.mediators:"),
+    ('duty_officer = "duty-1"', 'duty_officer = "worker-1"', "station.duty_officer: 'worker-1' has role"),
+    ('close = ["结案"]', 'shutdown = ["结案"]', "commands.aliases.shutdown: unknown command"),
+])
+def test_each_mistake_is_reported_with_its_key_path(tmp_path, capsys, old, new, expected):
+    path = demo_with(tmp_path, old, new)
+    assert main(["check-config", "--config", str(path)]) == 2
+    err = capsys.readouterr().err
+    assert expected in err, err
+
+
+def test_several_mistakes_each_on_its_own_line(tmp_path, capsys):
+    text = (ROOT / "config.toml").read_text(encoding="utf-8")
+    text = text.replace('officer = "officer-1"', 'officer = "ghost-1"', 1).replace("port = 8080", "port = -1")
+    path = write_toml(tmp_path, text.replace('name = "幸福里社区"', 'name = "幸福里社区"\nmayor = 1', 1))
+    assert main(["check-config", "--config", str(path)]) == 2
+    lines = capsys.readouterr().err.strip().splitlines()
+    assert len(lines) >= 2 and all(line.startswith(str(path)) for line in lines)
+
+
+def test_unreadable_files_are_reported(tmp_path, capsys):
+    assert main(["check-config", "--config", str(tmp_path / "missing.toml")]) == 2
+    assert "file not found" in capsys.readouterr().err
+    path = write_toml(tmp_path, "[community\nname=")
+    assert main(["check-config", "--config", str(path)]) == 2
+    assert "not valid TOML" in capsys.readouterr().err
+
+
+def test_serve_refuses_to_start_with_the_same_lines(tmp_path, capsys):
+    path = demo_with(tmp_path, 'officer = "officer-2"', 'officer = "officer-9"')
+    assert main(["serve", "--config", str(path)]) == 2
+    err = capsys.readouterr().err
+    assert "grids[1].officer: 'officer-9' is not a person" in err and "refusing to start" in err
+
+
+def test_environment_overrides_config():
+    env = {"GRIDBOT_API_TOKEN": "from-the-env-123", "GRIDBOT_DATABASE_URL": "sqlite:///tmp/x.db",
+           "GRIDBOT_SERVER_PORT": "9090", "GRIDBOT_TEST_DATABASE_URL": "postgresql://ignored"}
+    config = parse_config(demo_raw(), environ=env)
+    assert config.api.token == "from-the-env-123"
+    assert config.database.url == "sqlite:///tmp/x.db" and config.server.port == 9090
+
+
+def test_bad_environment_value_is_reported_like_a_file_value():
+    with pytest.raises(ConfigError) as info:
+        parse_config(demo_raw(), environ={"GRIDBOT_SERVER_PORT": "not-a-port"})
+    assert any(line.startswith("server.port:") for line in info.value.errors)
