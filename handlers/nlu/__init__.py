@@ -1,0 +1,31 @@
+"""Message classifier for residents' group messages: intent, subtype, scam type, urgency, entities."""
+from __future__ import annotations
+
+import threading
+
+from handlers.nlu.classifier import Classifier
+from handlers.nlu.label import Entities, Label
+
+__all__ = ["Classifier", "Entities", "Label", "classify", "get_classifier", "warm_up"]
+
+_lock = threading.Lock()
+_default: Classifier | None = None
+
+
+def get_classifier() -> Classifier:
+    """The shared classifier, built on first use (call ``warm_up`` at start-up to pay that early)."""
+    global _default
+    if _default is None:
+        with _lock:
+            if _default is None:
+                _default = Classifier()
+    return _default
+
+
+def classify(text: str) -> Label:
+    return get_classifier().classify(text)
+
+
+def warm_up() -> None:
+    """Load jieba's dictionary, the model and the cue tables now rather than on the first message."""
+    get_classifier().warm_up()

@@ -1,0 +1,82 @@
+"""Entity extraction (phones, ID cards, money, rooms, times) and masking of personal numbers."""
+from __future__ import annotations
+
+import re
+
+from handlers.nlu.label import Entities
+
+_CN_DIGIT = "零〇一二两三四五六七八九十几"
+_CN_NUM = _CN_DIGIT + "百千"
+
+ID_CARD = re.compile(
+    r"(?<![0-9A-Za-z])[1-9]\d{5}(?:19|20)\d{2}(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01])\d{3}[\dXx](?![0-9A-Za-z])"
+)
+PHONE = re.compile(
+    r"(?<![0-9A-Za-z*])(?:"
+    r"1[3-9]\d[\d*]{4}\d{4}"  # mobile, possibly masked: 159****3308
+    r"|1[3-9]\d[ -]\d{4}[ -]\d{4}"  # mobile with separators: 138 1234 5678
+    r"|0\d{2,3}-[\d*]{7,8}"  # landline: 021-6***5118
+    r"|[48]00-?[\d*]{3}-?[\d*]{4}"  # hotline: 400-8**-6637
+    r")(?![0-9*])"
+)
+AMOUNT = re.compile(
+    r"[¥￥]\s?\d+(?:\.\d+)?"
+    r"|\d+(?:\.\d+)?万\d?(?:多|余)?(?:元|块钱|块)?"
+    r"|\d+(?:\.\d+)?(?:多|余)?(?:元|块钱|块|千块|千元)"
+    r"|(?<=转了|付了|交了|充了|垫了|投了|借了|骗了|转过|打了|汇了)\d{3,}(?![\d*])"
+    rf"|[{_CN_NUM}]*[{_CN_DIGIT}][{_CN_NUM}]*(?:多|余)?(?:万[{_CN_DIGIT}]?|元|块钱|块)(?!一)"
+)
+_N = rf"[\d{_CN_DIGIT}]+"
+ROOM = re.compile(
+    rf"{_N}(?:号楼|栋|幢|座)(?:{_N}单元)?(?:\d{{3,4}}(?:室|房|号)?|{_N}楼|{_N}号)?"
+    r"|(?<![\d-])\d{1,2}-\d{1,2}-\d{3,4}(?![\d-])"
+)
+_DAY = r"(?:今天|明天|后天|昨天|前天|大前天|今晚|昨晚|明晚|今早|明早|昨早|今天早上|周[一二三四五六日天]|礼拜[一二三四五六天日]|星期[一二三四五六天日])"
+_PERIOD = r"(?:上午|下午|中午|晚上|早上|凌晨|半夜|傍晚|夜里|早晨|清早)"
+_CLOCK = rf"(?:\d{{1,2}}[:：]\d{{2}}|[\d{_CN_DIGIT}]{{1,3}}[点时](?:半|[\d{_CN_DIGIT}]{{1,3}}分?)?)"
+TIME = re.compile(
+    rf"(?:\d{{4}}年)?\d{{1,2}}月\d{{1,2}}[日号]?"
+    rf"|{_DAY}{_PERIOD}?{_CLOCK}?"
+    rf"|{_PERIOD}{_CLOCK}"
+    rf"|(?<![\d{_CN_DIGIT}])\d{{1,2}}[点:][\d半]{{0,2}}(?:分)?(?![\d栋号楼单万元块])"
+)
+
+
+def _unique(items) -> tuple[str, ...]:
+    return tuple(dict.fromkeys(item.strip() for item in items if item.strip()))
+
+
+def extract_entities(text: str) -> Entities:
+    """Find entities in an already normalised text (half-width digits, simplified characters)."""
+    id_cards = _unique(m.group() for m in ID_CARD.finditer(text))
+    rest = ID_CARD.sub(" ", text)
+    phones = _unique(m.group() for m in PHONE.finditer(rest))
+    rest = PHONE.sub(" ", rest)
+    return Entities(
+        phones=phones,
+        id_cards=id_cards,
+        amounts=_unique(m.group() for m in AMOUNT.finditer(rest)),
+        rooms=_unique(m.group() for m in ROOM.finditer(rest)),
+        times=_unique(m.group() for m in TIME.finditer(rest)),
+    )
+
+
+def _mask_phone(match: re.Match) -> str:
+    digits = match.group()
+    if len(digits) < 8:
+        return digits
+    return digits[:3] + "*" * (len(digits) - 7) + digits[-4:]
+
+
+def _mask_id(match: re.Match) -> str:
+    value = match.group()
+    return value[:4] + "*" * (len(value) - 8) + value[-4:]
+
+
+_MOBILE_RAW = re.compile(r"(?<![0-9A-Za-z])1[3-9]\d{9}(?![0-9])")
+
+
+def mask_personal(text: str) -> str:
+    """Mask ID-card numbers (keep first 4 and last 4) and mobile numbers (138****1234)."""
+    text = ID_CARD.sub(_mask_id, text)
+    return _MOBILE_RAW.sub(_mask_phone, text)
