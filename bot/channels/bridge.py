@@ -1,0 +1,101 @@
+"""The bridge (``POST /bridge``): events from gateways that connect personal-WeChat groups.
+
+A gateway (e.g. a Wechaty bot) posts one JSON event per message, signed with
+``X-Bridge-Signature = hex(HMAC-SHA256(secret, X-Bridge-Timestamp + "." + raw_body))``.
+See docs/bridge.md for the event format. Membership events (``room-join`` …) become a
+GroupMessage with empty text and ``reply_hint={"event": ..., "topic": ...}`` so the core can
+notice a group it does not know yet.
+"""
+from __future__ import annotations
+
+import logging
+from datetime import datetime, timezone
+
+from aiohttp import web
+
+from bot.channels import callback_security as sec
+from bot.channels.base import ChannelError
+from bot.channels.mentions import strip_mentions
+from bot.clock import Clock
+from handlers.message import GroupMessage
+
+log = logging.getLogger("bot.channels.bridge")
+TIMESTAMP_HEADER = "X-Bridge-Timestamp"
+SIGNATURE_HEADER = "X-Bridge-Signature"
+MEMBERSHIP_EVENTS = frozenset({"room-join", "room-leave", "room-topic"})
+_MS_THRESHOLD = 10_000_000_000  # timestamps above this are milliseconds
+
+
+class BridgeCallback:
+    channel = "bridge"
+
+    def __init__(self, *, secret: str, clock: Clock, max_body: int = sec.DEFAULT_MAX_BODY,
+                 window: float = sec.DEFAULT_WINDOW) -> None:
+        if not secret:
+            raise ValueError("bridge secret must not be empty")
+        self._secret, self._clock, self._max_body, self._window = secret, clock, max_body, window
+
+    async def handle(self, request: web.Request, accept: sec.Accept) -> web.Response:
+        return await sec.guarded(self.channel, request, lambda: self._receive(request, accept))
+
+    async def _receive(self, request: web.Request, accept: sec.Accept) -> web.Response:
+        if request.method != "POST":
+            raise sec.method_not_allowed(request)
+        timestamp, signature = sec.require_params(request.headers, TIMESTAMP_HEADER, SIGNATURE_HEADER)
+        sec.check_timestamp(timestamp, self._clock, self._window)
+        body = await sec.read_body(request, self._max_body)
+        sec.check_hmac_signature(signature, self._secret, timestamp, body)
+        event = sec.parse_json_object(body)
+        msg = sec.safe_parse(lambda: self._to_group_message(event))
+        if msg is None:
+            log.info("bridge: ignored event %r type %r", event.get("event"), event.get("msg_type"))
+            return web.json_response({"ok": True, "ignored": True})
+        await sec.deliver(self.channel, accept, msg)
+        return web.json_response({"ok": True})
+
+    def _to_group_message(self, event: dict) -> GroupMessage | None:
+        if event.get("v", 1) != 1:
+            raise ChannelError(400, "unsupported bridge event version")
+        kind = sec.text_field(event, "event")
+        if kind != "message" and kind not in MEMBERSHIP_EVENTS:
+            return None
+        if kind == "message" and event.get("msg_type", "text") != "text":
+            return None
+        room = event.get("room")
+        if room is not None and not isinstance(room, dict):
+            raise ChannelError(400, "room must be an object or null")
+        talker_id = sec.text_field(event, "talker", "id")
+        chat_id = sec.text_field(room, "id") if room else talker_id
+        text, hint = message_text(event) if kind == "message" else ("", membership_hint(kind, room))
+        if source := sec.text_field(event, "source", required=False):
+            hint["source"] = source
+        return GroupMessage(
+            channel=self.channel, chat_id=chat_id, sender_id=talker_id, text=text,
+            channel_msg_id=sec.text_field(event, "msg_id"), sent_at=self._sent_at(event),
+            is_direct=room is None, mentions_bot=room is None or event.get("mention_self") is True,
+            sender_name=sec.text_field(event, "talker", "name", required=False), reply_hint=hint)
+
+    def _sent_at(self, event: dict) -> datetime:
+        ts = event.get("ts")
+        if isinstance(ts, bool) or not isinstance(ts, (int, float)) or ts <= 0:
+            return self._clock.now()
+        return datetime.fromtimestamp(ts / 1000 if ts > _MS_THRESHOLD else ts, timezone.utc)
+
+
+def message_text(event: dict) -> tuple[str, dict]:
+    """The text with @-mentions removed (``text_clean`` if the gateway gave one)."""
+    clean = event.get("text_clean")
+    raw = event.get("text")
+    if not isinstance(raw, str) and not isinstance(clean, str):
+        raise ChannelError(400, "missing field text")
+    text = clean if isinstance(clean, str) and clean.strip() else strip_mentions(raw or "")
+    hint: dict = {}
+    if isinstance(event.get("room"), dict) and isinstance(event["room"].get("topic"), str):
+        hint["topic"] = event["room"]["topic"]
+    return text.strip(), hint
+
+
+def membership_hint(kind: str, room: dict | None) -> dict:
+    if room is None:
+        raise ChannelError(400, f"{kind} event without room")
+    return {"event": kind, "topic": room.get("topic") if isinstance(room.get("topic"), str) else None}

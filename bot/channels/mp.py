@@ -1,0 +1,96 @@
+"""Official Account (公众号) callback (``/wechat/mp``): residents' private reports.
+
+Plain mode: ``?signature&timestamp&nonce`` with an XML body. Safe mode adds
+``encrypt_type=aes&msg_signature=…`` and the body carries ``<Encrypt>``. GET verification
+returns ``echostr`` unchanged in both modes. Every POST is answered ``success``.
+"""
+from __future__ import annotations
+
+import logging
+from datetime import datetime, timezone
+
+from aiohttp import web
+from wechatpy import parse_message
+from wechatpy.crypto import WeChatCrypto
+
+from bot.channels import callback_security as sec
+from bot.channels.base import ChannelError
+from bot.channels.wecom import make_crypto
+from bot.clock import Clock
+from handlers.message import GroupMessage
+
+log = logging.getLogger("bot.channels.mp")
+
+
+class MpCallback:
+    """Verifies and parses Official Account callbacks. Without ``aes_key`` only plain mode works."""
+
+    channel = "mp"
+
+    def __init__(self, *, token: str, app_id: str, clock: Clock, aes_key: str | None = None,
+                 max_body: int = sec.DEFAULT_MAX_BODY, window: float = sec.DEFAULT_WINDOW) -> None:
+        if not token:
+            raise ValueError("token must not be empty")
+        self._token = token
+        self._crypto = make_crypto(WeChatCrypto, token, aes_key, app_id) if aes_key else None
+        self._clock, self._max_body, self._window = clock, max_body, window
+
+    async def handle(self, request: web.Request, accept: sec.Accept) -> web.Response:
+        return await sec.guarded(self.channel, request, lambda: self._route(request, accept))
+
+    async def _route(self, request: web.Request, accept: sec.Accept) -> web.Response:
+        if request.method == "GET":
+            return self._verify_url(request)
+        if request.method == "POST":
+            return await self._receive(request, accept)
+        raise sec.method_not_allowed(request)
+
+    def _verify_url(self, request: web.Request) -> web.Response:
+        signature, timestamp, nonce, echostr = sec.require_params(
+            request.query, "signature", "timestamp", "nonce", "echostr")
+        sec.check_timestamp(timestamp, self._clock, self._window)
+        sec.check_sha1_signature(signature, self._token, timestamp, nonce)
+        return sec.plain_text(echostr)
+
+    async def _receive(self, request: web.Request, accept: sec.Accept) -> web.Response:
+        safe_mode = request.query.get("encrypt_type", "raw").lower() == "aes"
+        names = ("msg_signature", "timestamp", "nonce") if safe_mode else ("signature", "timestamp", "nonce")
+        signature, timestamp, nonce = sec.require_params(request.query, *names)
+        sec.check_timestamp(timestamp, self._clock, self._window)
+        body = await sec.read_body(request, self._max_body)
+        envelope = sec.parse_xml(body)
+        if safe_mode:
+            plain = self._decrypt(envelope, signature, timestamp, nonce)
+            sec.parse_xml(plain)
+        else:
+            sec.check_sha1_signature(signature, self._token, timestamp, nonce)
+            plain = sec.safe_parse(lambda: body.decode("utf-8"))
+        message = sec.safe_parse(lambda: parse_message(plain))
+        msg = sec.safe_parse(lambda: to_group_message(message, self._clock))
+        if msg is None:
+            log.info("mp: ignored %s", getattr(message, "type", "?"))
+        else:
+            await sec.deliver(self.channel, accept, msg)
+        return web.Response(status=200, text="success", content_type="text/plain")
+
+    def _decrypt(self, envelope: dict, signature: str, timestamp: str, nonce: str) -> str:
+        if self._crypto is None:
+            raise ChannelError(400, "safe mode (encrypt_type=aes) is not configured: set the mp aes_key")
+        encrypt = sec.text_field(envelope, "Encrypt")
+        sec.check_sha1_signature(signature, self._token, timestamp, nonce, encrypt)
+        return sec.safe_decrypt(
+            lambda: self._crypto.decrypt_message({"Encrypt": encrypt}, signature, timestamp, nonce))
+
+
+def to_group_message(message: object, clock: Clock) -> GroupMessage | None:
+    """A resident's text as a direct-chat GroupMessage (chat id = openid); None otherwise."""
+    if getattr(message, "type", None) != "text":
+        return None
+    openid = message.source
+    if not openid:
+        raise ChannelError(400, "message without FromUserName")
+    create_time = message.time
+    msg_id = str(message.id) if message.id else f"{openid}:{create_time}"
+    sent_at = datetime.fromtimestamp(create_time, timezone.utc) if create_time else clock.now()
+    return GroupMessage(channel="mp", chat_id=openid, sender_id=openid, text=message.content or "",
+                        channel_msg_id=msg_id, sent_at=sent_at, is_direct=True, mentions_bot=True)

@@ -1,0 +1,171 @@
+"""A fake WeChat/WeCom API server on 127.0.0.1 for sender tests.
+
+It serves gettoken, message/send, appchat/send, webhook/send, message/custom/send, the OA
+cgi-bin/token, the AI-bot response_url and a bridge outbound endpoint; it records every call and
+answers injected faults per path first. An unknown path answers 404 and is recorded in ``errors``
+(tests assert ``fake.errors == []``): a fake that is not told what to answer fails loudly.
+"""
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import hmac
+import itertools
+import json
+from collections import defaultdict, deque
+from dataclasses import dataclass, field
+
+from aiohttp import web
+
+TOKEN_PATHS = ("/cgi-bin/message/send", "/cgi-bin/appchat/send", "/cgi-bin/message/custom/send")
+
+
+@dataclass(frozen=True)
+class Fault:
+    """One injected answer: ``errcode``, an HTTP ``status``, ``hang`` (never answer) or ``drop``."""
+
+    kind: str
+    value: int = 0
+
+    @staticmethod
+    def errcode(code: int) -> Fault:
+        return Fault("errcode", code)
+
+    @staticmethod
+    def http(status: int) -> Fault:
+        return Fault("http", status)
+
+    @staticmethod
+    def hang() -> Fault:
+        return Fault("hang")
+
+    @staticmethod
+    def drop() -> Fault:
+        return Fault("drop")
+
+
+@dataclass
+class Call:
+    method: str
+    path: str
+    query: dict
+    body: object
+    headers: dict = field(default_factory=dict)
+
+
+class FakeWechatApi:
+    def __init__(self, *, corp_id: str = "wwfakecorp", corp_secret: str = "corp-secret",
+                 mp_app_id: str = "wxfakeapp", mp_secret: str = "mp-secret",
+                 bridge_secret: str = "bridge-secret", token_ttl: int = 7200) -> None:
+        self.corp = (corp_id, corp_secret)
+        self.mp = (mp_app_id, mp_secret)
+        self.bridge_secret = bridge_secret
+        self.token_ttl = token_ttl
+        self.calls: list[Call] = []
+        self.errors: list[str] = []
+        self.base_url = ""
+        self._faults: dict[str, deque[Fault]] = defaultdict(deque)
+        self._valid: set[str] = set()
+        self._expired: set[str] = set()
+        self._serial = itertools.count(1)
+        self._release = asyncio.Event()
+        self._runner: web.AppRunner | None = None
+        self._routes = {
+            "/cgi-bin/gettoken": self._gettoken, "/cgi-bin/token": self._mp_token,
+            "/cgi-bin/message/send": self._ok, "/cgi-bin/appchat/send": self._ok,
+            "/cgi-bin/message/custom/send": self._ok, "/cgi-bin/webhook/send": self._webhook,
+            "/cgi-bin/aibot/response": self._ok, "/bridge/outbound": self._bridge,
+        }
+
+    async def start(self) -> str:
+        app = web.Application()
+        app.router.add_route("*", "/{tail:.*}", self._dispatch)
+        self._runner = web.AppRunner(app, handle_signals=False)
+        await self._runner.setup()
+        site = web.TCPSite(self._runner, "127.0.0.1", 0)
+        await site.start()
+        port = self._runner.addresses[0][1]
+        self.base_url = f"http://127.0.0.1:{port}"
+        return self.base_url
+
+    async def close(self) -> None:
+        self._release.set()
+        if self._runner is not None:
+            await self._runner.cleanup()
+
+    def inject(self, path: str, *faults: Fault) -> None:
+        """Queue faults for ``path``; each call to it consumes one before normal handling."""
+        self._faults[path].extend(faults)
+
+    def expire_tokens(self) -> None:
+        """Every issued access token now answers 42001, as after WeCom's 2 h expiry."""
+        self._expired |= self._valid
+        self._valid.clear()
+
+    def calls_to(self, path: str) -> list[Call]:
+        return [c for c in self.calls if c.path == path]
+
+    async def _dispatch(self, request: web.Request) -> web.StreamResponse:
+        raw = await request.read()
+        try:
+            body = json.loads(raw) if raw else None
+        except ValueError:
+            body = raw.decode("utf-8", "replace")
+        self.calls.append(Call(request.method, request.path, dict(request.query), body, dict(request.headers)))
+        handler = self._routes.get(request.path)
+        if handler is None:
+            self.errors.append(f"unexpected {request.method} {request.path}")
+            return web.json_response({"errcode": 404, "errmsg": "fake: unknown path"}, status=404)
+        if self._faults[request.path]:
+            return await self._fault(request, self._faults[request.path].popleft())
+        if request.path in TOKEN_PATHS and (bad := self._token_error(request.query.get("access_token"))):
+            return bad
+        return await handler(request, raw)
+
+    async def _fault(self, request: web.Request, fault: Fault) -> web.StreamResponse:
+        if fault.kind == "errcode":
+            return web.json_response({"errcode": fault.value, "errmsg": f"fake injected {fault.value}"})
+        if fault.kind == "http":
+            return web.Response(status=fault.value, text="fake injected failure")
+        if fault.kind == "hang":
+            await self._release.wait()
+            return web.Response(status=504)
+        request.transport.close()  # drop: the client sees the connection reset mid-request
+        raise asyncio.CancelledError
+
+    def _token_error(self, token: str | None) -> web.Response | None:
+        if token in self._valid:
+            return None
+        code = 42001 if token in self._expired else 40014
+        return web.json_response({"errcode": code, "errmsg": "fake: access_token rejected"})
+
+    def _issue(self) -> web.Response:
+        token = f"token-{next(self._serial)}"
+        self._valid.add(token)
+        return web.json_response({"errcode": 0, "errmsg": "ok", "access_token": token,
+                                  "expires_in": self.token_ttl})
+
+    async def _gettoken(self, request: web.Request, raw: bytes) -> web.Response:
+        if (request.query.get("corpid"), request.query.get("corpsecret")) != self.corp:
+            return web.json_response({"errcode": 40001, "errmsg": "invalid credential"})
+        return self._issue()
+
+    async def _mp_token(self, request: web.Request, raw: bytes) -> web.Response:
+        if (request.query.get("appid"), request.query.get("secret")) != self.mp:
+            return web.json_response({"errcode": 40001, "errmsg": "invalid credential"})
+        return self._issue()
+
+    async def _ok(self, request: web.Request, raw: bytes) -> web.Response:
+        return web.json_response({"errcode": 0, "errmsg": "ok"})
+
+    async def _webhook(self, request: web.Request, raw: bytes) -> web.Response:
+        if not request.query.get("key"):
+            return web.json_response({"errcode": 93000, "errmsg": "invalid webhook url"})
+        return web.json_response({"errcode": 0, "errmsg": "ok"})
+
+    async def _bridge(self, request: web.Request, raw: bytes) -> web.Response:
+        ts = request.headers.get("X-Bridge-Timestamp", "")
+        expected = hmac.new(self.bridge_secret.encode(), ts.encode() + b"." + raw, hashlib.sha256).hexdigest()
+        if not hmac.compare_digest(expected, request.headers.get("X-Bridge-Signature", "")):
+            return web.json_response({"ok": False, "error": "bad signature"}, status=401)
+        return web.json_response({"ok": True})
