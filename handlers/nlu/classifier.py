@@ -28,6 +28,12 @@ class Knowledge:
     typos: tuple[tuple[str, str], ...]
     scam_words: dict[str, str]
 
+    def __post_init__(self) -> None:
+        tables = self.intent_cues + self.subtype_cues + self.scam_cues + self.urgent_cues
+        object.__setattr__(self, "finder", lexicon.WordFinder(w for cue in tables for w in cue.words()))
+        for name in ("intent_cues", "subtype_cues", "scam_cues", "urgent_cues"):
+            object.__setattr__(self, name + "_index", lexicon.CueIndex(getattr(self, name)))
+
     @classmethod
     def load(cls) -> "Knowledge":
         return cls(
@@ -92,15 +98,16 @@ class Classifier:
         k = self.knowledge
         feats = featurize(norm)
         posterior, known = k.models["intent"].posterior(feats)
-        hits = lexicon.scan(k.intent_cues, norm)
+        found = k.finder.find(norm)
+        hits = k.intent_cues_index.scan(found)
         scam_words = self._scam_word_hits(norm)
-        intent, confidence, cue_names = pick_intent(posterior, hits, scam_words)
+        intent, confidence, cue_names = pick_intent(posterior, hits, scam_words, len(norm))
         subtype = scam_type = None
         if intent == "dispute":
-            subtype = pick_subtype(k.models.get("subtype"), feats, lexicon.scan(k.subtype_cues, norm))
+            subtype = pick_subtype(k.models.get("subtype"), feats, k.subtype_cues_index.scan(found))
         elif intent == "fraud":
-            scam_type = pick_scam_type(k.models.get("scam_type"), feats, lexicon.scan(k.scam_cues, norm), scam_words)
-        urgent = intent == "help" or is_urgent(intent, lexicon.scan(k.urgent_cues, norm))
+            scam_type = pick_scam_type(k.models.get("scam_type"), feats, k.scam_cues_index.scan(found), scam_words)
+        urgent = intent == "help" or is_urgent(intent, k.urgent_cues_index.scan(found))
         evidence = ["词:" + f[2:] for f in k.models["intent"].evidence(known, intent)]
         cues = tuple(dict.fromkeys(cue_names + evidence))[:6]
         return Label(intent, subtype, scam_type, urgent, confidence, cues, entities)

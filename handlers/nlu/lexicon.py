@@ -15,10 +15,11 @@ class Term:
     positive: tuple[str, ...]
     negative: tuple[str, ...]
 
-    def matches(self, text: str) -> bool:
-        if self.positive and not any(word in text for word in self.positive):
+    def matches(self, found: frozenset[str] | set[str]) -> bool:
+        """``found``: the set of lexicon words present in the text (see ``WordFinder``)."""
+        if self.positive and found.isdisjoint(self.positive):
             return False
-        return not any(word in text for word in self.negative)
+        return found.isdisjoint(self.negative)
 
 
 @dataclass(frozen=True, slots=True)
@@ -28,8 +29,11 @@ class Cue:
     pattern: str
     terms: tuple[Term, ...]
 
-    def matches(self, text: str) -> bool:
-        return all(term.matches(text) for term in self.terms)
+    def matches(self, found: frozenset[str] | set[str]) -> bool:
+        return all(term.matches(found) for term in self.terms)
+
+    def words(self) -> set[str]:
+        return {w for t in self.terms for w in t.positive + t.negative}
 
     @property
     def name(self) -> str:
@@ -88,5 +92,44 @@ def load_scam_words(name: str = "scam_words.txt") -> dict[str, str]:
     return parse_scam_words(read_data(name).splitlines())
 
 
-def scan(cues: Iterable[Cue], text: str) -> list[Cue]:
-    return [cue for cue in cues if cue.matches(text)]
+class WordFinder:
+    """Finds which of a fixed set of words occur in a text, checking only words whose first
+    character occurs in it (much faster than testing every word)."""
+
+    def __init__(self, words: Iterable[str]) -> None:
+        self.by_first: dict[str, tuple[str, ...]] = {}
+        for word in sorted(set(w for w in words if w)):
+            self.by_first[word[0]] = self.by_first.get(word[0], ()) + (word,)
+
+    def find(self, text: str) -> set[str]:
+        found = set()
+        for ch in set(text):
+            for word in self.by_first.get(ch, ()):
+                if word in text:
+                    found.add(word)
+        return found
+
+
+class CueIndex:
+    """Cues indexed by the words of their first term, so only cues that can match are checked."""
+
+    def __init__(self, cues: Iterable[Cue]) -> None:
+        self.cues = tuple(cues)
+        self.always: list[int] = []
+        self.by_word: dict[str, list[int]] = {}
+        for i, cue in enumerate(self.cues):
+            first = cue.terms[0].positive if cue.terms else ()
+            if not first:
+                self.always.append(i)
+            for word in first:
+                self.by_word.setdefault(word, []).append(i)
+
+    def scan(self, found: set[str]) -> list[Cue]:
+        candidates = set(self.always)
+        for word in found:
+            candidates.update(self.by_word.get(word, ()))
+        return [self.cues[i] for i in sorted(candidates) if self.cues[i].matches(found)]
+
+
+def scan(cues: Iterable[Cue], found: set[str]) -> list[Cue]:
+    return [cue for cue in cues if cue.matches(found)]

@@ -41,16 +41,11 @@ class NaiveBayes:
 
     def log_scores(self, feats: Iterable[str]) -> tuple[list[float], list[str]]:
         """Per-class log-likelihood of the known features (no prior), and the known features."""
-        scores = [0.0] * len(self.classes)
-        known = []
-        for f in feats:
-            row = self.table.get(f)
-            if row is None:
-                continue
-            known.append(f)
-            for i, v in enumerate(row):
-                scores[i] += v
-        return scores, known
+        table = self.table
+        known = [f for f in feats if f in table]
+        if not known:
+            return [0.0] * len(self.classes), known
+        return [sum(col) for col in zip(*(table[f] for f in known))], known
 
     def posterior(self, feats: Iterable[str], temperature: float = 1.0) -> tuple[dict[str, float], list[str]]:
         """Class probabilities with the likelihood tempered by ``temperature * sqrt(#known features)``."""
@@ -62,15 +57,17 @@ class NaiveBayes:
         z = sum(exps)
         return {c: e / z for c, e in zip(self.classes, exps)}, known
 
-    def evidence(self, known: Iterable[str], label: str, k: int = 2) -> list[str]:
-        """The ``k`` known features that most favour ``label`` over the other classes."""
+    def evidence(self, known: Iterable[str], label: str, k: int = 2, prefix: str = "w:") -> list[str]:
+        """The ``k`` known features (with ``prefix``) that most favour ``label`` over the other classes."""
         i = self.classes.index(label)
-        def lift(f: str) -> float:
-            row = self.table[f]
-            others = [v for j, v in enumerate(row) if j != i]
-            return row[i] - max(others) if others else 0.0
-        ranked = sorted(known, key=lambda f: (-lift(f), f))
-        return [f for f in ranked[:k] if lift(f) > 0.5]
+        lifts = []
+        for f in known:
+            if f.startswith(prefix):
+                row = self.table[f]
+                lift = row[i] - max(row[:i] + row[i + 1:], default=row[i])
+                if lift > 0.5:
+                    lifts.append((-lift, f))
+        return [f for _, f in sorted(lifts)[:k]]
 
     def to_dict(self) -> dict:
         return {

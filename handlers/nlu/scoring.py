@@ -12,6 +12,9 @@ MODEL_WEIGHT = 2.0  # multiplies the model's log-probabilities
 SUB_MODEL_WEIGHT = 1.0
 SCAM_WORD_WEIGHT = 12.0  # a listed scam word decides fraud on its own
 RULE_WEIGHT = 5.0
+CHATTER_BIAS = 1.0  # staying silent is the default: an action needs some evidence
+CHATTER_LONG = 60  # beyond this many characters, chatter loses 1 point per CHATTER_STEP characters
+CHATTER_STEP = 40
 FLOOR = 1e-4
 
 
@@ -31,10 +34,11 @@ def cue_name(cue: Cue) -> str:
 
 
 def pick_intent(
-    posterior: dict[str, float], hits: list[Cue], scam_words: list[tuple[str, str]]
+    posterior: dict[str, float], hits: list[Cue], scam_words: list[tuple[str, str]], length: int
 ) -> tuple[str, float, list[str]]:
     """Return (intent, confidence, cue names that support it)."""
     scores = _log_scores(posterior, INTENTS, MODEL_WEIGHT)
+    scores["chatter"] += CHATTER_BIAS - max(0, length - CHATTER_LONG) / CHATTER_STEP
     for cue in hits:
         scores[cue.label] += cue.weight
     if scam_words:

@@ -1,0 +1,1 @@
+"""Micro-benchmarks: ``python -m bench`` runs them all."""

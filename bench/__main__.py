@@ -1,0 +1,18 @@
+"""Run every benchmark in turn: ``python -m bench``."""
+from __future__ import annotations
+
+import importlib
+
+BENCHMARKS = (
+    "bench.classify_bench",
+)
+
+
+def main() -> None:
+    for name in BENCHMARKS:
+        print(f"== {name}")
+        importlib.import_module(name).main()
+
+
+if __name__ == "__main__":
+    main()
