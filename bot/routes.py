@@ -2,7 +2,9 @@
 from __future__ import annotations
 
 import asyncio
+import functools
 import hmac
+import json
 
 from aiohttp import web
 
@@ -12,14 +14,20 @@ from storage import cases
 from storage.engine import session as new_session
 
 CASE_FILTERS = ("kind", "status", "grid_id")
+_dumps = functools.partial(json.dumps, ensure_ascii=False)
+
+
+def json_response(data: object, status: int = 200) -> web.Response:
+    """JSON with Chinese left readable (curl users read these bodies)."""
+    return web.json_response(data, status=status, dumps=_dumps)
 
 
 def json_error(status: int, message: str) -> web.Response:
-    return web.json_response({"error": message}, status=status)
+    return json_response({"error": message}, status=status)
 
 
 async def healthz(request: web.Request) -> web.Response:
-    return web.json_response({"status": "ok"})
+    return json_response({"status": "ok"})
 
 
 @web.middleware
@@ -44,7 +52,7 @@ async def in_db(request: web.Request, func):  # noqa: ANN001, ANN201
 async def list_cases(request: web.Request) -> web.Response:
     filters = {name: request.query[name] for name in CASE_FILTERS if request.query.get(name)}
     rows = await in_db(request, lambda s: [case_json(c) for c in cases.list_cases(s, **filters)])
-    return web.json_response(rows)
+    return json_response(rows)
 
 
 async def get_case(request: web.Request) -> web.Response:
@@ -59,7 +67,7 @@ async def get_case(request: web.Request) -> web.Response:
     data = await in_db(request, load)
     if data is None:
         return json_error(404, f"no case {raw}")
-    return web.json_response(data)
+    return json_response(data)
 
 
 def add_routes(app: web.Application) -> None:

@@ -9,7 +9,7 @@ from importlib import resources
 from aiohttp import web
 
 from bot.keys import CLOCK, CONFIG, PIPELINE
-from bot.routes import in_db, json_error
+from bot.routes import in_db, json_error, json_response
 from handlers.message import GroupMessage
 from storage import outbox
 
@@ -29,7 +29,7 @@ async def post_message(request: web.Request) -> web.Response:
     except ValueError as exc:
         return json_error(400, str(exc))
     message_id = await request.app[PIPELINE].accept(msg)
-    return web.json_response({"message_id": message_id})
+    return json_response({"message_id": message_id})
 
 
 def parse_message(body: object, now: datetime) -> GroupMessage:
@@ -60,7 +60,7 @@ async def get_sent(request: web.Request) -> web.Response:
          "sent_at": r.sent_at.isoformat() if r.sent_at else None}
         for r in outbox.sent_on(s, channel="sandbox", chat_id=chat_id)
     ])
-    return web.json_response(rows)
+    return json_response(rows)
 
 
 async def get_directory(request: web.Request) -> web.Response:
@@ -68,7 +68,7 @@ async def get_directory(request: web.Request) -> web.Response:
     groups = [{"id": ref.chat_id, "name": ref.name or grid.name, "grid": grid.id}
               for grid in config.grids for ref in grid.groups if ref.channel == "sandbox"]
     people = [{"id": p.id, "name": p.name, "role": p.role, "title": p.title} for p in config.people]
-    return web.json_response({"community": config.community.name, "groups": groups, "people": people})
+    return json_response({"community": config.community.name, "groups": groups, "people": people})
 
 
 async def page(request: web.Request) -> web.Response:
