@@ -10,7 +10,7 @@ from typing import Any, AsyncIterator
 from aiohttp import web
 from sqlalchemy.engine import Engine
 
-from bot import routes
+from bot import channel_setup, routes
 from bot.channels import sandbox
 from bot.channels.base import Sender
 from bot.clock import Clock, SystemClock
@@ -18,6 +18,7 @@ from bot.config import Config
 from bot.keys import CLOCK, CONFIG, ENGINE, EXECUTOR, OUTBOX, PIPELINE
 from bot.outbox import OutboxSender, SandboxSender
 from bot.pipeline import Pipeline
+from bot.scheduler_ctx import scheduler_ctx
 from handlers import nlu
 from handlers.routers import command_table
 from storage.engine import make_engine
@@ -37,8 +38,10 @@ def create_app(
     app[CLOCK] = clock or SystemClock()
     app.cleanup_ctx.append(_database(engine))
     app.cleanup_ctx.append(_workers(senders, background, classifier))
+    app.cleanup_ctx.append(scheduler_ctx(background))
     routes.add_routes(app)
     sandbox.add_routes(app)
+    channel_setup.add_callback_routes(app, config, app[CLOCK], accept=lambda msg: app[PIPELINE].accept(msg))
     return app
 
 

@@ -59,9 +59,13 @@ def load_checked(path: str) -> Config | None:
     except ConfigError as exc:
         _print_errors(path, exc.errors)
         return None
-    unknown = command_table().unknown_alias_targets(config.commands.aliases)
-    if unknown:
-        _print_errors(path, [f"commands.aliases.{name}: unknown command" for name in unknown])
+    from bot.channel_setup import channel_settings
+
+    errors = [f"commands.aliases.{name}: unknown command"
+              for name in command_table().unknown_alias_targets(config.commands.aliases)]
+    errors += channel_settings(config)[1]
+    if errors:
+        _print_errors(path, errors)
         return None
     return config
 
