@@ -10,7 +10,7 @@ from handlers.nlu.model import NaiveBayes
 
 MODEL_WEIGHT = 2.0  # multiplies the model's log-probabilities
 SUB_MODEL_WEIGHT = 1.0
-SCAM_WORD_WEIGHT = 12.0  # a listed scam word decides fraud on its own
+SCAM_WORD_WEIGHT = 3.0  # margin by which a listed scam word puts fraud on top
 RULE_WEIGHT = 5.0
 CHATTER_BIAS = 1.0  # staying silent is the default: an action needs some evidence
 CHATTER_LONG = 60  # beyond this many characters, chatter loses 1 point per CHATTER_STEP characters
@@ -41,8 +41,8 @@ def pick_intent(
     scores["chatter"] += CHATTER_BIAS - max(0, length - CHATTER_LONG) / CHATTER_STEP
     for cue in hits:
         scores[cue.label] += cue.weight
-    if scam_words:
-        scores["fraud"] += SCAM_WORD_WEIGHT
+    if scam_words:  # a listed scam word is a rule: fraud whatever the rest says
+        scores["fraud"] = max(scores.values()) + SCAM_WORD_WEIGHT
     intent, confidence = _softmax_top(scores)
     names = []
     if intent == "fraud" and scam_words:
@@ -75,6 +75,8 @@ def pick_scam_type(
     typed = [t for _, t in scam_words if t != "other"]
     if typed:
         return typed[0]
+    if scam_words:  # an officer's word of unknown type: only explicit cues may name a type
+        return _pick(None, feats, hits, SCAM_TYPES, "other")
     return _pick(model, feats, hits, SCAM_TYPES, "other")
 
 
