@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 Role = Literal["resident", "grid_worker", "officer", "mediator", "admin"]
 ChannelName = Literal["sandbox", "wecom", "aibot", "mp", "bridge"]
@@ -106,6 +106,69 @@ class Timers(Model):
     link_window_minutes: int = Field(default=60, ge=1)
 
 
+def _check_zone(value: str) -> str:
+    try:
+        ZoneInfo(value)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ValueError(f"unknown timezone {value!r}") from None
+    return value
+
+
+class Schedule(Model):
+    """One ``[[schedules]]`` entry: a safety notice to groups, or the daily digest to officers."""
+
+    id: str = Field(min_length=1, pattern=r"^[A-Za-z0-9_.\-]+$")
+    kind: Literal["notice", "digest"] = "notice"
+    cron: str  # 5-field crontab, weekday 0/7 = Sunday
+    timezone: str = ""  # empty: the community's timezone
+    targets: list[str] = Field(default=["all"], min_length=1)  # grid ids, or ["all"]
+    topic: str = ""
+    topics: list[str] = []
+    overdue_days: int = Field(default=3, ge=1)  # digest: open longer than this is overdue
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_zone(cls, value: str) -> str:
+        return _check_zone(value) if value else value
+
+    @field_validator("cron")
+    @classmethod
+    def _valid_cron(cls, value: str) -> str:
+        from bot.scheduler_cron import crontab_trigger
+
+        crontab_trigger(value, "UTC")
+        return value
+
+    @model_validator(mode="after")
+    def _topics_fit_kind(self) -> "Schedule":
+        if self.kind == "notice" and not (self.topic or self.topics):
+            raise ValueError("a notice schedule needs topic or topics")
+        if self.topic and self.topics:
+            raise ValueError("give topic or topics, not both")
+        if self.kind == "digest" and (self.topic or self.topics):
+            raise ValueError("a digest schedule takes no topic")
+        return self
+
+    @property
+    def topic_list(self) -> list[str]:
+        return [self.topic] if self.topic else list(self.topics)
+
+
+class Friday(Model):
+    """周五工作法: the weekly agenda of hard disputes and the afternoon call for outcomes."""
+
+    enabled: bool = True
+    agenda_time: str = Field(default="09:00", pattern=r"^([01]\d|2[0-3]):[0-5]\d$")
+    outcome_time: str = Field(default="17:30", pattern=r"^([01]\d|2[0-3]):[0-5]\d$")
+    hard_after_days: int = Field(default=7, ge=1)
+    history_events: int = Field(default=3, ge=0, le=20)
+
+
+class SchedulerSettings(Model):
+    misfire_grace_minutes: int = Field(default=60, ge=0)  # a run missed by more than this is skipped
+    timers: bool = True  # run the case-work timers every minute
+
+
 class Config(Model):
     community: Community
     station: Station
@@ -122,8 +185,9 @@ class Config(Model):
     aibot: dict[str, Any] = {}
     mp: dict[str, Any] = {}
     bridge: dict[str, Any] = {}
-    schedules: list[dict[str, Any]] = []
-    friday: dict[str, Any] = {}
+    schedules: list[Schedule] = []
+    friday: Friday = Friday()
+    scheduler: SchedulerSettings = SchedulerSettings()
 
     def person(self, person_id: str) -> Person | None:
         return next((p for p in self.people if p.id == person_id), None)
@@ -220,6 +284,27 @@ def check_references(config: Config) -> list[str]:
     missing = [s for s in DISPUTE_SUBTYPES if s not in config.mediation.mediators]
     if missing:
         errors.append(f"mediation.mediators: no mediator for subtype(s) {missing}")
+    errors.extend(check_schedule_references(config))
+    return errors
+
+
+def check_schedule_references(config: Config) -> list[str]:
+    """Schedule ids unique, targets naming known grids (or only "all"), topics in the notice library."""
+    from handlers.notices import topic_ids
+
+    errors: list[str] = []
+    _duplicates(errors, "schedules", [s.id for s in config.schedules])
+    grids, topics = {g.id for g in config.grids}, topic_ids()
+    for i, schedule in enumerate(config.schedules):
+        if "all" in schedule.targets and len(schedule.targets) > 1:
+            errors.append(f'schedules[{i}].targets: "all" cannot be combined with grid ids')
+        for j, target in enumerate(schedule.targets):
+            if target != "all" and target not in grids:
+                errors.append(f"schedules[{i}].targets[{j}]: {target!r} is not a grid id in [[grids]]")
+        for j, topic in enumerate(schedule.topic_list):
+            if topic not in topics:
+                where = "topic" if schedule.topic else f"topics[{j}]"
+                errors.append(f"schedules[{i}].{where}: unknown topic {topic!r}; known: {sorted(topics)}")
     return errors
 
 

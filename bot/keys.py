@@ -10,6 +10,7 @@ from bot.clock import Clock
 from bot.config import Config
 from bot.outbox import OutboxSender
 from bot.pipeline import Pipeline
+from bot.scheduler import Scheduler
 
 CONFIG = web.AppKey("config", Config)
 CLOCK = web.AppKey("clock", Clock)
@@ -17,3 +18,4 @@ ENGINE = web.AppKey("engine", Engine)
 EXECUTOR = web.AppKey("executor", Executor)
 PIPELINE = web.AppKey("pipeline", Pipeline)
 OUTBOX = web.AppKey("outbox", OutboxSender)
+SCHEDULER = web.AppKey("scheduler", Scheduler)

@@ -1,10 +1,10 @@
 """The ordered list of command routers (explicit, not import scanning)."""
 from __future__ import annotations
 
-from handlers.commands import cases, general, scamwords
+from handlers.commands import agenda, cases, general, scamwords
 from handlers.router import CommandTable, Router
 
-ROUTERS: tuple[Router, ...] = (general.router, cases.router, scamwords.router)
+ROUTERS: tuple[Router, ...] = (general.router, cases.router, scamwords.router, agenda.router)
 
 
 def command_table(aliases: dict[str, list[str]] | None = None) -> CommandTable:

@@ -1,0 +1,13 @@
+"""/agenda (议程): the Friday agenda as it would be compiled now, for officers and mediators."""
+from __future__ import annotations
+
+from handlers import agenda
+from handlers.context import Context
+from handlers.router import OFFICERS, CommandCall, Router
+
+router = Router("agenda")
+
+
+@router.command("agenda", usage="/agenda", summary="查看本周五疑难纠纷议程草稿", roles=OFFICERS | {"mediator"})
+def on_agenda(call: CommandCall, ctx: Context) -> None:
+    ctx.reply(agenda.draft_for(ctx.session, config=ctx.config, person=ctx.sender, now=ctx.now), kind="agenda")
