@@ -5,6 +5,7 @@ import importlib
 
 BENCHMARKS = (
     "bench.classify_bench",
+    "bench.inbound_bench",
 )
 
 
