@@ -8,7 +8,7 @@ from handlers import texts
 from handlers.context import Context
 from handlers.nlu.entities import mask_personal
 from storage import cases
-from storage.models import Case, Grid
+from storage.models import Case, ChatGroup, Grid
 
 
 def case_no(case: Case) -> str:
@@ -31,12 +31,19 @@ def name_of(ctx: Context, person_id: str | None) -> str:
 
 
 def case_card(ctx: Context, case: Case, template: str = texts.CASE_CARD) -> str:
+    """A case for staff (direct chats only: it carries the resident's own words and phone).
+
+    ``ctx`` needs only ``session``, ``config`` and ``person()``, so timers can pass a plain view.
+    """
     grid = ctx.session.get(Grid, case.grid_id) if case.grid_id else None
+    group = ctx.session.get(ChatGroup, case.group_id) if case.group_id else None
     reporter = ctx.person(case.reporter_id)
     return template.format(
         kind=texts.KIND_NAMES.get(case.kind, case.kind), case=case_no(case), id=case.id,
         grid=grid.name if grid else (case.grid_id or "—"), type=type_name(case),
-        reporter=reporter.name if reporter else "—", phone=(reporter.phone if reporter else "") or "",
+        reporter=reporter.name if reporter else "—",
+        phone=(reporter.phone if reporter else "") or texts.PHONE_UNKNOWN,
+        group=(group.name or group.chat_id) if group else texts.DIRECT_CHAT_NAME,
         time=local_time(ctx, case.created_at), text=case.text,
     )
 

@@ -46,3 +46,87 @@ NOT_YOUR_CASE = "{case}号不是您负责调解的案件，调解员只能处理
 SCAMWORD_ADDED = "已添加反诈识别词“{word}”，从下一条消息起生效。"
 SCAMWORD_REMOVED = "已删除反诈识别词“{word}”。"
 SCAMWORD_LIST = "运行时添加的反诈识别词：{words}"
+
+# --- case work: state machine and officer commands ---
+ACTION_NAMES = {
+    "take": "接单", "assign": "指派", "transfer": "转派", "note": "备注", "resolve": "化解", "close": "结案",
+    "reopen": "重新打开", "escalate": "上报", "hard": "标记疑难",
+}
+LEVEL_NAMES = {"grid": "网格", "community": "社区", "station": "派出所"}
+INVALID_TRANSITION = "{case}号当前状态为“{status}”，不能{action}。"
+CASE_TAKEN = "已接单：{case}号由{officer}处理。"
+CASE_ALREADY_YOURS = "{case}号已经由您处理中。"
+CASE_ASSIGNED = "已将{case}号指派给{person}。"
+CASE_ASSIGNED_TO_YOU = "{actor}把{case}号指派给您：\n{card}"
+UNKNOWN_PERSON = "没有找到“{person}”。可以用编号或姓名，例如 officer-2 或 李警官。"
+CANNOT_ASSIGN_TO = "{person}是{role}，不能负责案件。"
+NOTE_ADDED = "已为{case}号添加备注。"
+NOTE_TO_ASSIGNEE = "{actor}为{case}号添加了备注：{text}"
+CASE_RESOLVED = "{case}号已化解：{outcome}。{days}天后将回访反映人。"
+CASE_RESOLVED_TO_RESIDENT = "您反映的{case}号问题已化解：{outcome}。感谢您的配合，过几天我们会回访了解情况。"
+CASE_REOPENED = "{case}号已重新打开：{reason}"
+CASE_REOPENED_TO_ASSIGNEE = "{case}号已重新打开（{actor}）：{reason}\n请跟进：/take {id}"
+CASE_ESCALATED = "{case}号已上报到{level}层级：{reason}"
+CASE_ESCALATED_ALERT = "【上报】{case}号已由{actor}上报到{level}（小事不出网格、大事不出社区）：{reason}\n{card}"
+ESCALATE_TOP = "{case}号已在派出所层级，不能再上报。"
+CASE_MARKED_HARD = "{case}号已标记为疑难案件，将列入周五调解议程。"
+CASE_ALREADY_HARD = "{case}号已经是疑难案件。"
+MINE_HEADER = "您负责的未结案件（{count}件）："
+MINE_LINE = "{case}号 [{type}] {status}{hard} {text}"
+MINE_EMPTY = "您目前没有未结案件。"
+HARD_MARK = "【疑难】"
+
+# --- follow-ups and linking ---
+FOLLOW_UP_CUES = ("还是", "还在", "又开始", "又来", "依然", "仍然", "没解决", "还没", "继续", "一直", "更吵", "更严重")
+FOLLOW_UP_ACK = "已把您补充的情况记入{case}号，{officer}会继续跟进。"
+FOLLOW_UP_ALERT = "【补充】{case}号反映人{reporter}补充：{text}"
+LINKED_ACK = "这个情况已有邻居反映（{primary}号），已合并跟进，登记为{case}号，由{officer}一并处理。"
+LINKED_ALERT = "【同一事件】{case}号（{reporter}）与{primary}号是同一{building}的{type}，已关联：{text}"
+
+# --- stats ---
+STATS_HEADER = "案件统计（{scope}）：共{total}件"
+STATS_KIND_LINE = "{kind}：{count}件（{statuses}）"
+STATS_RATES = "化解率：{resolution}　满意率：{satisfaction}　平均化解用时：{avg}"
+STATS_ALL = "全部网格"
+STATS_NONE = "—"
+
+# --- help ---
+HELP_CARD = (
+    "【紧急求助】{case}号\n求助人：{reporter}　电话：{phone}\n群：{group}　网格：{grid}\n原话：{text}\n时间：{time}\n"
+    "请立即处置并回复 /take {id}（任何处置命令即视为已响应）"
+)
+HELP_REESCALATED = "【求助未响应·再次上报】{case}号已{minutes}分钟无人响应，请立即处置！\n{card}"
+
+# --- follow-up survey (回访) ---
+SURVEY_QUESTION = (
+    "您好，这里是社区警务助手回访：您反映的{case}号问题（{type}）已于{date}化解：{outcome}。\n"
+    "请问问题解决了吗？您对处理结果满意吗？请回复：1 满意　2 基本满意　3 不满意"
+)
+SURVEY_CHOICES = {"不满意": "unsatisfied", "基本满意": "basic", "满意": "satisfied", "1": "satisfied",
+                  "2": "basic", "3": "unsatisfied", "没解决": "unsatisfied", "没有解决": "unsatisfied"}
+SATISFACTION_NAMES = {"satisfied": "满意", "basic": "基本满意", "unsatisfied": "不满意"}
+SURVEY_THANKS = "感谢您的评价（{answer}），{case}号已结案。祝您生活愉快！"
+SURVEY_SORRY = "很抱歉没让您满意，{case}号已重新打开，{officer}会尽快联系您。"
+SURVEY_REPEAT = "请回复数字：1 满意　2 基本满意　3 不满意（{case}号回访）"
+SURVEY_UNSATISFIED_ALERT = "【回访不满意】{case}号反映人{reporter}表示不满意，案件已重新打开，请尽快跟进：{answer}"
+VISIT_TASK = "【上门回访任务】{case}号（{type}）反映人{reporter}在{hours}小时内未回复回访，请上门了解是否解决、是否满意。\n地址/楼栋：{building}\n原话：{text}"
+
+# --- broadcast ---
+BROADCAST_PREVIEW = "【广播预览】编号{id}\n目标：{targets}（共{count}个群）\n内容：{text}\n确认发送请回复 /confirm {id}"
+BROADCAST_NO_GROUPS = "目标网格下没有已绑定的群，无法广播。"
+BROADCAST_SENT = "广播{id}已发送到{count}个群。"
+BROADCAST_ALREADY_SENT = "广播{id}已经发送过了，不会重复发送。"
+UNKNOWN_BROADCAST = "没有编号为{id}的广播草稿。"
+BROADCAST_TEXT = "【警务提醒】{text}"
+ALL_GRIDS_NAME = "全部网格"
+
+# --- FAQ ---
+FAQ_ANSWER = "{answer}"
+FAQ_STATION = "\n📍{station}：{address}；{hours}；电话 {phone}。"
+FAQ_MORE = "\n（如仍有疑问，可@本网格民警{officer}或私聊本助手）"
+
+# --- fraud ---
+FRAUD_ADVERT_FLAG = "⚠️疑似诈骗广告，建议移出发布者（{reporter}）并提醒群成员。"
+FRAUD_ADVERT_WARNING = "\n本群有人发布疑似诈骗广告，请大家不要添加、不要联系、不要转账。"
+PHONE_UNKNOWN = "未登记"
+DIRECT_CHAT_NAME = "私聊"

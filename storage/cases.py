@@ -4,9 +4,13 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any, Sequence
 
-from sqlmodel import Session, select
+from sqlalchemy import update
+from sqlmodel import Session, col, select
 
+from storage.casework_models import Survey
 from storage.models import Case, CaseEvent
+
+ACTIVE = ("open", "assigned", "in_progress")  # statuses of a case still being worked on
 
 
 def open_case(session: Session, *, now: datetime, actor_id: str, **fields: Any) -> Case:
@@ -56,9 +60,16 @@ def touch(session: Session, *, case: Case, now: datetime) -> None:
 
 
 def get_case(session: Session, *, case_id: int, for_update: bool = False) -> Case | None:
+    """Load a case; ``for_update`` waits for any other writer of it and returns its latest state.
+
+    PostgreSQL: ``SELECT … FOR UPDATE``. SQLite has no row locks, so a no-op write to the row takes the
+    database write lock first (waiting out the busy timeout), and the read after it sees the latest commit.
+    """
     stmt = select(Case).where(Case.id == case_id)
     if for_update:
-        stmt = stmt.with_for_update()
+        if session.get_bind().dialect.name == "sqlite":
+            session.exec(update(Case).where(Case.id == case_id).values(version=Case.version))
+        stmt = stmt.with_for_update().execution_options(populate_existing=True)
     return session.exec(stmt).first()
 
 
@@ -76,3 +87,63 @@ def list_cases(
 
 def case_events(session: Session, *, case_id: int) -> Sequence[CaseEvent]:
     return session.exec(select(CaseEvent).where(CaseEvent.case_id == case_id).order_by(CaseEvent.id)).all()
+
+
+def active_cases_of_reporter(session: Session, *, reporter_id: str, kind: str, group_id: int | None) -> Sequence[Case]:
+    """The reporter's cases of a kind still being worked on, in one group (or direct chat), newest first."""
+    stmt = select(Case).where(Case.reporter_id == reporter_id, Case.kind == kind, col(Case.status).in_(ACTIVE),
+                              Case.group_id == group_id if group_id is not None else col(Case.group_id).is_(None))
+    return session.exec(stmt.order_by(Case.id.desc())).all()
+
+
+def recent_cases_in_building(
+    session: Session, *, grid_id: str | None, subtype: str, building: str, since: datetime,
+) -> Sequence[Case]:
+    """Active disputes of one subtype in one building opened since ``since``, oldest first."""
+    stmt = select(Case).where(Case.kind == "dispute", Case.subtype == subtype, Case.building == building,
+                              Case.grid_id == grid_id, Case.created_at >= since, col(Case.status).in_(ACTIVE))
+    return session.exec(stmt.order_by(Case.id)).all()
+
+
+def cases_of_person(session: Session, *, person_id: str, limit: int = 50) -> Sequence[Case]:
+    """Active cases a person is assigned to or mediates."""
+    stmt = select(Case).where((Case.assignee_id == person_id) | (Case.mediator_id == person_id),
+                              col(Case.status).in_(ACTIVE))
+    return session.exec(stmt.order_by(Case.id).limit(limit)).all()
+
+
+def unacknowledged_help(session: Session, *, opened_before: datetime) -> Sequence[Case]:
+    """Calls for help nobody has taken in hand (no acknowledgement yet), opened before a time."""
+    acked = select(CaseEvent.id).where(CaseEvent.case_id == Case.id,
+                                       col(CaseEvent.action).in_(("acknowledged", "taken")))
+    stmt = select(Case).where(Case.kind == "help", col(Case.status).in_(("open", "assigned")),
+                              Case.created_at <= opened_before, ~acked.exists())
+    return session.exec(stmt.order_by(Case.id)).all()
+
+
+def last_event(session: Session, *, case_id: int, actions: Sequence[str]) -> CaseEvent | None:
+    stmt = select(CaseEvent).where(CaseEvent.case_id == case_id, col(CaseEvent.action).in_(actions))
+    return session.exec(stmt.order_by(CaseEvent.id.desc()).limit(1)).first()
+
+
+def resolved_without_survey(session: Session, *, resolved_before: datetime) -> Sequence[Case]:
+    """Disputes resolved before a time whose current resolution has no follow-up survey yet."""
+    surveyed = select(Survey.id).where(Survey.case_id == Case.id, Survey.resolved_at == Case.resolved_at)
+    stmt = select(Case).where(Case.kind == "dispute", Case.status == "resolved",
+                              Case.resolved_at <= resolved_before, ~surveyed.exists())
+    return session.exec(stmt.order_by(Case.id)).all()
+
+
+def open_survey_for(session: Session, *, person_id: str, now: datetime) -> Survey | None:
+    stmt = select(Survey).where(Survey.person_id == person_id, Survey.state == "asked", Survey.expires_at > now)
+    return session.exec(stmt.order_by(Survey.id.desc()).limit(1).with_for_update()).first()
+
+
+def expired_surveys(session: Session, *, now: datetime) -> Sequence[Survey]:
+    stmt = select(Survey).where(Survey.state == "asked", Survey.expires_at <= now)
+    return session.exec(stmt.order_by(Survey.id).with_for_update()).all()
+
+
+def answered_surveys(session: Session, *, case_ids: Sequence[int]) -> Sequence[Survey]:
+    stmt = select(Survey).where(Survey.state == "answered", col(Survey.case_id).in_(list(case_ids)))
+    return session.exec(stmt).all()

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from handlers import texts
 from handlers.case_view import case_detail, case_no
-from handlers.commands.common import case_from_args
+from handlers.commands.common import acknowledge, case_from_args
 from handlers.context import Context
 from handlers.router import OFFICERS, STAFF, CommandCall, Router
 from storage import cases
@@ -33,7 +33,7 @@ def on_reply(call: CommandCall, ctx: Context) -> None:
     else:
         ctx.tell(reporter, message, kind="reply", case_id=case.id)
     cases.record_event(ctx.session, case=case, now=ctx.now, actor_id=ctx.sender.id, action="replied", detail=text)
-    _acknowledge(ctx, case)
+    acknowledge(ctx, case)
     cases.touch(ctx.session, case=case, now=ctx.now)
     ctx.reply(f"已回复{case_no(case)}号反映人。")
 
@@ -47,14 +47,9 @@ def on_close(call: CommandCall, ctx: Context) -> None:
     if case.status == "closed":
         ctx.reply(f"{case_no(case)}号已经结案。")
         return
+    acknowledge(ctx, case, move=False)
     case.outcome = outcome
     cases.set_status(ctx.session, case=case, now=ctx.now, actor_id=ctx.sender.id, action="closed",
                      to_status="closed", detail=outcome)
     ctx.reply(texts.CASE_CLOSED.format(case=case_no(case), outcome=outcome))
 
-
-def _acknowledge(ctx: Context, case) -> None:  # noqa: ANN001
-    """An officer acting on an assigned case takes it in hand."""
-    if case.status in ("open", "assigned"):
-        cases.set_status(ctx.session, case=case, now=ctx.now, actor_id=ctx.sender.id, action="acknowledged",
-                         to_status="in_progress")

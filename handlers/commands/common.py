@@ -1,11 +1,15 @@
 """Pieces every command family uses: finding the case a command names, and who may act on it."""
 from __future__ import annotations
 
-from handlers import texts
+from sqlmodel import or_, select
+
+from handlers import case_flow, texts
 from handlers.context import Context
 from handlers.router import CommandCall
 from storage import cases
-from storage.models import Case
+from storage.models import Case, Person
+
+CASE_HOLDERS = frozenset({"officer", "admin", "mediator"})
 
 
 def case_from_args(call: CommandCall, ctx: Context, usage: str, *, need_rest: bool = False) -> tuple[Case, str] | None:
@@ -23,3 +27,28 @@ def case_from_args(call: CommandCall, ctx: Context, usage: str, *, need_rest: bo
         ctx.reply(texts.NOT_YOUR_CASE.format(case=case_id))
         return None
     return case, (parts[1] if len(parts) > 1 else "")
+
+
+def refuse_transition(ctx: Context, case: Case, action: str) -> bool:
+    """Reply why the action is not allowed now and return True; False when it is allowed."""
+    reason = case_flow.refusal(case, action)
+    if reason:
+        ctx.reply(reason)
+    return reason is not None
+
+
+def acknowledge(ctx: Context, case: Case, *, move: bool = True) -> None:
+    """Any officer's or mediator's command on a case counts as acknowledging it."""
+    case_flow.acknowledge(ctx.session, case=case, actor=ctx.sender, now=ctx.now, move=move)
+
+
+def find_person(ctx: Context, who: str) -> Person | None:
+    """A person named by id or by name (李警官), as officers type it."""
+    who = who.strip().lstrip("@")
+    if not who:
+        return None
+    person = ctx.session.get(Person, who)
+    if person is not None:
+        return person
+    stmt = select(Person).where(or_(Person.name == who, Person.title == who)).order_by(Person.id)
+    return ctx.session.exec(stmt).first()

@@ -1,0 +1,77 @@
+"""/broadcast 目标 内容 drafts a warning to many groups and previews it; /confirm ID sends it,
+one outbox row per group, each recorded as a delivery."""
+from __future__ import annotations
+
+from sqlmodel import select
+
+from handlers import texts
+from handlers.context import Context
+from handlers.router import OFFICERS, CommandCall, Router
+from storage import outbox, people
+from storage.casework_models import Broadcast, BroadcastDelivery
+from storage.models import AuditEntry, ChatGroup, Grid
+
+router = Router("broadcast")
+ALL = ("all", "全部", "所有")
+USAGE = "/broadcast 目标 内容（目标：网格编号，多个用逗号分隔，或 all/全部）"
+
+
+@router.command("broadcast", usage="/broadcast 目标 内容", summary="向多个网格群广播预警（先预览，再 /confirm）",
+                roles=OFFICERS)
+def on_broadcast(call: CommandCall, ctx: Context) -> None:
+    parts = call.split(1)
+    if len(parts) < 2 or not parts[1].strip():
+        ctx.reply(texts.BAD_USAGE.format(usage=USAGE))
+        return
+    targets = [t for t in parts[0].replace("，", ",").split(",") if t]
+    if any(t.lower() in ALL for t in targets):
+        targets = ["all"]
+    unknown = [t for t in targets if t != "all" and ctx.session.get(Grid, t) is None]
+    if unknown:
+        grids = "、".join(f"{g.id}（{g.name}）" for g in ctx.config.grids)
+        ctx.reply(texts.UNKNOWN_GRID.format(grid="、".join(unknown), grids=grids))
+        return
+    groups = target_groups(ctx, targets)
+    if not groups:
+        ctx.reply(texts.BROADCAST_NO_GROUPS)
+        return
+    draft = Broadcast(actor_id=ctx.sender.id, targets=targets, text=parts[1].strip(), created_at=ctx.now)
+    ctx.session.add(draft)
+    ctx.session.flush()
+    names = texts.ALL_GRIDS_NAME if targets == ["all"] else "、".join(targets)
+    ctx.reply(texts.BROADCAST_PREVIEW.format(id=draft.id, targets=names, count=len(groups), text=draft.text))
+
+
+@router.command("confirm", usage="/confirm 广播编号", summary="确认发送广播", roles=OFFICERS)
+def on_confirm(call: CommandCall, ctx: Context) -> None:
+    arg = call.args.strip().lstrip("#")
+    if not arg.isdigit():
+        ctx.reply(texts.BAD_USAGE.format(usage="/confirm 广播编号"))
+        return
+    stmt = select(Broadcast).where(Broadcast.id == int(arg)).with_for_update()
+    draft = ctx.session.exec(stmt).first()
+    if draft is None:
+        ctx.reply(texts.UNKNOWN_BROADCAST.format(id=arg))
+        return
+    if draft.status == "sent":
+        ctx.reply(texts.BROADCAST_ALREADY_SENT.format(id=draft.id))
+        return
+    groups = target_groups(ctx, draft.targets)
+    for group in groups:
+        row = outbox.enqueue(ctx.session, now=ctx.now, idempotency_key=f"broadcast-{draft.id}-{group.id}",
+                             channel=group.channel, chat_id=group.chat_id, kind="broadcast",
+                             text=texts.BROADCAST_TEXT.format(text=draft.text))
+        ctx.session.flush()
+        ctx.session.add(BroadcastDelivery(broadcast_id=draft.id, group_id=group.id, outbox_id=row.id,
+                                          created_at=ctx.now))
+    draft.status, draft.confirmed_by, draft.confirmed_at = "sent", ctx.sender.id, ctx.now
+    ctx.session.add(draft)
+    ctx.session.add(AuditEntry(at=ctx.now, actor_id=ctx.sender.id, action="broadcast",
+                               detail=f"{draft.id} → {','.join(draft.targets)} ({len(groups)} groups)"))
+    ctx.reply(texts.BROADCAST_SENT.format(id=draft.id, count=len(groups)))
+
+
+def target_groups(ctx: Context, targets: list[str]) -> list[ChatGroup]:
+    if targets == ["all"]:
+        return list(people.bound_groups(ctx.session))
+    return [g for t in targets for g in people.groups_of_grid(ctx.session, grid_id=t)]
