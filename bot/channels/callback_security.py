@@ -161,6 +161,7 @@ async def deliver(channel: str, accept: Accept, msg: GroupMessage) -> None:
     """Hand one message to the core; any failure there becomes a 503 so the platform retries."""
     try:
         await accept(msg)
+        log.info("%s: accepted %s in chat %s", channel, msg.channel_msg_id, msg.chat_id)
     except ChannelError:
         raise
     except Exception:  # noqa: BLE001 - storage errors of any kind: WeChat must retry
