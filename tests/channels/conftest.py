@@ -23,7 +23,7 @@ def recorder() -> Recorder:
     return Recorder()
 
 
-def build_app(clock: FakeClock, recorder: Recorder, **adapters: object) -> web.Application:
+def build_app(recorder: Recorder, **adapters: object) -> web.Application:
     app = web.Application()
     add_routes(app, accept=recorder, **adapters)
     return app
@@ -33,7 +33,7 @@ def build_app(clock: FakeClock, recorder: Recorder, **adapters: object) -> web.A
 async def callbacks(aiohttp_client, clock, recorder):  # noqa: ANN001, ANN201
     """A client for an app with all four inbound channels, using the test credentials."""
     app = build_app(
-        clock, recorder,
+        recorder,
         wecom=WecomCallback(token=TOKEN, aes_key=AES_KEY, corp_id=CORP_ID, clock=clock, max_body=4096),
         aibot=AibotCallback(token=TOKEN, aes_key=AES_KEY, clock=clock, bot_id="AIBOTID", max_body=4096),
         mp=MpCallback(token=TOKEN, aes_key=AES_KEY, app_id=CORP_ID, clock=clock, max_body=4096),

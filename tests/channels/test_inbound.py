@@ -3,7 +3,14 @@ from __future__ import annotations
 
 import json
 
+import pytest
+from aiohttp import web
+
+from bot.channels.bridge import BridgeCallback
 from bot.channels.callback_security import sha1_signature
+from bot.channels.mp import MpCallback
+from bot.channels.wechat_routes import add_routes
+from bot.channels.wecom import WecomCallback
 from tests.channels.helpers import (
     CORP_ID, NOW_TS, TOKEN, aibot_payload, bridge_event, encrypt_only, encrypted_post, signed_bridge,
     at, wecom_text_xml,
@@ -140,3 +147,33 @@ async def test_bridge_image_and_unknown_events_are_ignored(callbacks, recorder):
         resp = await callbacks.post("/bridge", data=body, headers=headers)
         assert resp.status == 200 and (await resp.json())["ignored"] is True
     assert recorder.messages == []
+
+
+async def test_aibot_url_verification_uses_empty_receive_id(callbacks):
+    query, echostr = encrypt_only("aibot-echo-1", receive_id="")
+    query = {**query, "echostr": echostr,
+             "msg_signature": sha1_signature(TOKEN, query["timestamp"], query["nonce"], echostr)}
+    resp = await callbacks.get("/wechat/aibot", params=query)
+    assert resp.status == 200 and await resp.read() == b"aibot-echo-1"
+
+
+async def test_only_configured_channels_get_routes(aiohttp_client, clock, recorder):
+    app = web.Application()
+    paths = add_routes(app, bridge=BridgeCallback(secret="s", clock=clock), accept=recorder)
+    client = await aiohttp_client(app)
+    assert paths == ["/bridge"]
+    assert (await client.get("/wechat/wecom")).status == 404
+
+
+async def test_mp_safe_mode_without_aes_key_is_refused_clearly(aiohttp_client, clock, recorder):
+    app = web.Application()
+    add_routes(app, mp=MpCallback(token=TOKEN, app_id=CORP_ID, clock=clock), accept=recorder)
+    client = await aiohttp_client(app)
+    query, body = encrypted_post(wecom_text_xml())
+    resp = await client.post("/wechat/mp", params={**query, "encrypt_type": "aes"}, data=body.encode())
+    assert resp.status == 400 and "aes_key" in (await resp.json())["error"]
+
+
+def test_malformed_aes_key_is_a_config_error(clock):
+    with pytest.raises(ValueError, match="EncodingAESKey"):
+        WecomCallback(token=TOKEN, aes_key="too-short", corp_id=CORP_ID, clock=clock)
