@@ -26,8 +26,8 @@ SECTION = "■ {grid}｜调解员：{mediator}"
 ITEM = "{no}. {case}号 {type} 已{days}天{flags}\n   当事人：{party}\n   反映：{text}"
 HISTORY = "   经过：{events}"
 OUTCOME_HEADER = "【周五工作法·结果反馈】今天议程上的以下纠纷还没有结果，请逐件反馈："
-OUTCOME_ITEM = "{case}号 {type}（{grid}）"
-OUTCOME_FOOTER = "已化解请回复 /resolve 编号 化解结果；仍在调解请回复 /note 编号 进展情况。未化解的将列入下周五议程（上周遗留）。"
+OUTCOME_ITEM = "· {case}号 {type}（{grid}）：/resolve {case} 化解结果 或 /note {case} 进展"
+OUTCOME_FOOTER = "已化解请回复 /resolve 编号 化解结果；仍在调解请回复 /note 编号 进展情况。未化解的将列入下周五议程（标注“上周遗留”）。"
 
 
 @dataclass

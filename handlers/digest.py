@@ -12,8 +12,8 @@ from storage.models import Case, Grid, Person
 
 KIND_NAMES = {"inquiry": "咨询", "dispute": "纠纷", "fraud": "反诈", "help": "求助"}
 HEADER = "【每日简报】{date} {officer}，您好。{grids}"
-SECTION = "{title}（{n}）"
-EMPTY = "（无）"
+SECTION = "{title}（{n}件）"
+EMPTY = "{title}：无"
 NEW = "一、昨日以来新登记"
 OVERDUE = "二、超过{days}天未办结"
 FOLLOWUP = "三、已化解待回访"
@@ -86,9 +86,9 @@ def _cases(title: str, cases: Sequence[Case]) -> str:
 
 
 def _section(title: str, lines: list[str]) -> str:
-    head = SECTION.format(title=title, n=len(lines))
     if not lines:
-        return f"{head}{EMPTY}"
+        return EMPTY.format(title=title)
+    head = SECTION.format(title=title, n=len(lines))
     shown = lines[:MAX_LINES]
     if len(lines) > MAX_LINES:
         shown.append(MORE.format(n=len(lines) - MAX_LINES))
