@@ -8,6 +8,7 @@ from sqlmodel import Session
 
 from handlers import texts
 from handlers.context import Context
+from handlers.followup import on_survey_answer
 from handlers.intents import INTENT_HANDLERS
 from handlers.router import parse_command
 from storage import outbox, people
@@ -29,6 +30,8 @@ def handle_message(
     if call is not None:
         commands.dispatch(call, ctx)
         return
+    if message.is_direct and sender.role == "resident" and on_survey_answer(ctx):
+        return  # the answer to a follow-up survey (回访)
     if group is not None and group.grid_id is None:
         return  # a group nobody has bound yet: listen to commands only
     if not message.text.strip():

@@ -102,8 +102,10 @@ SURVEY_QUESTION = (
     "您好，这里是社区警务助手回访：您反映的{case}号问题（{type}）已于{date}化解：{outcome}。\n"
     "请问问题解决了吗？您对处理结果满意吗？请回复：1 满意　2 基本满意　3 不满意"
 )
-SURVEY_CHOICES = {"不满意": "unsatisfied", "基本满意": "basic", "满意": "satisfied", "1": "satisfied",
-                  "2": "basic", "3": "unsatisfied", "没解决": "unsatisfied", "没有解决": "unsatisfied"}
+SURVEY_CHOICES = {  # checked in this order: negative answers first
+    "不满意": "unsatisfied", "不太满意": "unsatisfied", "没解决": "unsatisfied", "没有解决": "unsatisfied",
+    "基本满意": "basic", "还行": "basic", "满意": "satisfied", "1": "satisfied", "2": "basic", "3": "unsatisfied",
+}
 SATISFACTION_NAMES = {"satisfied": "满意", "basic": "基本满意", "unsatisfied": "不满意"}
 SURVEY_THANKS = "感谢您的评价（{answer}），{case}号已结案。祝您生活愉快！"
 SURVEY_SORRY = "很抱歉没让您满意，{case}号已重新打开，{officer}会尽快联系您。"
@@ -130,3 +132,6 @@ FRAUD_ADVERT_FLAG = "⚠️疑似诈骗广告，建议移出发布者（{reporte
 FRAUD_ADVERT_WARNING = "\n本群有人发布疑似诈骗广告，请大家不要添加、不要联系、不要转账。"
 PHONE_UNKNOWN = "未登记"
 DIRECT_CHAT_NAME = "私聊"
+HELP_ESCALATION_DETAIL = "{frm}→{to}：{minutes}分钟无人响应（第{n}次）"
+SURVEY_EVENT = "回访：{answer}"
+VISIT_EVENT = "回访无回复，已派网格员{worker}上门"
