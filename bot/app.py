@@ -7,6 +7,7 @@ import logging
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any, AsyncIterator
 
+import aiohttp
 from aiohttp import web
 from sqlalchemy.engine import Engine
 
@@ -15,9 +16,10 @@ from bot.channels import sandbox
 from bot.channels.base import Sender
 from bot.clock import Clock, SystemClock
 from bot.config import Config
-from bot.keys import CLOCK, CONFIG, ENGINE, EXECUTOR, OUTBOX, PIPELINE
+from bot.keys import CLOCK, CONFIG, ENGINE, EXECUTOR, OUTBOX, PIPELINE, SENDERS
 from bot.outbox import OutboxSender, SandboxSender
 from bot.pipeline import Pipeline
+from bot.token_store import DbTokenStore
 from bot.scheduler_ctx import scheduler_ctx
 from handlers import nlu
 from handlers.routers import command_table
@@ -37,6 +39,7 @@ def create_app(
     app[CONFIG] = config
     app[CLOCK] = clock or SystemClock()
     app.cleanup_ctx.append(_database(engine))
+    app.cleanup_ctx.append(_channel_senders)
     app.cleanup_ctx.append(_workers(senders, background, classifier))
     app.cleanup_ctx.append(scheduler_ctx(background))
     routes.add_routes(app)
@@ -63,12 +66,20 @@ def _database(engine: Engine | None):  # noqa: ANN202
     return ctx
 
 
+async def _channel_senders(app: web.Application) -> AsyncIterator[None]:
+    """One HTTP session for every outbound WeChat call; tokens shared through the database."""
+    async with aiohttp.ClientSession() as session:
+        store = DbTokenStore(app[ENGINE], app[EXECUTOR])
+        app[SENDERS] = channel_setup.build_senders(app[CONFIG], session, app[CLOCK], store)
+        yield
+
+
 def _workers(senders: dict[str, Sender] | None, background: bool, classifier: Any):  # noqa: ANN202
     async def ctx(app: web.Application) -> AsyncIterator[None]:
         config = app[CONFIG]
         loop = asyncio.get_running_loop()
         own_classifier = classifier or await loop.run_in_executor(None, _fresh_classifier)
-        all_senders: dict[str, Sender] = {"sandbox": SandboxSender(), **(senders or {})}
+        all_senders: dict[str, Sender] = {"sandbox": SandboxSender(), **app[SENDERS], **(senders or {})}
         app[OUTBOX] = OutboxSender(engine=app[ENGINE], executor=app[EXECUTOR], clock=app[CLOCK],
                                    senders=all_senders)
         app[PIPELINE] = Pipeline(

@@ -6,11 +6,18 @@ from typing import Any, ClassVar
 from aiohttp import web
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+import aiohttp
+
 from bot.channels import wechat_routes
 from bot.channels.aibot import AibotCallback
+from bot.channels.aibot_sender import AibotSender
+from bot.channels.base import Sender
 from bot.channels.bridge import BridgeCallback
+from bot.channels.bridge_sender import BridgeSender
 from bot.channels.mp import MpCallback
+from bot.channels.senders import MpSender, WecomAppSender
 from bot.channels.wecom import WecomCallback
+from bot.channels.wecom_api import ApiClient, TokenStore
 from bot.clock import Clock
 
 AES_KEY = Field(default="", pattern=r"^$|^[A-Za-z0-9+/]{43}$")
@@ -24,7 +31,7 @@ class _Section(BaseModel):
 
 class WecomSettings(_Section):
     corp_id: str = ""
-    agent_id: str = ""
+    agent_id: str = Field(default="", pattern=r"^$|^[0-9]+$")
     secret: str = ""
     token: str = ""
     aes_key: str = AES_KEY
@@ -98,3 +105,29 @@ def add_callback_routes(app: web.Application, config: Any, clock: Clock, accept:
     if bridge.enabled:
         adapters["bridge"] = BridgeCallback(secret=bridge.secret, clock=clock, window=bridge.window_seconds)
     return wechat_routes.add_routes(app, accept=accept, **adapters)
+
+
+def build_senders(config: Any, session: aiohttp.ClientSession, clock: Clock,
+                  token_store: TokenStore) -> dict[str, Sender]:
+    """One sender per enabled channel, all on one HTTP session and one shared token store."""
+    settings, errors = channel_settings(config)
+    if errors:
+        raise ValueError("; ".join(errors))
+    wecom, aibot, mp, bridge = (settings[n] for n in ("wecom", "aibot", "mp", "bridge"))
+    senders: dict[str, Sender] = {}
+    if wecom.enabled:
+        client = ApiClient.wecom(session, corp_id=wecom.corp_id, secret=wecom.secret, clock=clock,
+                                 token_store=token_store, api_base=wecom.api_base)
+        senders["wecom"] = WecomAppSender(client, agent_id=wecom.agent_id, clock=clock)
+    if aibot.enabled:
+        keys = {ref.chat_id: ref.webhook_key for grid in config.grids for ref in grid.groups
+                if ref.channel == "aibot" and ref.webhook_key}
+        senders["aibot"] = AibotSender(session, clock=clock, webhook_keys=keys, api_base=aibot.api_base)
+    if mp.enabled:
+        client = ApiClient.mp(session, app_id=mp.app_id, secret=mp.secret, clock=clock, token_store=token_store,
+                              api_base=mp.api_base)
+        senders["mp"] = MpSender(client, clock=clock)
+    if bridge.enabled:
+        senders["bridge"] = BridgeSender(session, outbound_url=bridge.outbound_url, secret=bridge.secret,
+                                         clock=clock)
+    return senders

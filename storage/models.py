@@ -151,3 +151,11 @@ class ScamWord(SQLModel, table=True):
     word: str = Field(unique=True)
     added_by: str
     added_at: datetime = _when()
+
+
+class AccessToken(SQLModel, table=True):
+    """Platform access tokens, shared by every worker process (the key holds a hash, never the secret)."""
+
+    key: str = Field(primary_key=True)
+    token: str
+    expires_at: datetime = _when()
