@@ -14,7 +14,7 @@ from datetime import datetime, timedelta, timezone
 from typing import Any, Callable
 
 from sqlalchemy.engine import Engine
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlmodel import Session
 
 from bot.clock import Clock, SystemClock
@@ -61,7 +61,11 @@ class Scheduler:
         """(fire time, job) pairs owed by ``now``, oldest first: after each job's last recorded fire."""
         pending: list[tuple[datetime, int, Job]] = []
         for order, job in enumerate(self.jobs):
-            after = self._after(job)
+            try:
+                after = self._after(job)
+            except Exception:  # a database hiccup for one job must not stop the others
+                log.exception("job %s: could not read its last run; trying again next pass", job.id)
+                continue
             if job.coalesce:
                 latest = last_fire(job.trigger, after, now)
                 fires = [latest] if latest else []
@@ -82,7 +86,7 @@ class Scheduler:
                 schedule_queries.record_run(session, job_id=job.id, scheduled_for=baseline, now=self.clock.now(),
                                             status="baseline")
                 session.commit()
-            except IntegrityError:
+            except (IntegrityError, OperationalError):  # another process wrote one first (or holds the lock)
                 session.rollback()
             return schedule_queries.last_run(session, job_id=job.id) or baseline
 

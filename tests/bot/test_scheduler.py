@@ -1,11 +1,14 @@
 """The scheduler over weeks of a fake clock: each fire once, across restarts and a second process."""
 from __future__ import annotations
 
+import asyncio
+from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 
 import pytest
 from sqlmodel import select
 
+from bot.app import create_app
 from bot.clock import FakeClock
 from bot.keys import SCHEDULER
 from bot.scheduler import Scheduler
@@ -14,7 +17,8 @@ from storage.engine import make_engine
 from storage.engine import session as new_session
 from storage.models import AuditEntry
 from storage.schedule_models import JobRun
-from tests.bot.test_scheduler_support import local, run_until, sent_rows, start_bot, tick
+from storage.sync import sync_community
+from tests.bot.test_scheduler_support import FakeClassifier, local, run_until, sent_rows, start_bot, tick
 
 GROUPS = ("grid-1", "grid-2", "grid-3")
 ANTI_FRAUD = [n.text for n in library()["anti-fraud"]]
@@ -130,7 +134,7 @@ async def test_a_second_scheduler_on_the_same_database_sends_nothing_twice(aioht
 
 
 async def test_timers_run_every_minute_once(aiohttp_client, config, engine) -> None:  # noqa: ANN001
-    clock = FakeClock(local(2026, 11, 4, 10, 0, ))
+    clock = FakeClock(local(2026, 11, 4, 10, 0))
     bot = await start_bot(aiohttp_client, config, clock, engine)
     for _ in range(3):
         clock.advance(minutes=1)
@@ -154,3 +158,31 @@ async def test_timers_catch_up_with_one_run_after_a_long_stop(aiohttp_client, co
 async def test_the_app_keeps_its_scheduler(aiohttp_client, config, engine) -> None:  # noqa: ANN001
     bot = await start_bot(aiohttp_client, config, FakeClock(), engine)
     assert isinstance(bot.app[SCHEDULER], Scheduler)
+
+
+async def test_two_processes_firing_at_the_same_moment_send_each_notice_once(config, tmp_path) -> None:  # noqa: ANN001
+    url = f"sqlite:///{tmp_path / 'two.db'}"
+    clock = FakeClock(local(2026, 11, 2, 8, 0))
+    engines = [make_engine(url), make_engine(url)]
+    with new_session(engines[0]) as session:
+        sync_community(session, config=config, now=clock.now())
+        session.commit()
+    pools = [ThreadPoolExecutor(max_workers=1) for _ in engines]
+    schedulers = [Scheduler(engine=e, executor=p, config=config, clock=clock) for e, p in zip(engines, pools)]
+    await asyncio.gather(*(s.run_due() for s in schedulers))
+    clock.set(local(2026, 11, 2, 9, 0))
+    outcomes = await asyncio.gather(*(s.run_due() for s in schedulers))
+    done = [o for result in outcomes for o in result if o.job_id == "notice:anti-fraud-weekly" and o.status == "done"]
+    assert len(done) == 1
+    assert sorted(row.chat_id for row in sent_rows(engines[0], kind="notice")) == list(GROUPS)
+    for pool, engine in zip(pools, engines):
+        pool.shutdown()
+        engine.dispose()
+
+
+async def test_a_background_app_starts_and_stops_its_scheduler(aiohttp_client, config, engine) -> None:  # noqa: ANN001
+    app = create_app(config, clock=FakeClock(local(2026, 11, 4, 10, 0)), engine=engine, background=True,
+                     classifier=FakeClassifier())
+    client = await aiohttp_client(app)
+    assert isinstance(app[SCHEDULER], Scheduler)
+    await client.close()

@@ -87,3 +87,12 @@ def test_gridbot_schedule_prints_the_demo_runs(capsys) -> None:  # noqa: ANN001
     assert len(lines) == 9
     assert any(line.endswith("notice:anti-fraud-weekly  → grid-1, grid-2, grid-3 (anti-fraud)") for line in lines)
     assert any("friday:agenda" in line for line in lines)
+
+
+def test_check_config_reports_a_bad_schedule_line_and_exits_2(tmp_path, capsys) -> None:  # noqa: ANN001
+    text = (ROOT / "config.toml").read_text(encoding="utf-8").replace('cron = "0 10 1 * *"', 'cron = "0 10 32 * *"')
+    path = tmp_path / "bad.toml"
+    path.write_text(text, encoding="utf-8")
+    assert main(["check-config", "--config", str(path)]) == 2
+    [line] = capsys.readouterr().err.splitlines()
+    assert line.startswith(f"{path}: schedules[1].cron: ")
