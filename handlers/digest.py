@@ -16,11 +16,12 @@ SECTION = "{title}（{n}件）"
 EMPTY = "{title}：无"
 NEW = "一、昨日以来新登记"
 OVERDUE = "二、超过{days}天未办结"
-FOLLOWUP = "三、已化解待回访"
+FOLLOWUP = "三、待回访"
 FRAUD = "四、近24小时反诈预警"
 FAILED = "五、未能送达的消息（请人工联系）"
 SKIPPED = "六、错过未发的定时任务"
 CASE_LINE = "· {case}号 {kind} {status} {text}"
+VISIT_LINE = "· {case}号 居民未答复回访，待上门回访：{text}"
 FAILED_LINE = "· 发往 {chat}（{kind}）：{text} — {error}"
 MORE = "…另有{n}条，可用 /case 编号 查看"
 STATUS_NAMES = {"open": "待受理", "assigned": "已指派", "in_progress": "处理中", "resolved": "已化解",
@@ -61,13 +62,22 @@ def compose(session: Session, *, config: Any, schedule: Any, officer: Person, gr
         _cases(NEW, schedule_queries.cases_created(session, since=since, until=now, grid_ids=grid_ids)),
         _cases(OVERDUE.format(days=schedule.overdue_days),
                schedule_queries.open_cases_older_than(session, before=overdue_before, grid_ids=grid_ids)),
-        _cases(FOLLOWUP, schedule_queries.resolved_awaiting_followup(
-            session, resolved_before=followup_before, grid_ids=grid_ids)),
+        _followups(session, resolved_before=followup_before, grid_ids=grid_ids),
         _cases(FRAUD, schedule_queries.cases_created(session, since=now - timedelta(days=1), until=now,
                                                      grid_ids=grid_ids, kind="fraud")),
         *shared,
     ]
     return "\n\n".join(sections)
+
+
+def _followups(session: Session, *, resolved_before: datetime, grid_ids: list[str]) -> str:
+    """Open home-visit tasks first, then disputes resolved long enough ago that a 回访 is due."""
+    visits = schedule_queries.open_visit_tasks(session, grid_ids=grid_ids)
+    resolved = schedule_queries.resolved_awaiting_followup(session, resolved_before=resolved_before,
+                                                           grid_ids=grid_ids)
+    seen = {c.id for c in visits}
+    lines = [VISIT_LINE.format(case=c.id, text=_short(c.text, 30)) for c in visits]
+    return _section(FOLLOWUP, lines + _case_lines([c for c in resolved if c.id not in seen]))
 
 
 def _shared_sections(session: Session, *, since: datetime) -> list[str]:
@@ -80,9 +90,12 @@ def _shared_sections(session: Session, *, since: datetime) -> list[str]:
 
 
 def _cases(title: str, cases: Sequence[Case]) -> str:
-    lines = [CASE_LINE.format(case=c.id, kind=KIND_NAMES.get(c.kind, c.kind),
-                              status=STATUS_NAMES.get(c.status, c.status), text=_short(c.text, 30)) for c in cases]
-    return _section(title, lines)
+    return _section(title, _case_lines(cases))
+
+
+def _case_lines(cases: Sequence[Case]) -> list[str]:
+    return [CASE_LINE.format(case=c.id, kind=KIND_NAMES.get(c.kind, c.kind),
+                             status=STATUS_NAMES.get(c.status, c.status), text=_short(c.text, 30)) for c in cases]
 
 
 def _section(title: str, lines: list[str]) -> str:

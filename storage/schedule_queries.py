@@ -7,6 +7,7 @@ from typing import Sequence
 from sqlalchemy import delete, func
 from sqlmodel import Session, select
 
+from storage.casework_models import VisitTask
 from storage.models import AuditEntry, Case, CaseEvent, Outbox
 from storage.schedule_models import AgendaItem, JobRun, NoticeRotation
 
@@ -108,7 +109,8 @@ def open_cases_older_than(session: Session, *, before: datetime, grid_ids: Seque
                                            Case.grid_id.in_(grid_ids)).order_by(Case.created_at, Case.id)).all()
 
 
-def resolved_awaiting_followup(session: Session, *, resolved_before: datetime, grid_ids: Sequence[str]) -> Sequence[Case]:
+def resolved_awaiting_followup(session: Session, *, resolved_before: datetime,
+                               grid_ids: Sequence[str]) -> Sequence[Case]:
     """Disputes resolved (not yet closed) long enough ago that the follow-up visit (回访) is due."""
     return session.exec(select(Case).where(Case.kind == "dispute", Case.status == "resolved",
                                            Case.resolved_at <= resolved_before, Case.grid_id.in_(grid_ids))
@@ -124,3 +126,10 @@ def failed_since(session: Session, *, since: datetime, limit: int = 20) -> Seque
     """Outbox rows that failed for good, created after ``since`` (they fail within minutes of creation)."""
     return session.exec(select(Outbox).where(Outbox.status == "failed", Outbox.created_at > since)
                         .order_by(Outbox.id).limit(limit)).all()
+
+
+def open_visit_tasks(session: Session, *, grid_ids: Sequence[str]) -> Sequence[Case]:
+    """Cases of these grids with an open home-visit task (the resident did not answer the 回访 survey)."""
+    return session.exec(select(Case).join(VisitTask, VisitTask.case_id == Case.id)
+                        .where(VisitTask.status == "open", Case.grid_id.in_(grid_ids))
+                        .order_by(VisitTask.created_at, VisitTask.id)).all()

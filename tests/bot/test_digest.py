@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from bot.clock import FakeClock
 from storage import outbox
+from storage.casework_models import VisitTask
 from storage.engine import session as new_session
 from tests.bot.test_scheduler_support import add_dispute, case_event, local, run_until, sent_rows, start_bot
 
@@ -19,6 +20,12 @@ def add_failed_send(engine, *, now) -> None:  # noqa: ANN001
         session.commit()
 
 
+def add_visit_task(engine, case_id: int, *, now) -> None:  # noqa: ANN001
+    with new_session(engine) as session:
+        session.add(VisitTask(case_id=case_id, worker_id="worker-1", created_at=now))
+        session.commit()
+
+
 async def test_each_officer_gets_one_digest_of_their_grids(aiohttp_client, config, engine) -> None:  # noqa: ANN001
     clock = FakeClock(local(2026, 11, 3, 7, 0))  # Tuesday
     bot = await start_bot(aiohttp_client, config, clock, engine)
@@ -29,6 +36,8 @@ async def test_each_officer_gets_one_digest_of_their_grids(aiohttp_client, confi
     fraud = add_dispute(engine, now=local(2026, 11, 3, 6), kind="fraud", subtype=None, text="冒充客服要退款")
     other = add_dispute(engine, now=local(2026, 11, 2, 15), grid_id="grid-2", mediator="mediator-judicial",
                         reporter="resident-2", text="租房押金不退")
+    visit = add_dispute(engine, now=local(2026, 10, 22, 12), text="需要上门回访的纠纷")
+    add_visit_task(engine, visit, now=local(2026, 11, 2, 9))
     add_failed_send(engine, now=local(2026, 11, 3, 1))
 
     await run_until(bot, clock, local(2026, 11, 3, 12, 0))
@@ -36,7 +45,7 @@ async def test_each_officer_gets_one_digest_of_their_grids(aiohttp_client, confi
     new_part, overdue_part, followup_part, fraud_part, failed_part, skipped_part = first.split("\n\n")[1:]
     assert f"{new}号" in new_part and f"{fraud}号" in new_part and f"{other}号" not in first
     assert f"{overdue}号" in overdue_part and f"{new}号" not in overdue_part
-    assert f"{followup}号" in followup_part
+    assert f"{followup}号" in followup_part and f"{visit}号 居民未答复回访" in followup_part
     assert f"{fraud}号" in fraud_part and f"{new}号" not in fraud_part
     assert "grid-9" in failed_part and "139****1111" in failed_part and "13900001111" not in first
     assert skipped_part == "六、错过未发的定时任务：无"
