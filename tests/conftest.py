@@ -43,3 +43,18 @@ def config():  # noqa: ANN201
 async def bot(aiohttp_client, config, clock, engine):  # noqa: ANN001, ANN201
     app = create_app(config, clock=clock, engine=engine, background=False)
     return BotDriver(await aiohttp_client(app))
+
+
+def pytest_sessionfinish(session, exitstatus):  # noqa: ANN001, ANN201
+    """Drop this run's PostgreSQL schema so test runs leave nothing behind."""
+    if not os.environ.get(PG_ENV):
+        return
+    from sqlalchemy import text
+
+    from storage.engine import make_engine
+    from tests.factories import _pg_schema
+
+    engine = make_engine(os.environ[PG_ENV], create=False)
+    with engine.begin() as conn:
+        conn.execute(text(f"DROP SCHEMA IF EXISTS {_pg_schema()} CASCADE"))
+    engine.dispose()

@@ -37,11 +37,21 @@ def make_engine_for(backend: str, tmp_path: Path | None = None) -> Engine:
         return make_engine("sqlite://")
     if backend == "sqlite-file":
         return make_engine(f"sqlite:///{tmp_path / f'gridbot-{uuid.uuid4().hex}.db'}")
-    engine = make_engine(os.environ[PG_ENV], create=False)
-    with engine.begin() as conn:  # each test starts from empty tables
-        conn.execute(text("DROP SCHEMA public CASCADE; CREATE SCHEMA public"))
+    engine = make_engine(pg_test_url(), create=False)
+    with engine.begin() as conn:  # each test starts from empty tables, in this test run's own schema
+        conn.execute(text(f"DROP SCHEMA IF EXISTS {_pg_schema()} CASCADE; CREATE SCHEMA {_pg_schema()}"))
     SQLModel.metadata.create_all(engine)
     return engine
+
+
+def _pg_schema() -> str:
+    return f"gridbot_test_{os.getpid()}"
+
+
+def pg_test_url() -> str:
+    """The PostgreSQL test URL, pinned to a schema of this process so parallel runs never collide."""
+    url = os.environ[PG_ENV]
+    return f"{url}{'&' if '?' in url else '?'}options=-csearch_path%3D{_pg_schema()}"
 
 
 class BotDriver:

@@ -1,8 +1,6 @@
 """What was accepted survives a restart: an unhandled message and an unsent outbox row finish afterwards."""
 from __future__ import annotations
 
-import os
-
 import pytest
 from aiohttp.test_utils import TestClient, TestServer
 from sqlmodel import select
@@ -11,7 +9,7 @@ from bot.app import create_app
 from bot.keys import OUTBOX, PIPELINE
 from storage.engine import make_engine, session
 from storage.models import Message, Outbox
-from tests.factories import PG_ENV, BotDriver, make_engine_for
+from tests.factories import BotDriver, make_engine_for, pg_test_url
 
 pytestmark = pytest.mark.postgres
 
@@ -21,7 +19,7 @@ def db_url(backend, tmp_path):  # noqa: ANN001, ANN201
     if backend == "sqlite":
         return f"sqlite:///{tmp_path / 'restart.db'}"
     make_engine_for("postgresql").dispose()  # empty tables
-    return os.environ[PG_ENV]
+    return pg_test_url()
 
 
 async def start(config, clock, url):  # noqa: ANN001, ANN201
