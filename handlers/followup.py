@@ -109,4 +109,4 @@ def _reopen(ctx: Context, case: Case, answer: str) -> None:
                      reason=texts.SURVEY_EVENT.format(answer=answer))
     ctx.tell(officer, texts.SURVEY_UNSATISFIED_ALERT.format(case=case.id, reporter=ctx.sender.name,
                                                             answer=ctx.message.text), case_id=case.id)
-    ctx.reply(texts.SURVEY_SORRY.format(case=case.id, officer=officer.name if officer else "民警"))
+    ctx.reply(texts.SURVEY_SORRY.format(case=case.id, officer=officer.name if officer else texts.DUTY_OFFICER_NAME))

@@ -23,7 +23,7 @@ def _open(ctx: Context, kind: str, **fields) -> Case:  # noqa: ANN003
 
 
 def _officer_name(officer) -> str:  # noqa: ANN001
-    return officer.name if officer else "值班民警"
+    return officer.name if officer else texts.DUTY_OFFICER_NAME
 
 
 def on_dispute(ctx: Context) -> None:

@@ -52,4 +52,4 @@ def _percent(part: int, whole: int) -> str:
 
 def _duration(delta: timedelta) -> str:
     hours = delta.total_seconds() / 3600
-    return f"{hours / 24:.1f}天" if hours >= 24 else f"{hours:.1f}小时"
+    return texts.DURATION_DAYS.format(n=hours / 24) if hours >= 24 else texts.DURATION_HOURS.format(n=hours)
