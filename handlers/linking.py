@@ -29,11 +29,12 @@ def _window(ctx: Context) -> timedelta:
 
 
 def follow_up_target(ctx: Context) -> Case | None:
-    """The reporter's open dispute in this chat that this message follows up, if any."""
+    """The dispute this message follows up: the sender's own open one, or — for a short "还是很吵" with
+    no new details — the group's recent case of that kind (the sender's resolved one, or a neighbour's)."""
     open_cases = cases.active_cases_of_reporter(ctx.session, reporter_id=ctx.sender.id, kind="dispute",
                                                 group_id=ctx.group.id if ctx.group else None)
     if not open_cases:
-        return None
+        return _recent_case_followed_up(ctx)
     label, text = ctx.label, ctx.message.text.strip()
     recent = [c for c in open_cases if ctx.now - c.updated_at <= _window(ctx)]
     if label.intent == "dispute":
@@ -44,6 +45,18 @@ def follow_up_target(ctx: Context) -> Case | None:
     if label.intent == "chatter" and len(text) <= SHORT and any(cue in text for cue in texts.FOLLOW_UP_CUES):
         return open_cases[0]
     return None
+
+
+def _recent_case_followed_up(ctx: Context) -> Case | None:
+    label, text = ctx.label, ctx.message.text.strip()
+    if ctx.group is None or label.intent != "dispute" or len(text) > SHORT or label.entities.rooms:
+        return None
+    if not any(cue in text for cue in texts.FOLLOW_UP_CUES):
+        return None
+    found = cases.recent_cases_in_group(ctx.session, group_id=ctx.group.id, subtype=label.subtype or "other",
+                                        since=ctx.now - _window(ctx), statuses=(*cases.ACTIVE, "resolved"))
+    mine_or_active = [c for c in found if c.reporter_id == ctx.sender.id or c.status != "resolved"]
+    return mine_or_active[0] if mine_or_active else None
 
 
 def record_follow_up(ctx: Context, case: Case) -> None:

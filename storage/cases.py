@@ -96,6 +96,15 @@ def active_cases_of_reporter(session: Session, *, reporter_id: str, kind: str, g
     return session.exec(stmt.order_by(Case.id.desc())).all()
 
 
+def recent_cases_in_group(
+    session: Session, *, group_id: int, subtype: str, since: datetime, statuses: Sequence[str] = ACTIVE,
+) -> Sequence[Case]:
+    """Disputes of one subtype in one group, in the given statuses, touched since ``since``, newest first."""
+    stmt = select(Case).where(Case.kind == "dispute", Case.subtype == subtype, Case.group_id == group_id,
+                              Case.updated_at >= since, col(Case.status).in_(statuses))
+    return session.exec(stmt.order_by(Case.updated_at.desc(), Case.id.desc())).all()
+
+
 def recent_cases_in_building(
     session: Session, *, grid_id: str | None, subtype: str, building: str, since: datetime,
 ) -> Sequence[Case]:

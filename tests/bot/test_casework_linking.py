@@ -26,17 +26,30 @@ async def test_follow_up_joins_the_open_case_and_tells_the_officer(bot, follow_u
     assert case["events"][-1]["action"] == "follow_up" and case["events"][-1]["actor_id"] == "resident-7"
 
 
-async def test_follow_up_after_the_case_is_resolved_opens_nothing(bot):
+async def test_still_noisy_after_resolution_is_told_to_the_officer_not_a_new_case(bot):
     await bot.talk("grid-2", "resident-7", FIRST)
     case_id = (await cases_of(bot))[0]["id"]
     await bot.talk("officer-2", "officer-2", f"/resolve {case_id} 已调解", direct=True)
-    assert await bot.talk("grid-2", "resident-7", "还是很吵") == []
+    sent = await bot.talk("grid-2", "resident-7", "还是很吵")
     assert len(await cases_of(bot)) == 1
+    assert any(m["chat_id"] == "officer-2" and "还是很吵" in m["text"] for m in sent)
+    _, case = await bot.api(f"/api/cases/{case_id}")
+    assert case["status"] == "resolved" and case["events"][-1]["action"] == "follow_up"
 
 
-async def test_other_residents_chatter_is_not_a_follow_up(bot):
+async def test_a_neighbours_short_still_noisy_joins_the_recent_case(bot):
     await bot.talk("grid-2", "resident-7", FIRST)
-    assert await bot.talk("grid-2", "resident-8", "还是很吵") == []
+    await bot.talk("grid-2", "resident-8", "还是很吵")
+    [case] = await cases_of(bot)
+    _, case = await bot.api(f"/api/cases/{case['id']}")
+    assert (case["events"][-1]["action"], case["events"][-1]["actor_id"]) == ("follow_up", "resident-8")
+
+
+async def test_a_bare_still_noisy_with_no_case_around_opens_one(bot):
+    sent = await bot.talk("grid-2", "resident-8", "楼上还是很吵")
+    [case] = await cases_of(bot)
+    assert (case["kind"], case["subtype"], case["reporter_id"]) == ("dispute", "noise", "resident-8")
+    assert any(m["chat_id"] == "officer-2" for m in sent)
 
 
 async def test_two_residents_reporting_one_incident_are_linked(bot):
