@@ -8,7 +8,7 @@ from datetime import timedelta
 
 from sqlalchemy.engine import Engine
 
-from bot.channels.base import OutboundMessage, PermanentFailure, Sender, TemporaryFailure
+from bot.channels.base import OutboundMessage, PermanentFailure, Sender, TemporaryFailure, Throttled
 from bot.clock import Clock
 from handlers.nlu.entities import mask_personal
 from storage import outbox
@@ -84,6 +84,9 @@ class OutboxSender:
             row = session.get(Outbox, row_id)
             if outcome is None:
                 outbox.mark_sent(session, row=row, now=now)
+            elif isinstance(outcome, Throttled):  # a rate limit: wait, without spending an attempt
+                delay = timedelta(seconds=outcome.retry_after or backoff(1).total_seconds())
+                outbox.postpone(session, row=row, now=now, delay=delay, reason=str(outcome))
             elif isinstance(outcome, PermanentFailure) or row.attempts + 1 >= MAX_ATTEMPTS:
                 log.warning("outbox %s failed for good: %s", row_id, outcome)
                 outbox.mark_failed(session, row=row, now=now, error=str(outcome))

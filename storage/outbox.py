@@ -50,6 +50,13 @@ def mark_retry(session: Session, *, row: Outbox, now: datetime, delay: timedelta
     session.add(row)
 
 
+def postpone(session: Session, *, row: Outbox, now: datetime, delay: timedelta, reason: str) -> None:
+    """Due again after ``delay``; attempts unchanged (a rate limit is not a failed delivery)."""
+    row.next_attempt_at = now + delay
+    row.last_error = reason[:500]
+    session.add(row)
+
+
 def mark_failed(session: Session, *, row: Outbox, now: datetime, error: str) -> None:
     row.attempts += 1
     row.status = "failed"

@@ -36,6 +36,10 @@ class TemporaryFailure(Exception):
         self.retry_after = retry_after
 
 
+class Throttled(TemporaryFailure):
+    """A rate limit (ours or the platform's) said "not now": the message did not fail, it waits."""
+
+
 class PermanentFailure(Exception):
     """Sending can never succeed (bad target, rejected content): mark it failed."""
 

@@ -1,10 +1,10 @@
 """Per-target token buckets on an injected clock. Never sleeps: over the limit it raises
-TemporaryFailure with the seconds until enough tokens are back, and the outbox retries later."""
+Throttled (a TemporaryFailure) with the seconds until enough tokens are back, and the outbox retries later."""
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from bot.channels.base import PermanentFailure, TemporaryFailure
+from bot.channels.base import PermanentFailure, Throttled
 from bot.clock import Clock
 
 _MAX_KEYS = 10_000
@@ -34,7 +34,7 @@ class RateLimiter:
         bucket = self._refill(key)
         if bucket.tokens < n:
             wait = (n - bucket.tokens) / self._rate
-            raise TemporaryFailure(f"{self.name} limit reached for {key}", retry_after=round(wait, 3))
+            raise Throttled(f"{self.name} limit reached for {key}", retry_after=round(wait, 3))
         bucket.tokens -= n
 
     def available(self, key: str) -> float:

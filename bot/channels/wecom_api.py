@@ -14,7 +14,7 @@ from typing import Protocol
 
 import aiohttp
 
-from bot.channels.base import PermanentFailure, TemporaryFailure
+from bot.channels.base import PermanentFailure, TemporaryFailure, Throttled
 from bot.clock import Clock
 
 WECOM_API_BASE = "https://qyapi.weixin.qq.com"
@@ -22,6 +22,7 @@ MP_API_BASE = "https://api.weixin.qq.com"
 TOKEN_ERRORS = frozenset({40001, 40014, 42001})
 REFRESH_MARGIN = timedelta(minutes=5)
 RETRY_AFTER = {45009: 65.0, 45033: 5.0, -1: 2.0}
+THROTTLED = {45009, 45033}  # frequency / concurrency limits: wait, it is not a failed attempt
 
 
 class TokenStore(Protocol):
@@ -94,7 +95,8 @@ def check_errcode(data: dict, what: str) -> dict:
     if code in TOKEN_ERRORS:
         raise _TokenRejected(code)
     if code in RETRY_AFTER:
-        raise TemporaryFailure(f"{what}: errcode {code}: {errmsg}", retry_after=RETRY_AFTER[code])
+        failure = Throttled if code in THROTTLED else TemporaryFailure
+        raise failure(f"{what}: errcode {code}: {errmsg}", retry_after=RETRY_AFTER[code])
     raise ApiError(int(code) if isinstance(code, int) else -2, errmsg, what)
 
 

@@ -8,7 +8,7 @@ from aiohttp.test_utils import TestClient, TestServer
 from sqlmodel import select
 
 from bot.app import create_app
-from bot.channels.base import PermanentFailure, TemporaryFailure
+from bot.channels.base import PermanentFailure, TemporaryFailure, Throttled
 from bot.keys import ENGINE, OUTBOX, PIPELINE
 from storage.engine import session
 from storage.models import Outbox
@@ -104,3 +104,15 @@ async def test_claimed_row_of_a_dead_sender_is_sent_again_after_the_lease(script
     assert await bot.app[OUTBOX].drain_once() == 0  # leased: nobody else sends them meanwhile
     clock.advance(minutes=3)
     assert await bot.app[OUTBOX].drain_once() == 3
+
+
+async def test_rate_limit_waits_without_spending_attempts(scripted, clock):
+    bot, sender = scripted
+    await bot.say("grid-2", "resident-7", NOISE)
+    await bot.app[PIPELINE].run_once()
+    sender.fail_next(*[Throttled("robot 20/min", retry_after=60)] * 20)
+    for _ in range(20):  # a long queue behind one robot key: many refusals, none of them a failure
+        await bot.app[OUTBOX].drain_once()
+        clock.advance(seconds=61)
+    await bot.app[OUTBOX].drain_once()
+    assert [(r.status, r.attempts) for r in rows(bot)] == [("sent", 1)] * 3
