@@ -18,7 +18,8 @@ def case_no(case: Case) -> str:
 def type_name(case: Case) -> str:
     if case.kind == "dispute":
         return texts.SUBTYPE_NAMES.get(case.subtype or "other", "其他纠纷")
-    return texts.KIND_NAMES.get(case.kind, case.kind) + (f"/{case.scam_type}" if case.scam_type else "")
+    scam = texts.SCAM_TYPE_NAMES.get(case.scam_type, case.scam_type) if case.scam_type else ""
+    return texts.KIND_NAMES.get(case.kind, case.kind) + (f"/{scam}" if scam else "")
 
 
 def local_time(ctx: Context, when: datetime) -> str:

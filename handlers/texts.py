@@ -6,6 +6,12 @@ SUBTYPE_NAMES = {
     "noise": "噪音扰民", "neighbor": "邻里纠纷", "family": "家庭纠纷", "economic": "经济纠纷",
     "property": "物业纠纷", "landlord_tenant": "租赁纠纷", "other": "其他纠纷",
 }
+SCAM_TYPE_NAMES = {
+    "rebate_task": "刷单返利", "investment": "虚假投资理财", "fake_customer_service": "冒充电商物流客服",
+    "impersonate_authority": "冒充公检法", "loan_credit": "虚假贷款/征信", "impersonate_acquaintance": "冒充熟人领导",
+    "romance": "网络婚恋交友", "game_trade": "游戏虚假交易", "prize_parttime": "中奖/虚假兼职购物",
+    "social_insurance": "医保社保异常", "other": "其他诈骗",
+}
 STATUS_NAMES = {
     "open": "待受理", "assigned": "已指派", "in_progress": "处理中", "resolved": "已化解", "closed": "已结案",
 }

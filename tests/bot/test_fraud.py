@@ -42,3 +42,9 @@ async def test_resident_asking_about_a_scam_is_not_an_advert(bot):
     sent = await bot.talk("grid-2", "resident-7", "有人让我刷单返利是不是骗子")
     alert = [m for m in sent if m["chat_id"] == "officer-2"]
     assert alert and "疑似诈骗广告" not in alert[0]["text"]
+
+
+async def test_officer_alert_names_the_scam_type_in_chinese(bot):
+    sent = await bot.talk("grid-1", "resident-2", "有个自称京东客服的说我开通了百万保障 要关掉不然每月扣费 让我下载个软件")
+    alert = next(m["text"] for m in sent if m["chat_id"] == "officer-1")
+    assert "冒充电商物流客服" in alert and "fake_customer_service" not in alert
