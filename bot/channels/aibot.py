@@ -24,7 +24,7 @@ RESPONSE_URL_TTL = timedelta(hours=1)
 _RESPONSE_URL_MARGIN = timedelta(minutes=5)
 
 
-class AibotCallback:
+class AibotCallback(sec.GetPostCallback):
     """Verifies and parses AI-bot callbacks. ``bot_id``, if given, must match ``aibotid``."""
 
     channel = "aibot"
@@ -36,32 +36,17 @@ class AibotCallback:
         self._bot_id = bot_id or None
         self._clock, self._max_body, self._window = clock, max_body, window
 
-    async def handle(self, request: web.Request, accept: sec.Accept) -> web.Response:
-        return await sec.guarded(self.channel, request, lambda: self._route(request, accept))
-
-    async def _route(self, request: web.Request, accept: sec.Accept) -> web.Response:
-        if request.method == "GET":
-            return self._verify_url(request)
-        if request.method == "POST":
-            return await self._receive(request, accept)
-        raise sec.method_not_allowed(request)
-
     def _verify_url(self, request: web.Request) -> web.Response:
-        signature, timestamp, nonce, echostr = sec.require_params(
-            request.query, "msg_signature", "timestamp", "nonce", "echostr")
-        sec.check_timestamp(timestamp, self._clock, self._window)
-        sec.check_sha1_signature(signature, self._token, timestamp, nonce, echostr)
-        plain = sec.safe_decrypt(lambda: self._crypto.check_signature(signature, timestamp, nonce, echostr))
-        return sec.plain_text(plain)
+        return sec.echo_encrypted(request, token=self._token, crypto=self._crypto, clock=self._clock,
+                                  window=self._window)
 
     async def _receive(self, request: web.Request, accept: sec.Accept) -> web.Response:
         signature, timestamp, nonce = sec.require_params(request.query, "msg_signature", "timestamp", "nonce")
         sec.check_timestamp(timestamp, self._clock, self._window)
         envelope = sec.parse_json_object(await sec.read_body(request, self._max_body))
         encrypt = sec.text_field(envelope, "encrypt")
-        sec.check_sha1_signature(signature, self._token, timestamp, nonce, encrypt)
-        plain = sec.safe_decrypt(
-            lambda: self._crypto.decrypt_message({"Encrypt": encrypt}, signature, timestamp, nonce))
+        plain = sec.decrypt_envelope(self._crypto, token=self._token, signature=signature, timestamp=timestamp,
+                                     nonce=nonce, encrypt=encrypt)
         payload = sec.parse_json_object(plain.encode("utf-8"))
         self._check_bot_id(payload)
         msg = sec.safe_parse(lambda: self._to_group_message(payload))

@@ -14,6 +14,7 @@ import logging
 import re
 import struct
 from collections.abc import Awaitable, Callable, Mapping
+from typing import Any
 from datetime import datetime, timezone
 from xml.parsers.expat import ExpatError
 
@@ -178,6 +179,40 @@ async def guarded(channel: str, request: web.Request,
         log.warning("%s: refused %s %s: %d %s", channel, request.method, request.path,
                     exc.status, exc.reason)
         return web.json_response({"error": exc.reason}, status=exc.status)
+
+
+class GetPostCallback:
+    """Shared front of the GET-verify / POST-message adapters: route by method inside ``guarded``.
+
+    Subclasses set ``channel`` and implement ``_verify_url(request)`` and ``async _receive(request, accept)``.
+    """
+
+    channel: str
+
+    async def handle(self, request: web.Request, accept: Accept) -> web.Response:
+        return await guarded(self.channel, request, lambda: self._route(request, accept))
+
+    async def _route(self, request: web.Request, accept: Accept) -> web.Response:
+        if request.method == "GET":
+            return self._verify_url(request)
+        if request.method == "POST":
+            return await self._receive(request, accept)
+        raise method_not_allowed(request)
+
+
+def echo_encrypted(request: web.Request, *, token: str, crypto: Any, clock: Clock, window: float) -> web.Response:
+    """WeCom-style URL verification (app and AI bot): check, decrypt and return the echostr."""
+    signature, timestamp, nonce, echostr = require_params(
+        request.query, "msg_signature", "timestamp", "nonce", "echostr")
+    check_timestamp(timestamp, clock, window)
+    check_sha1_signature(signature, token, timestamp, nonce, echostr)
+    return plain_text(safe_decrypt(lambda: crypto.check_signature(signature, timestamp, nonce, echostr)))
+
+
+def decrypt_envelope(crypto: Any, *, token: str, signature: str, timestamp: str, nonce: str, encrypt: str) -> str:
+    """Check the message signature over ``encrypt`` in constant time, then decrypt it safely."""
+    check_sha1_signature(signature, token, timestamp, nonce, encrypt)
+    return safe_decrypt(lambda: crypto.decrypt_message({"Encrypt": encrypt}, signature, timestamp, nonce))
 
 
 def empty_ok() -> web.Response:

@@ -22,7 +22,7 @@ from handlers.message import GroupMessage
 log = logging.getLogger("bot.channels.mp")
 
 
-class MpCallback:
+class MpCallback(sec.GetPostCallback):
     """Verifies and parses Official Account callbacks. Without ``aes_key`` only plain mode works."""
 
     channel = "mp"
@@ -34,16 +34,6 @@ class MpCallback:
         self._token = token
         self._crypto = make_crypto(WeChatCrypto, token, aes_key, app_id) if aes_key else None
         self._clock, self._max_body, self._window = clock, max_body, window
-
-    async def handle(self, request: web.Request, accept: sec.Accept) -> web.Response:
-        return await sec.guarded(self.channel, request, lambda: self._route(request, accept))
-
-    async def _route(self, request: web.Request, accept: sec.Accept) -> web.Response:
-        if request.method == "GET":
-            return self._verify_url(request)
-        if request.method == "POST":
-            return await self._receive(request, accept)
-        raise sec.method_not_allowed(request)
 
     def _verify_url(self, request: web.Request) -> web.Response:
         signature, timestamp, nonce, echostr = sec.require_params(
@@ -77,9 +67,8 @@ class MpCallback:
         if self._crypto is None:
             raise ChannelError(400, "safe mode (encrypt_type=aes) is not configured: set the mp aes_key")
         encrypt = sec.text_field(envelope, "Encrypt")
-        sec.check_sha1_signature(signature, self._token, timestamp, nonce, encrypt)
-        return sec.safe_decrypt(
-            lambda: self._crypto.decrypt_message({"Encrypt": encrypt}, signature, timestamp, nonce))
+        return sec.decrypt_envelope(self._crypto, token=self._token, signature=signature, timestamp=timestamp,
+                                    nonce=nonce, encrypt=encrypt)
 
 
 def to_group_message(message: object, clock: Clock) -> GroupMessage | None:

@@ -27,7 +27,7 @@ def make_crypto(crypto_class: type, token: str, aes_key: str, receive_id: str): 
         raise ValueError("aes_key must be the 43-character EncodingAESKey") from None
 
 
-class WecomCallback:
+class WecomCallback(sec.GetPostCallback):
     """Verifies and parses WeCom app callbacks into direct-chat GroupMessages."""
 
     channel = "wecom"
@@ -40,32 +40,17 @@ class WecomCallback:
         self._crypto = make_crypto(WeChatCrypto, token, aes_key, corp_id)
         self._clock, self._max_body, self._window = clock, max_body, window
 
-    async def handle(self, request: web.Request, accept: sec.Accept) -> web.Response:
-        return await sec.guarded(self.channel, request, lambda: self._route(request, accept))
-
-    async def _route(self, request: web.Request, accept: sec.Accept) -> web.Response:
-        if request.method == "GET":
-            return self._verify_url(request)
-        if request.method == "POST":
-            return await self._receive(request, accept)
-        raise sec.method_not_allowed(request)
-
     def _verify_url(self, request: web.Request) -> web.Response:
-        signature, timestamp, nonce, echostr = sec.require_params(
-            request.query, "msg_signature", "timestamp", "nonce", "echostr")
-        sec.check_timestamp(timestamp, self._clock, self._window)
-        sec.check_sha1_signature(signature, self._token, timestamp, nonce, echostr)
-        plain = sec.safe_decrypt(lambda: self._crypto.check_signature(signature, timestamp, nonce, echostr))
-        return sec.plain_text(plain)
+        return sec.echo_encrypted(request, token=self._token, crypto=self._crypto, clock=self._clock,
+                                  window=self._window)
 
     async def _receive(self, request: web.Request, accept: sec.Accept) -> web.Response:
         signature, timestamp, nonce = sec.require_params(request.query, "msg_signature", "timestamp", "nonce")
         sec.check_timestamp(timestamp, self._clock, self._window)
         envelope = sec.parse_xml(await sec.read_body(request, self._max_body))
         encrypt = sec.text_field(envelope, "Encrypt")
-        sec.check_sha1_signature(signature, self._token, timestamp, nonce, encrypt)
-        plain = sec.safe_decrypt(
-            lambda: self._crypto.decrypt_message({"Encrypt": encrypt}, signature, timestamp, nonce))
+        plain = sec.decrypt_envelope(self._crypto, token=self._token, signature=signature, timestamp=timestamp,
+                                     nonce=nonce, encrypt=encrypt)
         sec.parse_xml(plain)  # refuses DOCTYPE/entities before wechatpy sees the text
         message = sec.safe_parse(lambda: parse_message(plain))
         msg = sec.safe_parse(lambda: to_group_message(message, self._clock))
