@@ -13,8 +13,10 @@ from sqlalchemy.engine import Engine
 from sqlmodel import SQLModel
 
 from bot.config import Config, parse_config
-from bot.keys import OUTBOX, PIPELINE
+from bot.keys import CLOCK, CONFIG, ENGINE, OUTBOX, PIPELINE
+from handlers.timers import run_timers
 from storage.engine import make_engine
+from storage.engine import session as new_session
 
 ROOT = Path(__file__).resolve().parent.parent
 PG_ENV = "GRIDBOT_TEST_DATABASE_URL"
@@ -73,6 +75,14 @@ class BotDriver:
     async def step(self) -> None:
         await self.app[PIPELINE].run_once()
         await self.app[OUTBOX].drain_once()
+
+    async def tick(self) -> int:
+        """Run the case timers once at the clock's now (as the scheduler does every minute), then send."""
+        with new_session(self.app[ENGINE]) as session:
+            done = run_timers(session, config=self.app[CONFIG], now=self.app[CLOCK].now())
+            session.commit()
+        await self.app[OUTBOX].drain_once()
+        return done
 
     async def talk(self, chat: str, sender: str, text: str, **kwargs: Any) -> list[dict]:
         """Say something, let the bot work, and return what it sent in reply (anywhere)."""

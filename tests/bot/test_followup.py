@@ -4,22 +4,13 @@ from __future__ import annotations
 import pytest
 from sqlmodel import select
 
-from bot.keys import CONFIG, ENGINE, OUTBOX
-from handlers.timers import run_timers
+from bot.keys import ENGINE
 from storage.casework_models import Survey, VisitTask
 from storage.engine import session as new_session
 
 pytestmark = pytest.mark.postgres
 
 NOISE = "楼上邻居天天晚上拖椅子 吵得睡不着 物业也不管"
-
-
-async def tick(bot, clock) -> int:
-    with new_session(bot.app[ENGINE]) as session:
-        done = run_timers(session, config=bot.app[CONFIG], now=clock.now())
-        session.commit()
-    await bot.app[OUTBOX].drain_once()
-    return done
 
 
 async def resolved_case(bot) -> int:
@@ -33,11 +24,11 @@ async def resolved_case(bot) -> int:
 async def survey_after_three_days(bot, clock) -> int:
     case_id = await resolved_case(bot)
     clock.advance(days=2, hours=23)
-    assert await tick(bot, clock) == 0
+    assert await bot.tick() == 0
     before = len(await bot.sent("resident-7"))
     clock.advance(hours=1)
-    assert await tick(bot, clock) == 1
-    assert await tick(bot, clock) == 0
+    assert await bot.tick() == 1
+    assert await bot.tick() == 0
     survey = (await bot.sent("resident-7"))[before:]
     assert len(survey) == 1 and f"{case_id}号" in survey[0]["text"] and "满意" in survey[0]["text"]
     return case_id
@@ -73,10 +64,10 @@ async def test_unclear_answer_is_asked_again(bot, clock):
 async def test_no_answer_becomes_a_visit_task_for_the_grid_worker(bot, clock):
     case_id = await survey_after_three_days(bot, clock)
     clock.advance(hours=47)
-    assert await tick(bot, clock) == 0
+    assert await bot.tick() == 0
     clock.advance(hours=1)
-    assert await tick(bot, clock) == 1
-    assert await tick(bot, clock) == 0
+    assert await bot.tick() == 1
+    assert await bot.tick() == 0
     task = await bot.sent("worker-2")
     assert len(task) == 1 and "上门回访" in task[0]["text"] and f"{case_id}号" in task[0]["text"]
     _, case = await bot.api(f"/api/cases/{case_id}")
@@ -94,6 +85,6 @@ async def test_reopened_and_resolved_again_gets_a_second_survey(bot, clock):
     await bot.talk("resident-7", "resident-7", "3", direct=True)
     await bot.talk("officer-2", "officer-2", f"/resolve {case_id} 再次调解，加装隔音垫", direct=True)
     clock.advance(days=3)
-    assert await tick(bot, clock) == 1
+    assert await bot.tick() == 1
     with new_session(bot.app[ENGINE]) as session:
         assert len(session.exec(select(Survey)).all()) == 2

@@ -4,21 +4,12 @@ from __future__ import annotations
 
 import pytest
 
-from bot.keys import CONFIG, ENGINE, OUTBOX
-from handlers.timers import run_timers
+from bot.keys import ENGINE
 from storage.engine import session as new_session
 
 pytestmark = pytest.mark.postgres
 
 HELP = "我妈在家摔倒了起不来 快来人"
-
-
-async def tick(bot, clock) -> int:
-    with new_session(bot.app[ENGINE]) as session:
-        done = run_timers(session, config=bot.app[CONFIG], now=clock.now())
-        session.commit()
-    await bot.app[OUTBOX].drain_once()
-    return done
 
 
 async def call_for_help(bot) -> int:
@@ -34,18 +25,18 @@ async def call_for_help(bot) -> int:
 async def test_unacknowledged_help_is_escalated_once_per_period(bot, clock):
     case_id = await call_for_help(bot)
     clock.advance(minutes=9)
-    assert await tick(bot, clock) == 0
+    assert await bot.tick() == 0
     clock.advance(minutes=1)
     before = len(await bot.sent())
-    assert await tick(bot, clock) == 1
-    assert await tick(bot, clock) == 0  # same now: nothing twice
+    assert await bot.tick() == 1
+    assert await bot.tick() == 0  # same now: nothing twice
     sent = (await bot.sent())[before:]
     assert sorted(m["chat_id"] for m in sent) == ["duty-1", "mediator-community", "officer-1"]
     assert all("再次上报" in m["text"] for m in sent)
     clock.advance(minutes=5)
-    assert await tick(bot, clock) == 0
+    assert await bot.tick() == 0
     clock.advance(minutes=5)
-    assert await tick(bot, clock) == 1
+    assert await bot.tick() == 1
     _, case = await bot.api(f"/api/cases/{case_id}")
     escalations = [e for e in case["events"] if e["action"] == "escalated"]
     assert len(escalations) == 2 and case["level"] == "community"
@@ -56,7 +47,7 @@ async def test_any_officer_command_acknowledges_help(bot, clock, command):
     case_id = await call_for_help(bot)
     await bot.talk("officer-1", "officer-1", command.format(id=case_id), direct=True)
     clock.advance(minutes=30)
-    assert await tick(bot, clock) == 0
+    assert await bot.tick() == 0
     _, case = await bot.api(f"/api/cases/{case_id}")
     assert "acknowledged" in [e["action"] for e in case["events"]] or case["status"] == "in_progress"
     assert "escalated" not in [e["action"] for e in case["events"]]
