@@ -17,7 +17,7 @@ from aiohttp.test_utils import TestServer
 
 from bot.app import create_app
 from bot.config import load_config
-from storage.engine import make_engine
+from storage.db import make_engine
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -11,20 +11,20 @@ import aiohttp
 from aiohttp import web
 from sqlalchemy.engine import Engine
 
-from bot import channel_setup, routes
-from bot.channels import sandbox
+from bot.channels import registry, sandbox
 from bot.channels.base import Sender
+from bot.channels.wechat.token_store import DbTokenStore
 from bot.clock import Clock, SystemClock
 from bot.config import Config
 from bot.keys import CLOCK, CONFIG, ENGINE, EXECUTOR, OUTBOX, PIPELINE, SENDERS
-from bot.outbox import OutboxSender, SandboxSender
+from bot.outbox import OutboxSender
 from bot.pipeline import Pipeline
-from bot.token_store import DbTokenStore
-from bot.scheduler_ctx import scheduler_ctx
+from bot.scheduling.lifecycle import scheduler_ctx
+from bot.web import api, health
 from handlers import nlu
 from handlers.routers import command_table
-from storage.engine import make_engine
-from storage.engine import session as new_session
+from storage.db import make_engine
+from storage.db import session as new_session
 from storage.sync import sync_community
 
 log = logging.getLogger(__name__)
@@ -35,16 +35,17 @@ def create_app(
     senders: dict[str, Sender] | None = None, background: bool = True, classifier: Any = None,
 ) -> web.Application:
     """Build the app. ``background=False`` leaves the worker and sender to be driven step by step (tests)."""
-    app = web.Application(middlewares=[routes.require_token], client_max_size=256 * 1024)
+    app = web.Application(middlewares=[api.require_token], client_max_size=256 * 1024)
     app[CONFIG] = config
     app[CLOCK] = clock or SystemClock()
     app.cleanup_ctx.append(_database(engine))
     app.cleanup_ctx.append(_channel_senders)
     app.cleanup_ctx.append(_workers(senders, background, classifier))
     app.cleanup_ctx.append(scheduler_ctx(background))
-    routes.add_routes(app)
+    health.add_routes(app)
+    api.add_routes(app)
     sandbox.add_routes(app)
-    channel_setup.add_callback_routes(app, config, app[CLOCK], accept=lambda msg: app[PIPELINE].accept(msg))
+    registry.add_callback_routes(app, config, app[CLOCK], accept=lambda msg: app[PIPELINE].accept(msg))
     return app
 
 
@@ -70,7 +71,7 @@ async def _channel_senders(app: web.Application) -> AsyncIterator[None]:
     """One HTTP session for every outbound WeChat call; tokens shared through the database."""
     async with aiohttp.ClientSession() as session:
         store = DbTokenStore(app[ENGINE], app[EXECUTOR])
-        app[SENDERS] = channel_setup.build_senders(app[CONFIG], session, app[CLOCK], store)
+        app[SENDERS] = registry.build_senders(app[CONFIG], session, app[CLOCK], store)
         yield
 
 
@@ -79,7 +80,7 @@ def _workers(senders: dict[str, Sender] | None, background: bool, classifier: An
         config = app[CONFIG]
         loop = asyncio.get_running_loop()
         own_classifier = classifier or await loop.run_in_executor(None, _fresh_classifier)
-        all_senders: dict[str, Sender] = {"sandbox": SandboxSender(), **app[SENDERS], **(senders or {})}
+        all_senders: dict[str, Sender] = {"sandbox": sandbox.SandboxSender(), **app[SENDERS], **(senders or {})}
         app[OUTBOX] = OutboxSender(engine=app[ENGINE], executor=app[EXECUTOR], clock=app[CLOCK],
                                    senders=all_senders)
         app[PIPELINE] = Pipeline(

@@ -59,7 +59,7 @@ def load_checked(path: str) -> Config | None:
     except ConfigError as exc:
         _print_errors(path, exc.errors)
         return None
-    from bot.channel_setup import channel_settings
+    from bot.channels.registry import channel_settings
 
     errors = [f"commands.aliases.{name}: unknown command"
               for name in command_table().unknown_alias_targets(config.commands.aliases)]
@@ -104,9 +104,10 @@ def cmd_schedule(args: argparse.Namespace) -> int:
     config = load_checked(args.config)
     if config is None:
         return 2
-    from bot.schedule_listing import print_schedule
+    from bot.scheduling.scheduler import next_runs
 
-    print_schedule(config)
+    for line in next_runs(config):
+        print(line)
     return 0
 
 

@@ -134,7 +134,7 @@ class Schedule(Model):
     @field_validator("cron")
     @classmethod
     def _valid_cron(cls, value: str) -> str:
-        from bot.scheduler_cron import crontab_trigger
+        from bot.scheduling.cron import crontab_trigger
 
         crontab_trigger(value, "UTC")
         return value
@@ -290,7 +290,7 @@ def check_references(config: Config) -> list[str]:
 
 def check_schedule_references(config: Config) -> list[str]:
     """Schedule ids unique, targets naming known grids (or only "all"), topics in the notice library."""
-    from handlers.notices import topic_ids
+    from handlers.routines.notices import topic_ids
 
     errors: list[str] = []
     _duplicates(errors, "schedules", [s.id for s in config.schedules])

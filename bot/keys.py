@@ -10,7 +10,7 @@ from bot.clock import Clock
 from bot.config import Config
 from bot.outbox import OutboxSender
 from bot.pipeline import Pipeline
-from bot.scheduler import Scheduler
+from bot.scheduling.scheduler import Scheduler
 
 CONFIG = web.AppKey("config", Config)
 CLOCK = web.AppKey("clock", Clock)

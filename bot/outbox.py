@@ -12,7 +12,7 @@ from bot.channels.base import OutboundMessage, PermanentFailure, Sender, Tempora
 from bot.clock import Clock
 from handlers.nlu.entities import mask_personal
 from storage import outbox
-from storage.engine import session as new_session
+from storage.db import session as new_session
 from storage.models import Outbox
 
 log = logging.getLogger(__name__)
@@ -102,12 +102,3 @@ def _outbound(row: Outbox) -> OutboundMessage:
         id=row.id, channel=row.channel, chat_id=row.chat_id, text=row.text, idempotency_key=row.idempotency_key,
         is_direct=row.is_direct, mentions=tuple(row.mentions), reply_hint=dict(row.reply_hint),
     )
-
-
-class SandboxSender:
-    """The sandbox channel delivers by recording: a sent sandbox row is what GET /sandbox/sent shows."""
-
-    channel = "sandbox"
-
-    async def send(self, message: OutboundMessage) -> None:
-        log.info("sandbox → %s: %s", message.chat_id, mask_personal(message.text[:60]))

@@ -17,7 +17,7 @@ from handlers.dispatch import handle_message
 from handlers.message import GroupMessage
 from handlers.nlu.entities import mask_personal
 from storage import inbox
-from storage.engine import session as new_session
+from storage.db import session as new_session
 from storage.models import Message, ScamWord
 
 log = logging.getLogger(__name__)

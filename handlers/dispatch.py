@@ -8,10 +8,10 @@ from sqlmodel import Session
 
 from handlers import texts
 from handlers.context import Context
-from handlers.followup import on_survey_answer
+from handlers.routines.followup import on_survey_answer
 from handlers.intents import INTENT_HANDLERS
 from handlers.router import parse_command
-from storage import outbox, people
+from storage import groups, outbox, people
 from storage.models import AuditEntry, ChatGroup, Message
 
 STAFF_ROLES = {"officer", "admin", "mediator", "grid_worker"}
@@ -47,7 +47,7 @@ def handle_message(
 
 
 def _group_of(session: Session, message: Message, now: datetime) -> ChatGroup:
-    group = people.find_group(session, channel=message.channel, chat_id=message.chat_id)
+    group = groups.find_group(session, channel=message.channel, chat_id=message.chat_id)
     if group is not None:
         return group
     topic = str(message.reply_hint.get("topic") or "")

@@ -7,8 +7,7 @@ from typing import Any, Sequence
 from sqlalchemy import update
 from sqlmodel import Session, col, select
 
-from storage.casework_models import Survey
-from storage.models import Case, CaseEvent
+from storage.models import Case, CaseEvent, Survey
 
 ACTIVE = ("open", "assigned", "in_progress")  # statuses of a case still being worked on
 
@@ -143,16 +142,45 @@ def resolved_without_survey(session: Session, *, resolved_before: datetime) -> S
     return session.exec(stmt.order_by(Case.id)).all()
 
 
-def open_survey_for(session: Session, *, person_id: str, now: datetime) -> Survey | None:
-    stmt = select(Survey).where(Survey.person_id == person_id, Survey.state == "asked", Survey.expires_at > now)
-    return session.exec(stmt.order_by(Survey.id.desc()).limit(1).with_for_update()).first()
+def unresolved_disputes(session: Session) -> Sequence[Case]:
+    return session.exec(select(Case).where(Case.kind == "dispute", Case.status.in_(ACTIVE))
+                        .order_by(Case.created_at, Case.id)).all()
 
 
-def expired_surveys(session: Session, *, now: datetime) -> Sequence[Survey]:
-    stmt = select(Survey).where(Survey.state == "asked", Survey.expires_at <= now)
-    return session.exec(stmt.order_by(Survey.id).with_for_update()).all()
+def cases_with_events(session: Session, *, case_ids: Sequence[int], actions: Sequence[str]) -> dict[int, set[str]]:
+    """{case id: the subset of ``actions`` that case has events for}."""
+    if not case_ids:
+        return {}
+    rows = session.exec(select(CaseEvent.case_id, CaseEvent.action)
+                        .where(CaseEvent.case_id.in_(case_ids), CaseEvent.action.in_(actions))).all()
+    found: dict[int, set[str]] = {}
+    for case_id, action in rows:
+        found.setdefault(case_id, set()).add(action)
+    return found
 
 
-def answered_surveys(session: Session, *, case_ids: Sequence[int]) -> Sequence[Survey]:
-    stmt = select(Survey).where(Survey.state == "answered", col(Survey.case_id).in_(list(case_ids)))
-    return session.exec(stmt).all()
+def recent_events(session: Session, *, case_id: int, limit: int) -> list[CaseEvent]:
+    rows = session.exec(select(CaseEvent).where(CaseEvent.case_id == case_id)
+                        .order_by(CaseEvent.id.desc()).limit(limit)).all()
+    return list(reversed(rows))
+
+
+def cases_created(session: Session, *, since: datetime, until: datetime, grid_ids: Sequence[str],
+                  kind: str | None = None) -> Sequence[Case]:
+    stmt = select(Case).where(Case.created_at > since, Case.created_at <= until, Case.grid_id.in_(grid_ids))
+    if kind is not None:
+        stmt = stmt.where(Case.kind == kind)
+    return session.exec(stmt.order_by(Case.id)).all()
+
+
+def open_cases_older_than(session: Session, *, before: datetime, grid_ids: Sequence[str]) -> Sequence[Case]:
+    return session.exec(select(Case).where(Case.status.in_(ACTIVE), Case.created_at < before,
+                                           Case.grid_id.in_(grid_ids)).order_by(Case.created_at, Case.id)).all()
+
+
+def resolved_awaiting_followup(session: Session, *, resolved_before: datetime,
+                               grid_ids: Sequence[str]) -> Sequence[Case]:
+    """Disputes resolved (not yet closed) long enough ago that the follow-up visit (回访) is due."""
+    return session.exec(select(Case).where(Case.kind == "dispute", Case.status == "resolved",
+                                           Case.resolved_at <= resolved_before, Case.grid_id.in_(grid_ids))
+                        .order_by(Case.resolved_at, Case.id)).all()

@@ -1,13 +1,31 @@
-"""The tables. Query functions live beside them in storage/*.py; none of them commit."""
+"""Every table, in one place. Query functions live in storage/<table>.py; none of them commit."""
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timezone
 from typing import Any, Optional
 
 from sqlalchemy import JSON, Column, Index, UniqueConstraint
+from sqlalchemy.types import DateTime, TypeDecorator
 from sqlmodel import Field, SQLModel
 
-from storage.types import UTCDateTime
+
+class UTCDateTime(TypeDecorator):
+    """Stores naive UTC, returns aware UTC; refuses naive input so no local time sneaks in."""
+
+    impl = DateTime
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect):  # noqa: ANN001
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given to a UTCDateTime column")
+        return value.astimezone(timezone.utc).replace(tzinfo=None)
+
+    def process_result_value(self, value: datetime | None, dialect):  # noqa: ANN001
+        if value is None:
+            return None
+        return value.replace(tzinfo=timezone.utc)
 
 
 def _when(**kwargs: Any) -> Any:
@@ -159,3 +177,104 @@ class AccessToken(SQLModel, table=True):
     key: str = Field(primary_key=True)
     token: str
     expires_at: datetime = _when()
+
+
+# --- case work beyond the case itself ---
+
+
+class Survey(SQLModel, table=True):
+    """A follow-up visit (回访) asked of a dispute's reporter in a direct chat.
+
+    ``state``: ``asked`` (waiting for an answer until ``expires_at``), ``answered``, ``expired``
+    (nobody answered: a visit task was made). One survey per resolution of a case.
+    """
+
+    __table_args__ = (UniqueConstraint("case_id", "resolved_at"), Index("ix_survey_state", "state", "expires_at"))
+    id: Optional[int] = Field(default=None, primary_key=True)
+    case_id: int = Field(foreign_key="case.id", index=True)
+    person_id: str = Field(index=True)
+    resolved_at: datetime = _when()  # which resolution this survey is about
+    state: str = "asked"
+    asked_at: datetime = _when()
+    expires_at: datetime = _when()
+    answered_at: Optional[datetime] = _when(default=None)
+    answer: str = ""
+    satisfaction: Optional[str] = None  # satisfied, basic, unsatisfied
+
+
+class VisitTask(SQLModel, table=True):
+    """A home visit for a grid worker when a resident did not answer the follow-up survey."""
+
+    id: Optional[int] = Field(default=None, primary_key=True)
+    case_id: int = Field(foreign_key="case.id", index=True)
+    survey_id: Optional[int] = Field(default=None, foreign_key="survey.id")
+    worker_id: Optional[str] = None
+    created_at: datetime = _when()
+    status: str = "open"  # open, done
+
+
+class Broadcast(SQLModel, table=True):
+    """An officer's warning to many groups: drafted with a preview, sent on /confirm."""
+
+    id: Optional[int] = Field(default=None, primary_key=True)
+    actor_id: str
+    targets: list = Field(default_factory=list, sa_column=Column(JSON, nullable=False))  # grid ids, or ["all"]
+    text: str
+    status: str = "draft"  # draft, sent
+    created_at: datetime = _when()
+    confirmed_by: Optional[str] = None
+    confirmed_at: Optional[datetime] = _when(default=None)
+
+
+class BroadcastDelivery(SQLModel, table=True):
+    """One group's copy of a broadcast, linked to the outbox row that carries it."""
+
+    __table_args__ = (UniqueConstraint("broadcast_id", "group_id"),)
+    id: Optional[int] = Field(default=None, primary_key=True)
+    broadcast_id: int = Field(foreign_key="broadcast.id", index=True)
+    group_id: int = Field(foreign_key="chatgroup.id")
+    outbox_id: Optional[int] = None
+    created_at: datetime = _when()
+
+
+# --- scheduled work ---
+
+
+class JobRun(SQLModel, table=True):
+    """One fire of one scheduled job. The unique (job_id, scheduled_for) makes every fire happen once.
+
+    ``status``: ``done`` (ran and wrote its messages in the same transaction), ``skipped`` (missed
+    beyond the grace), ``baseline`` (the first time a scheduler saw the job: fires before it are not owed).
+    """
+
+    __table_args__ = (UniqueConstraint("job_id", "scheduled_for"),)
+    id: Optional[int] = Field(default=None, primary_key=True)
+    job_id: str = Field(index=True)
+    scheduled_for: datetime = _when()
+    ran_at: datetime = _when()
+    status: str = "done"
+    count: int = 0  # messages written (or timer actions done)
+    detail: str = ""
+
+
+class NoticeRotation(SQLModel, table=True):
+    """The last notice text a group got for a topic, so the next one is a different text."""
+
+    __table_args__ = (UniqueConstraint("group_id", "topic"),)
+    id: Optional[int] = Field(default=None, primary_key=True)
+    group_id: int = Field(foreign_key="chatgroup.id")
+    topic: str
+    last_text_id: str
+    sent_at: datetime = _when()
+
+
+class AgendaItem(SQLModel, table=True):
+    """A case on one Friday's agenda (周五工作法). ``week`` is that Friday's local date, e.g. 2026-11-06."""
+
+    __table_args__ = (UniqueConstraint("week", "case_id"),)
+    id: Optional[int] = Field(default=None, primary_key=True)
+    week: str = Field(index=True)
+    case_id: int = Field(foreign_key="case.id")
+    position: int
+    reasons: str = ""  # comma-separated: urgent, escalated, reopened, hard, old, carried
+    created_at: datetime = _when()

@@ -73,3 +73,9 @@ def sent_on(session: Session, *, channel: str, chat_id: str | None = None) -> Se
 
 def failed_rows(session: Session, *, limit: int = 100) -> Sequence[Outbox]:
     return session.exec(select(Outbox).where(Outbox.status == "failed").order_by(Outbox.id.desc()).limit(limit)).all()
+
+
+def failed_since(session: Session, *, since: datetime, limit: int = 20) -> Sequence[Outbox]:
+    """Outbox rows that failed for good, created after ``since`` (they fail within minutes of creation)."""
+    return session.exec(select(Outbox).where(Outbox.status == "failed", Outbox.created_at > since)
+                        .order_by(Outbox.id).limit(limit)).all()

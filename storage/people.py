@@ -1,11 +1,11 @@
-"""Who is who: resolve channel identities to people and chats to grid groups."""
+"""Queries of Person: resolve channel identities to people, and where to reach them."""
 from __future__ import annotations
 
 from typing import Sequence
 
 from sqlmodel import Session, select
 
-from storage.models import ChatGroup, Person
+from storage.models import Person
 
 # Which Person column holds a person's id on each channel ("sandbox" uses Person.id itself).
 IDENTITY_COLUMN = {"wecom": "wecom_user_id", "aibot": "wecom_user_id", "mp": "mp_openid", "bridge": "bridge_id"}
@@ -49,18 +49,6 @@ def direct_address(person: Person) -> tuple[str, str]:
         if value:
             return channel, value
     return "sandbox", person.id
-
-
-def find_group(session: Session, *, channel: str, chat_id: str) -> ChatGroup | None:
-    return session.exec(select(ChatGroup).where(ChatGroup.channel == channel, ChatGroup.chat_id == chat_id)).first()
-
-
-def groups_of_grid(session: Session, *, grid_id: str) -> Sequence[ChatGroup]:
-    return session.exec(select(ChatGroup).where(ChatGroup.grid_id == grid_id).order_by(ChatGroup.id)).all()
-
-
-def bound_groups(session: Session) -> Sequence[ChatGroup]:
-    return session.exec(select(ChatGroup).where(ChatGroup.grid_id.is_not(None)).order_by(ChatGroup.id)).all()
 
 
 def people_with_role(session: Session, *, role: str) -> Sequence[Person]:

@@ -5,7 +5,7 @@ import os
 import pytest
 
 from bot.app import create_app
-from bot.clock import FakeClock
+from tests.fakes.clock import FakeClock
 from tests.factories import PG_ENV, BotDriver, make_config, make_engine_for
 
 
@@ -51,7 +51,7 @@ def pytest_sessionfinish(session, exitstatus):  # noqa: ANN001, ANN201
         return
     from sqlalchemy import text
 
-    from storage.engine import make_engine
+    from storage.db import make_engine
     from tests.factories import _pg_schema
 
     engine = make_engine(os.environ[PG_ENV], create=False)

@@ -14,9 +14,9 @@ from sqlmodel import SQLModel
 
 from bot.config import Config, parse_config
 from bot.keys import CLOCK, CONFIG, ENGINE, OUTBOX, PIPELINE
-from handlers.timers import run_timers
-from storage.engine import make_engine
-from storage.engine import session as new_session
+from handlers.routines.timers import run_timers
+from storage.db import make_engine
+from storage.db import session as new_session
 
 ROOT = Path(__file__).resolve().parent.parent
 PG_ENV = "GRIDBOT_TEST_DATABASE_URL"

@@ -8,14 +8,18 @@ notice a group it does not know yet.
 """
 from __future__ import annotations
 
+import json
 import logging
 from datetime import datetime, timezone
 
+import aiohttp
 from aiohttp import web
 
-from bot.channels import callback_security as sec
-from bot.channels.base import ChannelError
-from bot.channels.mentions import strip_mentions
+from bot.channels.wechat import security as sec
+from bot.channels.base import ChannelError, OutboundMessage, PermanentFailure
+from bot.channels.kit.mentions import strip_mentions
+from bot.channels.kit.rate_limit import RateLimiter
+from bot.channels.wechat.api import request_json
 from bot.clock import Clock
 from handlers.message import GroupMessage
 
@@ -99,3 +103,32 @@ def membership_hint(kind: str, room: dict | None) -> dict:
     if room is None:
         raise ChannelError(400, f"{kind} event without room")
     return {"event": kind, "topic": room.get("topic") if isinstance(room.get("topic"), str) else None}
+
+
+# --- outbound: POST each outbox row to the gateway, signed like inbound events ---
+# Body {"idempotency_key", "chat_id", "is_direct", "text", "mention_ids"}; the gateway must deliver each key
+# at most once: the outbox retries a row after any TemporaryFailure.
+
+class BridgeSender:
+    channel = "bridge"
+
+    def __init__(self, session: aiohttp.ClientSession, *, outbound_url: str, secret: str, clock: Clock,
+                 per_chat_limit: int = 20, per_seconds: float = 60, timeout: float = 10.0) -> None:
+        if not outbound_url or not secret:
+            raise ValueError("bridge outbound_url and secret are required")
+        self._session, self._url, self._secret = session, outbound_url, secret
+        self._clock, self._timeout = clock, timeout
+        self._limiter = RateLimiter(per_chat_limit, per_seconds, clock, name="bridge")
+
+    async def send(self, message: OutboundMessage) -> None:
+        self._limiter.acquire(message.chat_id)
+        body = json.dumps({"idempotency_key": message.idempotency_key, "chat_id": message.chat_id,
+                           "is_direct": message.is_direct, "text": message.text,
+                           "mention_ids": list(message.mentions)}, ensure_ascii=False).encode("utf-8")
+        ts = str(int(self._clock.now().timestamp()))
+        headers = {"Content-Type": "application/json", "X-Bridge-Timestamp": ts,
+                   "X-Bridge-Signature": sec.hmac_sha256_hex(self._secret, ts, body)}
+        data = await request_json(self._session, "POST", self._url, data=body, headers=headers,
+                                  timeout=self._timeout, what="bridge outbound")
+        if data.get("ok") is not True:
+            raise PermanentFailure(f"bridge outbound: gateway refused: {data.get('error') or data}")

@@ -1,4 +1,5 @@
-"""Official Account (公众号) callback (``/wechat/mp``): residents' private reports.
+"""Official Account (公众号, channel "mp"): the callback ``/wechat/mp`` (residents' private reports) and the
+sender (客服消息 to one follower).
 
 Plain mode: ``?signature&timestamp&nonce`` with an XML body. Safe mode adds
 ``encrypt_type=aes&msg_signature=…`` and the body carries ``<Encrypt>``. GET verification
@@ -13,9 +14,12 @@ from aiohttp import web
 from wechatpy import parse_message
 from wechatpy.crypto import WeChatCrypto
 
-from bot.channels import callback_security as sec
-from bot.channels.base import ChannelError
-from bot.channels.wecom import make_crypto
+from bot.channels.wechat import security as sec
+from bot.channels.base import ChannelError, PermanentFailure
+from bot.channels.kit.parts import PartProgress, send_parts
+from bot.channels.kit.rate_limit import RateLimiter
+from bot.channels.kit.text_split import split_text
+from bot.channels.wechat.api import ApiClient, ApiError
 from bot.clock import Clock
 from handlers.message import GroupMessage
 
@@ -32,7 +36,7 @@ class MpCallback(sec.GetPostCallback):
         if not token:
             raise ValueError("token must not be empty")
         self._token = token
-        self._crypto = make_crypto(WeChatCrypto, token, aes_key, app_id) if aes_key else None
+        self._crypto = sec.make_crypto(WeChatCrypto, token, aes_key, app_id) if aes_key else None
         self._clock, self._max_body, self._window = clock, max_body, window
 
     def _verify_url(self, request: web.Request) -> web.Response:
@@ -83,3 +87,33 @@ def to_group_message(message: object, clock: Clock) -> GroupMessage | None:
     sent_at = datetime.fromtimestamp(create_time, timezone.utc) if create_time else clock.now()
     return GroupMessage(channel="mp", chat_id=openid, sender_id=openid, text=message.content or "",
                         channel_msg_id=msg_id, sent_at=sent_at, is_direct=True, mentions_bot=True)
+
+
+MP_TEXT_BYTES = 2048  # 客服消息 text content
+
+
+class MpSender:
+    """Channel "mp": customer-service text messages (客服消息) to a resident's openid."""
+
+    channel = "mp"
+
+    def __init__(self, client: ApiClient, *, clock: Clock, per_user_per_minute: int = 20) -> None:
+        self._client = client
+        self._limiter = RateLimiter(per_user_per_minute, 60, clock, name="mp custom/send")
+        self._progress = PartProgress()
+
+    async def send(self, message: OutboundMessage) -> None:
+        if not message.is_direct:
+            raise PermanentFailure("mp: an Official Account can only message one follower at a time")
+        await send_parts(message, split_text(message.text, MP_TEXT_BYTES), self._progress,
+                         lambda n: self._limiter.acquire(message.chat_id, n),
+                         lambda _i, part: self._send_one(message.chat_id, part))
+
+    async def _send_one(self, openid: str, text: str) -> None:
+        payload = {"touser": openid, "msgtype": "text", "text": {"content": text}}
+        try:
+            await self._client.call("/cgi-bin/message/custom/send", payload)
+        except ApiError as exc:
+            if exc.errcode == 45015:
+                raise PermanentFailure("mp: outside 48h window (the resident has not written in 48 h)") from None
+            raise

@@ -2,17 +2,21 @@
 from __future__ import annotations
 
 import json
+import logging
 import uuid
 from datetime import datetime
 from importlib import resources
 
 from aiohttp import web
 
+from bot.channels.base import OutboundMessage
 from bot.keys import CLOCK, CONFIG, PIPELINE
-from bot.routes import in_db, json_error, json_response
+from bot.web.responses import in_db, json_error, json_response
+from handlers.nlu.entities import mask_personal
 from handlers.message import GroupMessage
 from storage import outbox
 
+log = logging.getLogger(__name__)
 MAX_TEXT = 4000
 MAX_BODY = 64 * 1024
 
@@ -81,3 +85,12 @@ def add_routes(app: web.Application) -> None:
     app.router.add_get("/sandbox/sent", get_sent)
     app.router.add_get("/sandbox/directory", get_directory)
     app.router.add_get("/sandbox", page)
+
+
+class SandboxSender:
+    """The sandbox channel delivers by recording: a sent sandbox row is what GET /sandbox/sent shows."""
+
+    channel = "sandbox"
+
+    async def send(self, message: OutboundMessage) -> None:
+        log.info("sandbox → %s: %s", message.chat_id, mask_personal(message.text[:60]))

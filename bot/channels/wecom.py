@@ -1,7 +1,7 @@
-"""WeCom self-built app callback (``/wechat/wecom``): officers' direct chats with the bot."""
+"""WeCom self-built app (channel "wecom"): the callback ``/wechat/wecom`` (officers' direct chats with the bot)
+and the sender (message/send to a member, appchat/send to a group chat)."""
 from __future__ import annotations
 
-import binascii
 import logging
 from datetime import datetime, timezone
 
@@ -9,22 +9,16 @@ from aiohttp import web
 from wechatpy.work import parse_message
 from wechatpy.work.crypto import WeChatCrypto
 
-from bot.channels import callback_security as sec
-from bot.channels.base import ChannelError
+from bot.channels.wechat import security as sec
+from bot.channels.base import ChannelError, OutboundMessage, PermanentFailure
+from bot.channels.kit.parts import PartProgress, send_parts
+from bot.channels.kit.rate_limit import RateLimiter
+from bot.channels.kit.text_split import split_text
+from bot.channels.wechat.api import ApiClient
 from bot.clock import Clock
 from handlers.message import GroupMessage
 
 log = logging.getLogger("bot.channels.wecom")
-
-
-def make_crypto(crypto_class: type, token: str, aes_key: str, receive_id: str):  # noqa: ANN205
-    """A wechatpy crypto object; a malformed EncodingAESKey is a config error (ValueError)."""
-    if not token:
-        raise ValueError("token must not be empty")
-    try:
-        return crypto_class(token, aes_key, receive_id)
-    except (AssertionError, binascii.Error, TypeError, ValueError):
-        raise ValueError("aes_key must be the 43-character EncodingAESKey") from None
 
 
 class WecomCallback(sec.GetPostCallback):
@@ -37,7 +31,7 @@ class WecomCallback(sec.GetPostCallback):
         if not corp_id:
             raise ValueError("corp_id must not be empty")
         self._token = token
-        self._crypto = make_crypto(WeChatCrypto, token, aes_key, corp_id)
+        self._crypto = sec.make_crypto(WeChatCrypto, token, aes_key, corp_id)
         self._clock, self._max_body, self._window = clock, max_body, window
 
     def _verify_url(self, request: web.Request) -> web.Response:
@@ -74,3 +68,45 @@ def to_group_message(message: object, clock: Clock) -> GroupMessage | None:
     return GroupMessage(channel="wecom", chat_id=sender, sender_id=sender, text=message.content or "",
                         channel_msg_id=msg_id, sent_at=sent_at, is_direct=True, mentions_bot=True,
                         reply_hint={"agent_id": str(message.agent)} if message.agent else {})
+
+
+APP_TEXT_BYTES = 2048  # message/send and appchat/send text content
+MAX_DUPLICATE_CHECK = 4 * 3600  # WeCom's upper bound for duplicate_check_interval
+
+
+class WecomAppSender:
+    """Channel "wecom": direct chats via message/send (agent → member), groups via appchat/send."""
+
+    channel = "wecom"
+
+    def __init__(self, client: ApiClient, *, agent_id: int | str, clock: Clock,
+                 duplicate_check_interval: int = 1800, member_per_minute: int = 30,
+                 chat_per_minute: int = 200) -> None:
+        self._client, self._agent_id = client, int(agent_id)
+        self._dup_interval = max(0, min(int(duplicate_check_interval), MAX_DUPLICATE_CHECK))
+        self._members = RateLimiter(member_per_minute, 60, clock, name="wecom message/send")
+        self._chats = RateLimiter(chat_per_minute, 60, clock, name="wecom appchat/send")
+        self._progress = PartProgress()
+
+    async def send(self, message: OutboundMessage) -> None:
+        parts = split_text(message.text, APP_TEXT_BYTES)
+        limiter = self._members if message.is_direct else self._chats
+        send_one = self._to_member if message.is_direct else self._to_chat
+        await send_parts(message, parts, self._progress,
+                         lambda n: limiter.acquire(message.chat_id, n),
+                         lambda _i, part: send_one(message.chat_id, part))
+
+    async def _to_member(self, user_id: str, text: str) -> None:
+        payload = {"touser": user_id, "msgtype": "text", "agentid": self._agent_id, "text": {"content": text},
+                   "safe": 0}
+        if self._dup_interval:
+            # WeCom drops an identical text to the same member within the window: a retry of a
+            # row whose first attempt did arrive is not shown twice.
+            payload |= {"enable_duplicate_check": 1, "duplicate_check_interval": self._dup_interval}
+        data = await self._client.call("/cgi-bin/message/send", payload)
+        if user_id in str(data.get("invaliduser", "")).split("|"):
+            raise PermanentFailure(f"message/send: {user_id} is not a member visible to the app")
+
+    async def _to_chat(self, chat_id: str, text: str) -> None:
+        await self._client.call("/cgi-bin/appchat/send",
+                                {"chatid": chat_id, "msgtype": "text", "text": {"content": text}, "safe": 0})

@@ -1,7 +1,7 @@
 """/agenda (议程): the Friday agenda as it would be compiled now, for officers and mediators."""
 from __future__ import annotations
 
-from handlers import agenda
+from handlers.routines import agenda
 from handlers.context import Context
 from handlers.router import OFFICERS, CommandCall, Router
 

@@ -7,9 +7,8 @@ from sqlmodel import select
 from handlers import texts
 from handlers.context import Context
 from handlers.router import OFFICERS, CommandCall, Router
-from storage import outbox, people
-from storage.casework_models import Broadcast, BroadcastDelivery
-from storage.models import AuditEntry, ChatGroup, Grid
+from storage import groups, outbox
+from storage.models import AuditEntry, Broadcast, BroadcastDelivery, ChatGroup, Grid
 
 router = Router("broadcast")
 ALL = ("all", "全部", "所有")
@@ -73,5 +72,5 @@ def on_confirm(call: CommandCall, ctx: Context) -> None:
 
 def target_groups(ctx: Context, targets: list[str]) -> list[ChatGroup]:
     if targets == ["all"]:
-        return list(people.bound_groups(ctx.session))
-    return [g for t in targets for g in people.groups_of_grid(ctx.session, grid_id=t)]
+        return list(groups.bound_groups(ctx.session))
+    return [g for t in targets for g in groups.groups_of_grid(ctx.session, grid_id=t)]

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from handlers import texts
-from handlers.case_view import case_detail, case_no
+from handlers.cases.view import case_detail, case_no
 from handlers.commands.common import acknowledge, case_from_args
 from handlers.context import Context
 from handlers.router import OFFICERS, STAFF, CommandCall, Router

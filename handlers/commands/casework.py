@@ -2,8 +2,9 @@
 escalate, hard, mine. Each refuses an invalid transition with the case's current status."""
 from __future__ import annotations
 
-from handlers import case_flow, texts
-from handlers.case_view import case_card, type_name
+from handlers import texts
+from handlers.cases import flow as case_flow
+from handlers.cases.view import case_card, type_name
 from handlers.commands.common import acknowledge, case_from_args, find_person, refuse_transition
 from handlers.context import Context
 from handlers.nlu.entities import mask_personal

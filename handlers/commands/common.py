@@ -3,7 +3,8 @@ from __future__ import annotations
 
 from sqlmodel import or_, select
 
-from handlers import case_flow, texts
+from handlers import texts
+from handlers.cases import flow as case_flow
 from handlers.context import Context
 from handlers.router import CommandCall
 from storage import cases

@@ -8,7 +8,7 @@ from typing import Sequence
 from handlers import texts
 from handlers.context import Context
 from handlers.router import OFFICERS, CommandCall, Router
-from storage import cases
+from storage import cases, surveys
 from storage.models import Case, Grid
 
 router = Router("stats")
@@ -37,11 +37,11 @@ def stats_text(ctx: Context, found: Sequence[Case], *, scope: str) -> str:
         lines.append(texts.STATS_KIND_LINE.format(kind=texts.KIND_NAMES.get(kind, kind),
                                                   count=sum(statuses.values()), statuses=parts))
     done = [c for c in found if c.status in DONE]
-    surveys = cases.answered_surveys(ctx.session, case_ids=[c.id for c in found]) if found else []
-    happy = [s for s in surveys if s.satisfaction in ("satisfied", "basic")]
+    answered = surveys.answered_surveys(ctx.session, case_ids=[c.id for c in found]) if found else []
+    happy = [s for s in answered if s.satisfaction in ("satisfied", "basic")]
     times = [c.resolved_at - c.created_at for c in found if c.resolved_at]
     lines.append(texts.STATS_RATES.format(
-        resolution=_percent(len(done), len(found)), satisfaction=_percent(len(happy), len(surveys)),
+        resolution=_percent(len(done), len(found)), satisfaction=_percent(len(happy), len(answered)),
         avg=_duration(sum(times, timedelta()) / len(times)) if times else texts.STATS_NONE))
     return "\n".join(lines)
 

@@ -10,7 +10,7 @@ from sqlmodel import select
 from bot.app import create_app
 from bot.channels.base import PermanentFailure, TemporaryFailure, Throttled
 from bot.keys import ENGINE, OUTBOX, PIPELINE
-from storage.engine import session
+from storage.db import session
 from storage.models import Outbox
 from tests.factories import BotDriver
 from tests.fakes.senders import FakeSender

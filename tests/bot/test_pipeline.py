@@ -5,7 +5,7 @@ import pytest
 from sqlmodel import select
 
 from bot.keys import ENGINE, PIPELINE
-from storage.engine import session
+from storage.db import session
 from storage.models import AuditEntry, ChatGroup, Message
 
 pytestmark = pytest.mark.postgres

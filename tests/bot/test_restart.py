@@ -7,7 +7,7 @@ from sqlmodel import select
 
 from bot.app import create_app
 from bot.keys import OUTBOX, PIPELINE
-from storage.engine import make_engine, session
+from storage.db import make_engine, session
 from storage.models import Message, Outbox
 from tests.factories import BotDriver, make_engine_for, pg_test_url
 

@@ -7,7 +7,7 @@ import pytest
 from sqlmodel import select
 
 from storage import cases, inbox, outbox
-from storage.engine import normalize_url, session
+from storage.db import normalize_url, session
 from storage.models import AuditEntry, ChatGroup, Grid, Person
 
 pytestmark = pytest.mark.postgres

@@ -1,0 +1,24 @@
+"""The scheduler's cleanup_ctx: built after the workers (it wakes the outbox), looping only in the background."""
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from typing import AsyncIterator, Callable
+
+from aiohttp import web
+
+from bot.keys import CLOCK, CONFIG, ENGINE, EXECUTOR, OUTBOX, SCHEDULER
+from bot.scheduling.scheduler import Scheduler
+
+
+def scheduler_ctx(background: bool) -> Callable[[web.Application], AsyncIterator[None]]:
+    async def ctx(app: web.Application) -> AsyncIterator[None]:
+        app[SCHEDULER] = Scheduler(engine=app[ENGINE], executor=app[EXECUTOR], config=app[CONFIG],
+                                   clock=app[CLOCK], on_written=app[OUTBOX].wake.set)
+        task = asyncio.create_task(app[SCHEDULER].run_forever(), name="scheduler") if background else None
+        yield
+        if task is not None:
+            task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
+    return ctx

@@ -1,0 +1,112 @@
+"""The daily digest (每日简报) to each officer: new, overdue, follow-ups due, fraud, undelivered, skipped."""
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import Any, Sequence
+
+from sqlmodel import Session
+
+from handlers.nlu.entities import mask_personal
+from storage import audit, cases, outbox, people, visits
+from storage.models import Case, Grid, Person
+
+KIND_NAMES = {"inquiry": "咨询", "dispute": "纠纷", "fraud": "反诈", "help": "求助"}
+HEADER = "【每日简报】{date} {officer}，您好。{grids}"
+SECTION = "{title}（{n}件）"
+EMPTY = "{title}：无"
+NEW = "一、昨日以来新登记"
+OVERDUE = "二、超过{days}天未办结"
+FOLLOWUP = "三、待回访"
+FRAUD = "四、近24小时反诈预警"
+FAILED = "五、未能送达的消息（请人工联系）"
+SKIPPED = "六、错过未发的定时任务"
+CASE_LINE = "· {case}号 {kind} {status} {text}"
+VISIT_LINE = "· {case}号 居民未答复回访，待上门回访：{text}"
+FAILED_LINE = "· 发往 {chat}（{kind}）：{text} — {error}"
+MORE = "…另有{n}条，可用 /case 编号 查看"
+STATUS_NAMES = {"open": "待受理", "assigned": "已指派", "in_progress": "处理中", "resolved": "已化解",
+                "closed": "已结案"}
+MAX_LINES = 10
+
+
+def send_digests(session: Session, *, config: Any, schedule: Any, run_key: str, since: datetime,
+                 now: datetime) -> int:
+    """One digest per officer of the target grids, as a direct message. Returns how many."""
+    grids = [g for g in config.grids if "all" in schedule.targets or g.id in schedule.targets]
+    by_officer: dict[str, list[str]] = {}
+    for grid in grids:
+        by_officer.setdefault(grid.officer, []).append(grid.id)
+    shared = _shared_sections(session, since=since)
+    count = 0
+    for officer_id, grid_ids in by_officer.items():
+        officer = session.get(Person, officer_id)
+        if officer is None:
+            continue
+        text = compose(session, config=config, schedule=schedule, officer=officer, grid_ids=grid_ids,
+                       since=since, now=now, shared=shared)
+        channel, chat_id = people.direct_address(officer)
+        outbox.enqueue(session, now=now, idempotency_key=f"{run_key}:{officer.id}", channel=channel,
+                       chat_id=chat_id, text=text, is_direct=True, kind="digest")
+        count += 1
+    return count
+
+
+def compose(session: Session, *, config: Any, schedule: Any, officer: Person, grid_ids: list[str],
+            since: datetime, now: datetime, shared: list[str]) -> str:
+    names = "、".join(g.name for g in (session.get(Grid, i) for i in grid_ids) if g is not None)
+    overdue_before = now - timedelta(days=schedule.overdue_days)
+    followup_before = now - timedelta(days=config.timers.followup_days)
+    sections = [
+        HEADER.format(date=now.astimezone(config.tz).strftime("%Y-%m-%d"), officer=officer.name,
+                      grids=f"您负责的网格：{names}" if names else ""),
+        _cases(NEW, cases.cases_created(session, since=since, until=now, grid_ids=grid_ids)),
+        _cases(OVERDUE.format(days=schedule.overdue_days),
+               cases.open_cases_older_than(session, before=overdue_before, grid_ids=grid_ids)),
+        _followups(session, resolved_before=followup_before, grid_ids=grid_ids),
+        _cases(FRAUD, cases.cases_created(session, since=now - timedelta(days=1), until=now,
+                                                     grid_ids=grid_ids, kind="fraud")),
+        *shared,
+    ]
+    return "\n\n".join(sections)
+
+
+def _followups(session: Session, *, resolved_before: datetime, grid_ids: list[str]) -> str:
+    """Open home-visit tasks first, then disputes resolved long enough ago that a 回访 is due."""
+    tasks = visits.open_visit_tasks(session, grid_ids=grid_ids)
+    resolved = cases.resolved_awaiting_followup(session, resolved_before=resolved_before, grid_ids=grid_ids)
+    seen = {c.id for c in tasks}
+    lines = [VISIT_LINE.format(case=c.id, text=_short(c.text, 30)) for c in tasks]
+    return _section(FOLLOWUP, lines + _case_lines([c for c in resolved if c.id not in seen]))
+
+
+def _shared_sections(session: Session, *, since: datetime) -> list[str]:
+    """Sections every officer sees: undelivered messages, and scheduled runs that were skipped."""
+    failed = outbox.failed_since(session, since=since, limit=MAX_LINES + 1)
+    lines = [FAILED_LINE.format(chat=row.chat_id, kind=row.kind, text=_short(row.text, 24),
+                                error=_short(row.last_error or "", 40)) for row in failed]
+    skipped = audit.audit_since(session, action="schedule_skipped", since=since)
+    return [_section(FAILED, lines), _section(SKIPPED, [f"· {entry.detail}" for entry in skipped])]
+
+
+def _cases(title: str, cases: Sequence[Case]) -> str:
+    return _section(title, _case_lines(cases))
+
+
+def _case_lines(cases: Sequence[Case]) -> list[str]:
+    return [CASE_LINE.format(case=c.id, kind=KIND_NAMES.get(c.kind, c.kind),
+                             status=STATUS_NAMES.get(c.status, c.status), text=_short(c.text, 30)) for c in cases]
+
+
+def _section(title: str, lines: list[str]) -> str:
+    if not lines:
+        return EMPTY.format(title=title)
+    head = SECTION.format(title=title, n=len(lines))
+    shown = lines[:MAX_LINES]
+    if len(lines) > MAX_LINES:
+        shown.append(MORE.format(n=len(lines) - MAX_LINES))
+    return "\n".join([head, *shown])
+
+
+def _short(text: str, limit: int) -> str:
+    text = mask_personal(text.replace("\n", " "))
+    return text if len(text) <= limit else text[:limit] + "…"

@@ -1,0 +1,19 @@
+"""Time-driven case work, run by the scheduler every minute: help escalation, follow-up visits."""
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlmodel import Session
+
+from handlers.routines.followup import expire_surveys, send_surveys
+from handlers.routines.help_escalation import escalate_unacknowledged
+
+
+def run_timers(session: Session, *, config: Any, now: datetime) -> int:
+    """Do whatever case work has come due by ``now``; returns how many things it did. Idempotent:
+    each step changes the state it selects on (an event, a survey row, a survey's state)."""
+    done = escalate_unacknowledged(session, config=config, now=now)
+    done += send_surveys(session, config=config, now=now)
+    done += expire_surveys(session, config=config, now=now)
+    return done

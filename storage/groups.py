@@ -1,0 +1,21 @@
+"""Queries of ChatGroup: the chats the bot is in, bound to grids or waiting for /bind. Keyword-only, session
+first, never commit."""
+from __future__ import annotations
+
+from typing import Sequence
+
+from sqlmodel import Session, select
+
+from storage.models import ChatGroup
+
+
+def find_group(session: Session, *, channel: str, chat_id: str) -> ChatGroup | None:
+    return session.exec(select(ChatGroup).where(ChatGroup.channel == channel, ChatGroup.chat_id == chat_id)).first()
+
+
+def groups_of_grid(session: Session, *, grid_id: str) -> Sequence[ChatGroup]:
+    return session.exec(select(ChatGroup).where(ChatGroup.grid_id == grid_id).order_by(ChatGroup.id)).all()
+
+
+def bound_groups(session: Session) -> Sequence[ChatGroup]:
+    return session.exec(select(ChatGroup).where(ChatGroup.grid_id.is_not(None)).order_by(ChatGroup.id)).all()

@@ -1,0 +1,15 @@
+"""Queries of VisitTask: home visits for grid workers. Keyword-only, session first, never commit."""
+from __future__ import annotations
+
+from typing import Sequence
+
+from sqlmodel import Session, select
+
+from storage.models import Case, VisitTask
+
+
+def open_visit_tasks(session: Session, *, grid_ids: Sequence[str]) -> Sequence[Case]:
+    """Cases of these grids with an open home-visit task (the resident did not answer the 回访 survey)."""
+    return session.exec(select(Case).join(VisitTask, VisitTask.case_id == Case.id)
+                        .where(VisitTask.status == "open", Case.grid_id.in_(grid_ids))
+                        .order_by(VisitTask.created_at, VisitTask.id)).all()

@@ -1,0 +1,50 @@
+from __future__ import annotations
+
+import pytest
+from aiohttp import web
+
+from bot.channels.aibot import AibotCallback
+from bot.channels.bridge import BridgeCallback
+from bot.channels.mp import MpCallback
+from bot.channels.wecom import WecomCallback
+from bot.channels.registry import add_routes
+from tests.fakes.clock import FakeClock
+from tests.bot.channels.helpers import AES_KEY, BRIDGE_SECRET, CORP_ID, TOKEN, Recorder
+from tests.fakes.wechat_api import FakeWechatApi
+
+
+@pytest.fixture
+def clock() -> FakeClock:
+    return FakeClock()
+
+
+@pytest.fixture
+def recorder() -> Recorder:
+    return Recorder()
+
+
+def build_app(recorder: Recorder, **adapters: object) -> web.Application:
+    app = web.Application()
+    add_routes(app, accept=recorder, **adapters)
+    return app
+
+
+@pytest.fixture
+async def callbacks(aiohttp_client, clock, recorder):  # noqa: ANN001, ANN201
+    """A client for an app with all four inbound channels, using the test credentials."""
+    app = build_app(
+        recorder,
+        wecom=WecomCallback(token=TOKEN, aes_key=AES_KEY, corp_id=CORP_ID, clock=clock, max_body=4096),
+        aibot=AibotCallback(token=TOKEN, aes_key=AES_KEY, clock=clock, bot_id="AIBOTID", max_body=4096),
+        mp=MpCallback(token=TOKEN, aes_key=AES_KEY, app_id=CORP_ID, clock=clock, max_body=4096),
+        bridge=BridgeCallback(secret=BRIDGE_SECRET, clock=clock, max_body=4096),
+    )
+    return await aiohttp_client(app)
+
+
+@pytest.fixture
+async def fake_api():  # noqa: ANN201
+    fake = FakeWechatApi()
+    await fake.start()
+    yield fake
+    await fake.close()

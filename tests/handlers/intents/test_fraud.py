@@ -1,0 +1,50 @@
+"""Fraud: a warning for the scam type in the group, an alert to the officer; adverts flagged."""
+from __future__ import annotations
+
+import pytest
+
+from handlers.intents import fraud
+
+pytestmark = pytest.mark.postgres
+
+ADVERT = "高薪招聘兼职刷单 日结300 在家可做 加微信abc123 联系13912345678"
+
+
+@pytest.mark.parametrize("scam_type", ["rebate_task", "investment", "fake_customer_service", "impersonate_authority",
+                                       "loan_credit", "impersonate_acquaintance", "romance", "game_trade",
+                                       "prize_parttime", "social_insurance", "other", None])
+def test_every_scam_type_has_a_warning_with_the_hotline(scam_type):
+    assert "96110" in fraud.warning_for(scam_type)
+
+
+async def test_resident_report_gets_tailored_warning_and_officer_alert(bot):
+    sent = await bot.talk("grid-1", "resident-2", "我被冒充公安的骗了转了5万")
+    group = [m for m in sent if m["chat_id"] == "grid-1"]
+    assert len(group) == 1 and "公检法" in group[0]["text"] and "96110" in group[0]["text"]
+    alert = [m for m in sent if m["chat_id"] == "officer-1"]
+    assert len(alert) == 1 and "反诈预警" in alert[0]["text"] and "疑似诈骗广告" not in alert[0]["text"]
+    _, cases = await bot.api("/api/cases")
+    assert cases[0]["kind"] == "fraud" and cases[0]["scam_type"] == "impersonate_authority"
+
+
+async def test_scam_advert_is_flagged_for_removal(bot):
+    sent = await bot.talk("grid-2", "spammer-1", ADVERT)
+    group = [m for m in sent if m["chat_id"] == "grid-2"]
+    assert len(group) == 1 and "刷单" in group[0]["text"] and "13912345678" not in group[0]["text"]
+    alert = [m for m in sent if m["chat_id"] == "officer-2"]
+    assert len(alert) == 1 and "疑似诈骗广告，建议移出发布者" in alert[0]["text"]
+    _, cases = await bot.api("/api/cases")
+    _, case = await bot.api(f"/api/cases/{cases[0]['id']}")
+    assert "scam_advert" in [e["action"] for e in case["events"]]
+
+
+async def test_resident_asking_about_a_scam_is_not_an_advert(bot):
+    sent = await bot.talk("grid-2", "resident-7", "有人让我刷单返利是不是骗子")
+    alert = [m for m in sent if m["chat_id"] == "officer-2"]
+    assert alert and "疑似诈骗广告" not in alert[0]["text"]
+
+
+async def test_officer_alert_names_the_scam_type_in_chinese(bot):
+    sent = await bot.talk("grid-1", "resident-2", "有个自称京东客服的说我开通了百万保障 要关掉不然每月扣费 让我下载个软件")
+    alert = next(m["text"] for m in sent if m["chat_id"] == "officer-1")
+    assert "冒充电商物流客服" in alert and "fake_customer_service" not in alert
