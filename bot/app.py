@@ -11,8 +11,8 @@ import aiohttp
 from aiohttp import web
 from sqlalchemy.engine import Engine
 
-from bot.channels import registry, sandbox
-from bot.channels.base import Sender
+from bot.channels import registry
+from bot.channels.base import Sender, SenderDeps
 from bot.channels.wechat.token_store import DbTokenStore
 from bot.clock import Clock, SystemClock
 from bot.config import Config
@@ -44,8 +44,7 @@ def create_app(
     app.cleanup_ctx.append(scheduler_ctx(background))
     health.add_routes(app)
     api.add_routes(app)
-    sandbox.add_routes(app)
-    registry.add_callback_routes(app, config, app[CLOCK], accept=lambda msg: app[PIPELINE].accept(msg))
+    registry.add_routes(app, config, app[CLOCK], accept=lambda msg: app[PIPELINE].accept(msg))
     return app
 
 
@@ -56,7 +55,8 @@ def _database(engine: Engine | None):  # noqa: ANN202
         single = app[ENGINE].dialect.name == "sqlite"  # SQLite has one writer: one DB thread avoids lock waits
         app[EXECUTOR] = ThreadPoolExecutor(max_workers=1 if single else 8, thread_name_prefix="db")
         with new_session(app[ENGINE]) as session:
-            changes = sync_community(session, config=app[CONFIG], now=app[CLOCK].now())
+            changes = sync_community(session, config=app[CONFIG], now=app[CLOCK].now(),
+                                     direct=registry.directory().direct)
             session.commit()
         if changes:
             log.info("community synced: %d change(s)", len(changes))
@@ -71,7 +71,8 @@ async def _channel_senders(app: web.Application) -> AsyncIterator[None]:
     """One HTTP session for every outbound WeChat call; tokens shared through the database."""
     async with aiohttp.ClientSession() as session:
         store = DbTokenStore(app[ENGINE], app[EXECUTOR])
-        app[SENDERS] = registry.build_senders(app[CONFIG], session, app[CLOCK], store)
+        deps = SenderDeps(session=session, clock=app[CLOCK], token_store=store, config=app[CONFIG])
+        app[SENDERS] = registry.build_senders(app[CONFIG], deps)
         yield
 
 
@@ -80,12 +81,13 @@ def _workers(senders: dict[str, Sender] | None, background: bool, classifier: An
         config = app[CONFIG]
         loop = asyncio.get_running_loop()
         own_classifier = classifier or await loop.run_in_executor(None, _fresh_classifier)
-        all_senders: dict[str, Sender] = {"sandbox": sandbox.SandboxSender(), **app[SENDERS], **(senders or {})}
+        all_senders: dict[str, Sender] = {**app[SENDERS], **(senders or {})}
         app[OUTBOX] = OutboxSender(engine=app[ENGINE], executor=app[EXECUTOR], clock=app[CLOCK],
                                    senders=all_senders)
         app[PIPELINE] = Pipeline(
             engine=app[ENGINE], executor=app[EXECUTOR], config=config, clock=app[CLOCK],
             classifier=own_classifier, commands=command_table(config.commands.aliases),
+            channels=registry.directory(),
             on_written=app[OUTBOX].wake.set,
         )
         await loop.run_in_executor(app[EXECUTOR], app[PIPELINE].refresh_scam_words)

@@ -7,10 +7,16 @@ from pathlib import Path
 from typing import Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 
 Role = Literal["resident", "grid_worker", "officer", "mediator", "admin"]
-ChannelName = Literal["sandbox", "wecom", "aibot", "mp", "bridge"]
 DISPUTE_SUBTYPES = ("noise", "neighbor", "family", "economic", "property", "landlord_tenant", "other")
 
 
@@ -46,13 +52,18 @@ class Person(Model):
     role: Role
     title: str = ""  # e.g. 物业管家, 楼栋长, 司法所调解员
     phone: str = ""
-    wecom_user_id: str = ""
-    mp_openid: str = ""
-    bridge_id: str = ""
+    wecom_user_id: str = ""  # the same as accounts.wecom
+    mp_openid: str = ""  # accounts.mp
+    bridge_id: str = ""  # accounts.bridge
+    accounts: dict[str, str] = {}  # account family (see bot/channels/registry.py) → this person's id there
+
+    def account_ids(self) -> dict[str, str]:
+        named = {"wecom": self.wecom_user_id, "mp": self.mp_openid, "bridge": self.bridge_id}
+        return {family: value for family, value in {**named, **self.accounts}.items() if value}
 
 
 class GroupRef(Model):
-    channel: ChannelName
+    channel: str = Field(min_length=1)  # a channel name from bot/channels/registry.py
     chat_id: str = Field(min_length=1)
     name: str = ""
     webhook_key: str = ""
@@ -180,11 +191,8 @@ class Config(Model):
     mediation: Mediation
     commands: Commands = Commands()
     timers: Timers = Timers()
-    # Channel sections are read by the channel layer; plain tables here, validated there.
-    wecom: dict[str, Any] = {}
-    aibot: dict[str, Any] = {}
-    mp: dict[str, Any] = {}
-    bridge: dict[str, Any] = {}
+    # The channel sections ([wecom], [bridge] …), keyed by channel name; validated by each channel's settings.
+    channels: dict[str, dict[str, Any]] = {}
     schedules: list[Schedule] = []
     friday: Friday = Friday()
     scheduler: SchedulerSettings = SchedulerSettings()
@@ -220,7 +228,7 @@ def load_config(path: str | Path, environ: dict[str, str] | None = None) -> Conf
 
 
 def parse_config(raw: dict[str, Any], environ: dict[str, str] | None = None) -> Config:
-    raw = apply_env_overrides(raw, environ or {})
+    raw = _gather_channel_sections(apply_env_overrides(raw, environ or {}))
     try:
         config = Config.model_validate(raw)
     except ValidationError as exc:
@@ -231,10 +239,24 @@ def parse_config(raw: dict[str, Any], environ: dict[str, str] | None = None) -> 
     return config
 
 
+def _channel_names() -> tuple[str, ...]:
+    from bot.channels.registry import NAMES
+
+    return NAMES
+
+
+def _gather_channel_sections(raw: dict[str, Any]) -> dict[str, Any]:
+    """Top-level tables named after a channel ([wecom], [bridge] …) become ``channels``."""
+    names = _channel_names()
+    gathered = {k: v for k, v in raw.items() if k not in names}
+    gathered["channels"] = {k: v for k, v in raw.items() if k in names}
+    return gathered
+
+
 def apply_env_overrides(raw: dict[str, Any], environ: dict[str, str]) -> dict[str, Any]:
     """GRIDBOT_<SECTION>_<KEY>=value sets raw[section][key]; only for table sections."""
     merged = {k: (dict(v) if isinstance(v, dict) else v) for k, v in raw.items()}
-    sections = set(Config.model_fields) - {"people", "grids", "schedules"}
+    sections = (set(Config.model_fields) - {"people", "grids", "schedules", "channels"}) | set(_channel_names())
     for name, value in environ.items():
         if not name.startswith("GRIDBOT_"):
             continue
@@ -277,6 +299,7 @@ def check_references(config: Config) -> list[str]:
         for j, worker in enumerate(grid.workers):
             need(f"grids[{i}].workers[{j}]", worker, {"grid_worker", "officer"})
     need("station.duty_officer", config.station.duty_officer, {"officer", "admin"})
+    errors.extend(_check_channel_names(config))
     for subtype, person_id in config.mediation.mediators.items():
         need(f"mediation.mediators.{subtype}", person_id, {"mediator", "officer"})
     if config.mediation.community:
@@ -285,6 +308,17 @@ def check_references(config: Config) -> list[str]:
     if missing:
         errors.append(f"mediation.mediators: no mediator for subtype(s) {missing}")
     errors.extend(check_schedule_references(config))
+    return errors
+
+
+def _check_channel_names(config: Config) -> list[str]:
+    from bot.channels.registry import ACCOUNT_FAMILIES, NAMES
+
+    errors = [f"grids[{i}].groups[{j}].channel: unknown channel {ref.channel!r}; known: {list(NAMES)}"
+              for i, grid in enumerate(config.grids) for j, ref in enumerate(grid.groups) if ref.channel not in NAMES]
+    errors += [f"people[{i}].accounts.{family}: unknown account family; known: {list(ACCOUNT_FAMILIES)}"
+               for i, person in enumerate(config.people) for family in person.accounts
+               if family not in ACCOUNT_FAMILIES]
     return errors
 
 

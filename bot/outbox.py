@@ -8,9 +8,14 @@ from datetime import timedelta
 
 from sqlalchemy.engine import Engine
 
-from bot.channels.base import OutboundMessage, PermanentFailure, Sender, TemporaryFailure, Throttled
+from bot.channels.base import (
+    OutboundMessage,
+    PermanentFailure,
+    Sender,
+    TemporaryFailure,
+    Throttled,
+)
 from bot.clock import Clock
-from handlers.nlu.entities import mask_personal
 from storage import outbox
 from storage.db import session as new_session
 from storage.models import Outbox

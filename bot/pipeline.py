@@ -3,8 +3,8 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from datetime import datetime, timedelta
 from concurrent.futures import Executor
+from datetime import datetime, timedelta
 from typing import Any, Callable
 
 from sqlalchemy import exists
@@ -14,7 +14,7 @@ from sqlmodel import select
 
 from bot.clock import Clock
 from handlers.dispatch import handle_message
-from handlers.message import GroupMessage
+from handlers.message import ChannelDirectory, GroupMessage
 from handlers.nlu.entities import mask_personal
 from storage import inbox
 from storage.db import session as new_session
@@ -27,9 +27,10 @@ SCAM_WORD_REFRESH = timedelta(seconds=60)  # other processes' /scamword addition
 
 class Pipeline:
     def __init__(self, *, engine: Engine, executor: Executor, config: Any, clock: Clock, classifier: Any,
-                 commands: Any, on_written: Callable[[], None] = lambda: None) -> None:
+                 commands: Any, channels: ChannelDirectory, on_written: Callable[[], None] = lambda: None) -> None:
         self.engine, self.executor, self.config, self.clock = engine, executor, config, clock
         self.classifier, self.commands, self.on_written = classifier, commands, on_written
+        self.channels = channels
         self.wake = asyncio.Event()
         self._scam_words_loaded: datetime | None = None
 
@@ -92,7 +93,7 @@ class Pipeline:
             message_id = message.id
             try:
                 handle_message(session, message=message, config=self.config, now=self.clock.now(),
-                               classifier=self.classifier, commands=self.commands)
+                               classifier=self.classifier, commands=self.commands, channels=self.channels)
                 message.handled_at = self.clock.now()
                 session.add(message)
                 session.commit()

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 from sqlmodel import Session
 
+from handlers.message import ChannelDirectory
 from storage import outbox, people
 from storage.models import ChatGroup, Grid, Message, Person
 
@@ -25,6 +26,7 @@ class Context:
     label: "Label | None" = None
     classifier: Any = None
     commands: Any = None  # handlers.router.CommandTable
+    channels: ChannelDirectory | None = None
     _sent: int = field(default=0, repr=False)
 
     @property
@@ -39,13 +41,13 @@ class Context:
               case_id: int | None = None) -> None:
         """Answer in the chat the message came from (the group, or the direct chat)."""
         msg = self.message
-        mentions = [m for m in (people.channel_id_of(p, msg.channel) for p in mention or []) if m]
+        mentions = self._mentions(msg.channel, mention)
         self._enqueue(channel=msg.channel, chat_id=msg.chat_id, text=text, is_direct=msg.is_direct,
                       mentions=mentions, kind=kind, case_id=case_id, reply_hint=msg.reply_hint)
 
     def post(self, group: ChatGroup, text: str, *, mention: list[Person] | None = None, kind: str = "notice",
              case_id: int | None = None) -> None:
-        mentions = [m for m in (people.channel_id_of(p, group.channel) for p in mention or []) if m]
+        mentions = self._mentions(group.channel, mention)
         self._enqueue(channel=group.channel, chat_id=group.chat_id, text=text, mentions=mentions,
                       kind=kind, case_id=case_id)
 
@@ -55,6 +57,12 @@ class Context:
             return
         channel, chat_id = people.direct_address(person)
         self._enqueue(channel=channel, chat_id=chat_id, text=text, is_direct=True, kind=kind, case_id=case_id)
+
+    def _mentions(self, channel: str, mention: list[Person] | None) -> list[str]:
+        """The channel ids to @-mention: each person's id in that channel's account family, where they have one."""
+        family = self.channels.family(channel) if self.channels else None
+        found = (people.account_id(self.session, person=p, family=family) for p in mention or [])
+        return [m for m in found if m]
 
     def _enqueue(self, **fields: Any) -> None:
         self._sent += 1

@@ -8,9 +8,10 @@ from sqlmodel import Session
 
 from handlers import texts
 from handlers.context import Context
-from handlers.routines.followup import on_survey_answer
 from handlers.intents import INTENT_HANDLERS
+from handlers.message import ChannelDirectory
 from handlers.router import parse_command
+from handlers.routines.followup import on_survey_answer
 from storage import groups, outbox, people
 from storage.models import AuditEntry, ChatGroup, Message
 
@@ -19,13 +20,16 @@ STAFF_ROLES = {"officer", "admin", "mediator", "grid_worker"}
 
 def handle_message(
     session: Session, *, message: Message, config: Any, now: datetime, classifier: Any, commands: Any,
+    channels: ChannelDirectory,
 ) -> None:
     """Decide what one message means and write the consequences into the session (no commit)."""
     group = None if message.is_direct else _group_of(session, message, now)
-    sender = people.resident_for(session, channel=message.channel, sender_id=message.sender_id,
-                                 name=message.sender_name, grid_id=group.grid_id if group else None)
+    family = channels.family(message.channel)
+    dm_channel = message.channel if message.is_direct else channels.direct_channel(family)
+    sender = people.resident_for(session, family=family, sender_id=message.sender_id, name=message.sender_name,
+                                 grid_id=group.grid_id if group else None, dm_channel=dm_channel)
     ctx = Context(session=session, config=config, now=now, message=message, sender=sender, group=group,
-                  classifier=classifier, commands=commands)
+                  classifier=classifier, commands=commands, channels=channels)
     call = parse_command(message.text)
     if call is not None:
         commands.dispatch(call, ctx)

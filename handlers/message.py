@@ -1,4 +1,4 @@
-"""The message types every channel produces and every handler consumes."""
+"""The message types every channel produces and every handler consumes, and what handlers know of channels."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -25,3 +25,21 @@ class GroupMessage:
     sender_name: str | None = None
     # Channel-specific data the sender needs for a reply (e.g. an AI-bot response_url).
     reply_hint: dict = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class ChannelDirectory:
+    """What handlers know of the channels, without importing them (built by ``bot.channels.registry``).
+
+    ``identity``: channel → the account family of the ids it speaks (None: a person's own id, as in the
+    sandbox). ``direct``: account family → the channel that sends direct messages to its ids.
+    """
+
+    identity: dict[str, str | None]
+    direct: dict[str, str]
+
+    def family(self, channel: str) -> str | None:
+        return self.identity.get(channel)
+
+    def direct_channel(self, family: str | None) -> str | None:
+        return self.direct.get(family) if family else None

@@ -1,7 +1,15 @@
 """The ordered list of command routers (explicit, not import scanning)."""
 from __future__ import annotations
 
-from handlers.commands import agenda, broadcast, cases, casework, general, scamwords, stats
+from handlers.commands import (
+    agenda,
+    broadcast,
+    cases,
+    casework,
+    general,
+    scamwords,
+    stats,
+)
 from handlers.router import CommandTable, Router
 
 ROUTERS: tuple[Router, ...] = (

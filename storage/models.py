@@ -61,10 +61,19 @@ class Person(SQLModel, table=True):
     title: str = ""
     phone: str = ""
     grid_id: Optional[str] = Field(default=None, foreign_key="grid.id")
-    wecom_user_id: Optional[str] = Field(default=None, index=True)
-    mp_openid: Optional[str] = Field(default=None, index=True)
-    bridge_id: Optional[str] = Field(default=None, index=True)
+    # Where direct messages to this person go (their first account on a channel that can send them);
+    # None: the sandbox, by the person's own id.
+    dm_channel: Optional[str] = None
+    dm_chat_id: Optional[str] = None
     from_config: bool = False
+
+
+class Account(SQLModel, table=True):
+    """A person's id in one account family: a WeCom userid (app and AI bot), an OA openid, a bridge talker."""
+
+    family: str = Field(primary_key=True)
+    external_id: str = Field(primary_key=True)
+    person_id: str = Field(foreign_key="person.id", index=True)
 
 
 class Message(SQLModel, table=True):

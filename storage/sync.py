@@ -6,22 +6,30 @@ from typing import Any
 
 from sqlmodel import Session, select
 
+from storage import people
 from storage.models import AuditEntry, ChatGroup, Grid, Person
 
 
-def sync_community(session: Session, *, config: Any, now: datetime) -> list[str]:
-    """Upsert grids, people and configured groups. Returns a line per change (empty when nothing changed)."""
+def sync_community(session: Session, *, config: Any, now: datetime, direct: dict[str, str]) -> list[str]:
+    """Upsert grids, people (with their accounts) and configured groups. ``direct``: account family → the
+    channel that sends direct messages to its ids. Returns a line per change (empty when nothing changed)."""
     changes: list[str] = []
     for grid in config.grids:
         _upsert(session, Grid, grid.id, {"name": grid.name, "officer_id": grid.officer}, changes)
     grid_of = _grid_of_people(config)
     for person in config.people:
+        accounts = person.account_ids()
+        dm_channel, dm_chat_id = _direct(accounts, direct)
         fields = {
             "name": person.name, "role": person.role, "title": person.title, "phone": person.phone,
-            "grid_id": grid_of.get(person.id), "wecom_user_id": person.wecom_user_id or None,
-            "mp_openid": person.mp_openid or None, "bridge_id": person.bridge_id or None, "from_config": True,
+            "grid_id": grid_of.get(person.id), "dm_channel": dm_channel, "dm_chat_id": dm_chat_id,
+            "from_config": True,
         }
         _upsert(session, Person, person.id, fields, changes)
+        session.flush()
+        changed = people.set_accounts(session, person_id=person.id, accounts=accounts)
+        if changed:
+            changes.append(f"accounts of {person.id}: {', '.join(changed)}")
     session.flush()
     for grid in config.grids:
         for ref in grid.groups:
@@ -29,6 +37,14 @@ def sync_community(session: Session, *, config: Any, now: datetime) -> list[str]
     if changes:
         session.add(AuditEntry(at=now, actor_id="config", action="sync", detail="; ".join(changes)[:4000]))
     return changes
+
+
+def _direct(accounts: dict[str, str], direct: dict[str, str]) -> tuple[str | None, str | None]:
+    """The first account (in the order of ``direct``) on a channel that can send direct messages."""
+    for family, channel in direct.items():
+        if accounts.get(family):
+            return channel, accounts[family]
+    return None, None
 
 
 def _grid_of_people(config: Any) -> dict[str, str]:

@@ -5,8 +5,8 @@ import os
 import pytest
 
 from bot.app import create_app
-from tests.fakes.clock import FakeClock
 from tests.factories import PG_ENV, BotDriver, make_config, make_engine_for
+from tests.fakes.clock import FakeClock
 
 
 def pytest_report_header(config):  # noqa: ANN001, ANN201

@@ -12,6 +12,7 @@ from sqlalchemy import text
 from sqlalchemy.engine import Engine
 from sqlmodel import SQLModel
 
+from bot.channels import registry
 from bot.config import Config, parse_config
 from bot.keys import CLOCK, CONFIG, ENGINE, OUTBOX, PIPELINE
 from handlers.routines.timers import run_timers
@@ -20,6 +21,7 @@ from storage.db import session as new_session
 
 ROOT = Path(__file__).resolve().parent.parent
 PG_ENV = "GRIDBOT_TEST_DATABASE_URL"
+DIRECT = registry.directory().direct  # account family → the channel that sends its direct messages
 
 
 def demo_raw() -> dict[str, Any]:

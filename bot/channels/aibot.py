@@ -13,16 +13,25 @@ from datetime import datetime, timedelta
 from urllib.parse import urlsplit
 
 import aiohttp
-
 from aiohttp import web
 from wechatpy.work.crypto import WeChatCrypto
 
-from bot.channels.wechat import security as sec
-from bot.channels.base import ChannelError, OutboundMessage, PermanentFailure
+from bot.channels.base import (
+    Accept,
+    Channel,
+    ChannelError,
+    ChannelSettings,
+    OutboundMessage,
+    PermanentFailure,
+    Route,
+    SenderDeps,
+    adapter_routes,
+)
 from bot.channels.kit.mentions import strip_leading_mention
 from bot.channels.kit.parts import PartProgress, send_parts
 from bot.channels.kit.rate_limit import RateLimiter
 from bot.channels.kit.text_split import split_text, utf8_len
+from bot.channels.wechat import security as sec
 from bot.channels.wechat.api import WECOM_API_BASE, ApiError, check_errcode, post_json
 from bot.clock import Clock
 from handlers.message import GroupMessage
@@ -32,10 +41,20 @@ RESPONSE_URL_TTL = timedelta(hours=1)
 _RESPONSE_URL_MARGIN = timedelta(minutes=5)
 
 
+class AibotSettings(ChannelSettings):
+    token: str = ""
+    aes_key: str = sec.AES_KEY_FIELD
+    bot_id: str = ""
+    api_base: str = "https://qyapi.weixin.qq.com"
+    required = ("token", "aes_key")
+
+
 class AibotCallback(sec.GetPostCallback):
     """Verifies and parses AI-bot callbacks. ``bot_id``, if given, must match ``aibotid``."""
 
     channel = "aibot"
+    path = "/wechat/aibot"
+    methods = ("GET", "POST")
 
     def __init__(self, *, token: str, aes_key: str, clock: Clock, bot_id: str | None = None,
                  max_body: int = sec.DEFAULT_MAX_BODY, window: float = sec.DEFAULT_WINDOW) -> None:
@@ -174,3 +193,17 @@ class AibotSender:
         except ApiError:
             return False
         return True
+
+
+def _routes(settings: AibotSettings, clock: Clock, accept: Accept) -> list[Route]:
+    return adapter_routes(AibotCallback(token=settings.token, aes_key=settings.aes_key, bot_id=settings.bot_id or None,
+                                        clock=clock, window=settings.window_seconds), accept)
+
+
+def _sender(settings: AibotSettings, deps: SenderDeps) -> AibotSender:
+    keys = {ref.chat_id: ref.webhook_key for grid in deps.config.grids for ref in grid.groups
+            if ref.channel == "aibot" and ref.webhook_key}
+    return AibotSender(deps.session, clock=deps.clock, webhook_keys=keys, api_base=settings.api_base)
+
+
+CHANNEL = Channel("aibot", AibotSettings, _routes, _sender, identity="wecom")

@@ -1,8 +1,15 @@
-"""What every channel adapter shares: its errors and the outbound message shape."""
+"""What every channel shares: its errors, the outbound message shape, its settings base and its spec."""
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
-from typing import Protocol
+from typing import Any, ClassVar, Protocol
+
+from aiohttp import web
+from pydantic import BaseModel, ConfigDict, Field
+
+from bot.clock import Clock
+from handlers.message import GroupMessage
 
 
 class ChannelError(Exception):
@@ -49,3 +56,72 @@ class Sender(Protocol):
 
     async def send(self, message: OutboundMessage) -> None:
         """Deliver one message or raise TemporaryFailure / PermanentFailure."""
+
+
+class ChannelSettings(BaseModel):
+    """A channel's config section (``[wecom]``, ``[bridge]`` …); ``required`` keys must be set when enabled."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    enabled: bool = False
+    window_seconds: int = Field(default=300, ge=30, le=3600)
+    required: ClassVar[tuple[str, ...]] = ()
+
+
+@dataclass(frozen=True)
+class SenderDeps:
+    """What a channel's sender may use: the shared HTTP session, the clock, the shared token store, the config."""
+
+    session: Any  # aiohttp.ClientSession
+    clock: Clock
+    token_store: Any  # bot.channels.wechat.api.TokenStore
+    config: Any  # bot.config.Config
+
+
+Accept = Callable[[GroupMessage], Awaitable[object]]
+View = Callable[[web.Request], Awaitable[web.StreamResponse]]
+Route = tuple[str, str, View]  # (method, path, view)
+
+
+class Adapter(Protocol):
+    """An inbound callback: verifies and parses requests on ``path`` and hands messages to ``accept``."""
+
+    channel: str
+    path: str
+    methods: tuple[str, ...]
+
+    async def handle(self, request: web.Request, accept: Accept) -> web.Response: ...
+
+
+def adapter_routes(adapter: Adapter, accept: Accept) -> list[Route]:
+    """The routes of one callback adapter, each method on its path."""
+    async def view(request: web.Request) -> web.Response:
+        return await adapter.handle(request, accept)
+
+    view.__name__ = f"{adapter.channel}_callback"
+    return [(method, adapter.path, view) for method in adapter.methods]
+
+
+def mount(app: web.Application, routes: list[Route]) -> list[str]:
+    """Add routes to the app; returns their paths, each once."""
+    for method, path, view in routes:
+        app.router.add_route(method, path, view)
+    return list(dict.fromkeys(path for _, path, _ in routes))
+
+
+@dataclass(frozen=True)
+class Channel:
+    """Everything the core knows of one channel; each channel module defines one as ``CHANNEL``.
+
+    ``identity`` names the account family of the ids a channel speaks (the key in ``[[people]] accounts``;
+    the WeCom app and the AI bot share ``wecom``); None means the person's own id (the sandbox).
+    ``direct``: the channel can message one person, so people with an ``identity`` account get direct
+    messages there (the first such channel in the registry wins).
+    ``routes(settings, clock, accept)``: the channel's routes; ``sender(settings, deps)``: its outbound sender.
+    """
+
+    name: str
+    settings: type[ChannelSettings]
+    routes: Callable[[Any, Clock, Accept], list[Route]]
+    sender: Callable[[Any, SenderDeps], Sender] | None = None
+    identity: str | None = None
+    direct: bool = False

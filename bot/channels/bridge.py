@@ -15,10 +15,20 @@ from datetime import datetime, timezone
 import aiohttp
 from aiohttp import web
 
-from bot.channels.wechat import security as sec
-from bot.channels.base import ChannelError, OutboundMessage, PermanentFailure
+from bot.channels.base import (
+    Accept,
+    Channel,
+    ChannelError,
+    ChannelSettings,
+    OutboundMessage,
+    PermanentFailure,
+    Route,
+    SenderDeps,
+    adapter_routes,
+)
 from bot.channels.kit.mentions import strip_mentions
 from bot.channels.kit.rate_limit import RateLimiter
+from bot.channels.wechat import security as sec
 from bot.channels.wechat.api import request_json
 from bot.clock import Clock
 from handlers.message import GroupMessage
@@ -30,8 +40,16 @@ MEMBERSHIP_EVENTS = frozenset({"room-join", "room-leave", "room-topic"})
 _MS_THRESHOLD = 10_000_000_000  # timestamps above this are milliseconds
 
 
+class BridgeSettings(ChannelSettings):
+    secret: str = ""
+    outbound_url: str = ""
+    required = ("secret", "outbound_url")
+
+
 class BridgeCallback:
     channel = "bridge"
+    path = "/bridge"
+    methods = ("POST",)
 
     def __init__(self, *, secret: str, clock: Clock, max_body: int = sec.DEFAULT_MAX_BODY,
                  window: float = sec.DEFAULT_WINDOW) -> None:
@@ -132,3 +150,14 @@ class BridgeSender:
                                   timeout=self._timeout, what="bridge outbound")
         if data.get("ok") is not True:
             raise PermanentFailure(f"bridge outbound: gateway refused: {data.get('error') or data}")
+
+
+def _routes(settings: BridgeSettings, clock: Clock, accept: Accept) -> list[Route]:
+    return adapter_routes(BridgeCallback(secret=settings.secret, clock=clock, window=settings.window_seconds), accept)
+
+
+def _sender(settings: BridgeSettings, deps: SenderDeps) -> BridgeSender:
+    return BridgeSender(deps.session, outbound_url=settings.outbound_url, secret=settings.secret, clock=deps.clock)
+
+
+CHANNEL = Channel("bridge", BridgeSettings, _routes, _sender, identity="bridge", direct=True)

@@ -14,11 +14,21 @@ from aiohttp import web
 from wechatpy import parse_message
 from wechatpy.crypto import WeChatCrypto
 
-from bot.channels.wechat import security as sec
-from bot.channels.base import ChannelError, PermanentFailure
+from bot.channels.base import (
+    Accept,
+    Channel,
+    ChannelError,
+    ChannelSettings,
+    OutboundMessage,
+    PermanentFailure,
+    Route,
+    SenderDeps,
+    adapter_routes,
+)
 from bot.channels.kit.parts import PartProgress, send_parts
 from bot.channels.kit.rate_limit import RateLimiter
 from bot.channels.kit.text_split import split_text
+from bot.channels.wechat import security as sec
 from bot.channels.wechat.api import ApiClient, ApiError
 from bot.clock import Clock
 from handlers.message import GroupMessage
@@ -26,10 +36,21 @@ from handlers.message import GroupMessage
 log = logging.getLogger("bot.channels.mp")
 
 
+class MpSettings(ChannelSettings):
+    app_id: str = ""
+    secret: str = ""
+    token: str = ""
+    aes_key: str = sec.AES_KEY_FIELD
+    api_base: str = "https://api.weixin.qq.com"
+    required = ("app_id", "secret", "token")
+
+
 class MpCallback(sec.GetPostCallback):
     """Verifies and parses Official Account callbacks. Without ``aes_key`` only plain mode works."""
 
     channel = "mp"
+    path = "/wechat/mp"
+    methods = ("GET", "POST")
 
     def __init__(self, *, token: str, app_id: str, clock: Clock, aes_key: str | None = None,
                  max_body: int = sec.DEFAULT_MAX_BODY, window: float = sec.DEFAULT_WINDOW) -> None:
@@ -117,3 +138,17 @@ class MpSender:
             if exc.errcode == 45015:
                 raise PermanentFailure("mp: outside 48h window (the resident has not written in 48 h)") from None
             raise
+
+
+def _routes(settings: MpSettings, clock: Clock, accept: Accept) -> list[Route]:
+    return adapter_routes(MpCallback(token=settings.token, app_id=settings.app_id, aes_key=settings.aes_key or None,
+                                     clock=clock, window=settings.window_seconds), accept)
+
+
+def _sender(settings: MpSettings, deps: SenderDeps) -> MpSender:
+    client = ApiClient.mp(deps.session, app_id=settings.app_id, secret=settings.secret, clock=deps.clock,
+                          token_store=deps.token_store, api_base=settings.api_base)
+    return MpSender(client, clock=deps.clock)
+
+
+CHANNEL = Channel("mp", MpSettings, _routes, _sender, identity="mp", direct=True)

@@ -1,75 +1,42 @@
-"""Turn the [wecom], [aibot], [mp] and [bridge] config sections into callback routes and senders."""
+"""The channels the bot speaks, in one ordered tuple. A new channel is one module and one line here.
+
+Each channel module defines ``CHANNEL`` (``bot.channels.base.Channel``): its config section, its routes,
+its sender and the account family of its ids. Everything else — config validation, the callback routes,
+the senders, who is reached where — is derived from this tuple.
+"""
 from __future__ import annotations
 
-from typing import Any, ClassVar, Protocol
+from typing import Any
 
 from aiohttp import web
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import ValidationError
 
-import aiohttp
-
-from bot.channels.aibot import AibotCallback, AibotSender
-from bot.channels.base import Sender
-from bot.channels.bridge import BridgeCallback, BridgeSender
-from bot.channels.mp import MpCallback, MpSender
-from bot.channels.wechat.api import ApiClient, TokenStore
-from bot.channels.wechat.security import Accept
-from bot.channels.wecom import WecomCallback, WecomAppSender
+from bot.channels import aibot, bridge, mp, sandbox, wecom
+from bot.channels.base import (
+    Accept,
+    Channel,
+    ChannelSettings,
+    Sender,
+    SenderDeps,
+    mount,
+)
 from bot.clock import Clock
+from handlers.message import ChannelDirectory
 
-AES_KEY = Field(default="", pattern=r"^$|^[A-Za-z0-9+/]{43}$")
-
-
-class _Section(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-    enabled: bool = False
-    window_seconds: int = Field(default=300, ge=30, le=3600)
+CHANNELS: tuple[Channel, ...] = (sandbox.CHANNEL, wecom.CHANNEL, aibot.CHANNEL, mp.CHANNEL, bridge.CHANNEL)
+BY_NAME: dict[str, Channel] = {channel.name: channel for channel in CHANNELS}
+NAMES: tuple[str, ...] = tuple(BY_NAME)
+ACCOUNT_FAMILIES: tuple[str, ...] = tuple(dict.fromkeys(c.identity for c in CHANNELS if c.identity))
 
 
-class WecomSettings(_Section):
-    corp_id: str = ""
-    agent_id: str = Field(default="", pattern=r"^$|^[0-9]+$")
-    secret: str = ""
-    token: str = ""
-    aes_key: str = AES_KEY
-    api_base: str = "https://qyapi.weixin.qq.com"
-    required: ClassVar[tuple[str, ...]] = ("corp_id", "agent_id", "secret", "token", "aes_key")
-
-
-class AibotSettings(_Section):
-    token: str = ""
-    aes_key: str = AES_KEY
-    bot_id: str = ""
-    api_base: str = "https://qyapi.weixin.qq.com"
-    required: ClassVar[tuple[str, ...]] = ("token", "aes_key")
-
-
-class MpSettings(_Section):
-    app_id: str = ""
-    secret: str = ""
-    token: str = ""
-    aes_key: str = AES_KEY
-    api_base: str = "https://api.weixin.qq.com"
-    required: ClassVar[tuple[str, ...]] = ("app_id", "secret", "token")
-
-
-class BridgeSettings(_Section):
-    secret: str = ""
-    outbound_url: str = ""
-    required: ClassVar[tuple[str, ...]] = ("secret", "outbound_url")
-
-
-SECTIONS: dict[str, type[_Section]] = {"wecom": WecomSettings, "aibot": AibotSettings, "mp": MpSettings,
-                                       "bridge": BridgeSettings}
-
-
-def channel_settings(config: Any) -> tuple[dict[str, _Section], list[str]]:
-    """Validated settings of every channel section, and one error line per problem (with its key path)."""
-    settings: dict[str, _Section] = {}
+def channel_settings(config: Any) -> tuple[dict[str, ChannelSettings], list[str]]:
+    """Validated settings of every channel's section, and one error line per problem (with its key path)."""
+    settings: dict[str, ChannelSettings] = {}
     errors: list[str] = []
-    for name, model in SECTIONS.items():
+    for channel in CHANNELS:
+        name = channel.name
         try:
-            section = model.model_validate(getattr(config, name) or {})
+            section = channel.settings.model_validate(config.channels.get(name) or {})
         except ValidationError as exc:
             for err in exc.errors():
                 path = ".".join(str(p) for p in (name, *err["loc"]))
@@ -83,87 +50,32 @@ def channel_settings(config: Any) -> tuple[dict[str, _Section], list[str]]:
     return settings, errors
 
 
-def add_callback_routes(app: web.Application, config: Any, clock: Clock, accept: Any) -> list[str]:
-    """Register the callback routes of every enabled channel. Returns their paths."""
+def enabled(config: Any) -> list[tuple[Channel, ChannelSettings]]:
+    """The channels switched on (the sandbox unless switched off), with their settings; ValueError if invalid."""
     settings, errors = channel_settings(config)
     if errors:
         raise ValueError("; ".join(errors))
-    adapters: dict[str, Any] = {}
-    wecom, aibot, mp, bridge = (settings[n] for n in ("wecom", "aibot", "mp", "bridge"))
-    if wecom.enabled:
-        adapters["wecom"] = WecomCallback(token=wecom.token, aes_key=wecom.aes_key, corp_id=wecom.corp_id,
-                                          clock=clock, window=wecom.window_seconds)
-    if aibot.enabled:
-        adapters["aibot"] = AibotCallback(token=aibot.token, aes_key=aibot.aes_key, bot_id=aibot.bot_id or None,
-                                          clock=clock, window=aibot.window_seconds)
-    if mp.enabled:
-        adapters["mp"] = MpCallback(token=mp.token, app_id=mp.app_id, aes_key=mp.aes_key or None, clock=clock,
-                                    window=mp.window_seconds)
-    if bridge.enabled:
-        adapters["bridge"] = BridgeCallback(secret=bridge.secret, clock=clock, window=bridge.window_seconds)
-    return add_routes(app, accept=accept, **adapters)
+    return [(c, settings[c.name]) for c in CHANNELS if settings[c.name].enabled]
 
 
-def build_senders(config: Any, session: aiohttp.ClientSession, clock: Clock,
-                  token_store: TokenStore) -> dict[str, Sender]:
+def add_routes(app: web.Application, config: Any, clock: Clock, accept: Accept) -> list[str]:
+    """Mount the routes of every enabled channel. Returns their paths."""
+    paths: list[str] = []
+    for channel, settings in enabled(config):
+        paths += mount(app, channel.routes(settings, clock, accept))
+    return paths
+
+
+def build_senders(config: Any, deps: SenderDeps) -> dict[str, Sender]:
     """One sender per enabled channel, all on one HTTP session and one shared token store."""
-    settings, errors = channel_settings(config)
-    if errors:
-        raise ValueError("; ".join(errors))
-    wecom, aibot, mp, bridge = (settings[n] for n in ("wecom", "aibot", "mp", "bridge"))
-    senders: dict[str, Sender] = {}
-    if wecom.enabled:
-        client = ApiClient.wecom(session, corp_id=wecom.corp_id, secret=wecom.secret, clock=clock,
-                                 token_store=token_store, api_base=wecom.api_base)
-        senders["wecom"] = WecomAppSender(client, agent_id=wecom.agent_id, clock=clock)
-    if aibot.enabled:
-        keys = {ref.chat_id: ref.webhook_key for grid in config.grids for ref in grid.groups
-                if ref.channel == "aibot" and ref.webhook_key}
-        senders["aibot"] = AibotSender(session, clock=clock, webhook_keys=keys, api_base=aibot.api_base)
-    if mp.enabled:
-        client = ApiClient.mp(session, app_id=mp.app_id, secret=mp.secret, clock=clock, token_store=token_store,
-                              api_base=mp.api_base)
-        senders["mp"] = MpSender(client, clock=clock)
-    if bridge.enabled:
-        senders["bridge"] = BridgeSender(session, outbound_url=bridge.outbound_url, secret=bridge.secret,
-                                         clock=clock)
-    return senders
+    return {channel.name: channel.sender(settings, deps) for channel, settings in enabled(config)
+            if channel.sender is not None}
 
 
-WECOM_PATH = "/wechat/wecom"
-AIBOT_PATH = "/wechat/aibot"
-MP_PATH = "/wechat/mp"
-BRIDGE_PATH = "/bridge"
-
-
-class Adapter(Protocol):
-    channel: str
-
-    async def handle(self, request: web.Request, accept: Accept) -> web.Response: ...
-
-
-def add_routes(app: web.Application, *, wecom: Adapter | None = None, aibot: Adapter | None = None,
-               mp: Adapter | None = None, bridge: Adapter | None = None, accept: Accept) -> list[str]:
-    """Register GET (URL verification) and POST routes for each adapter given; None = disabled.
-
-    ``accept(msg)`` stores and deduplicates one message. If the pipeline only exists once the
-    app has started, pass ``accept=lambda msg: app[PIPELINE].accept(msg)``. Returns the paths added.
-    """
-    added = []
-    for path, adapter, methods in ((WECOM_PATH, wecom, ("GET", "POST")), (AIBOT_PATH, aibot, ("GET", "POST")),
-                                   (MP_PATH, mp, ("GET", "POST")), (BRIDGE_PATH, bridge, ("POST",))):
-        if adapter is None:
-            continue
-        view = _view(adapter, accept)
-        for method in methods:
-            app.router.add_route(method, path, view)
-        added.append(path)
-    return added
-
-
-def _view(adapter: Adapter, accept: Accept):  # noqa: ANN202
-    async def view(request: web.Request) -> web.Response:
-        return await adapter.handle(request, accept)
-
-    view.__name__ = f"{adapter.channel}_callback"
-    return view
+def directory() -> ChannelDirectory:
+    """What handlers need to know of the channels: whose ids each speaks, and where direct messages go."""
+    direct: dict[str, str] = {}
+    for channel in CHANNELS:
+        if channel.identity and channel.direct:
+            direct.setdefault(channel.identity, channel.name)
+    return ChannelDirectory(identity={c.name: c.identity for c in CHANNELS}, direct=direct)

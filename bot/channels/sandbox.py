@@ -9,11 +9,19 @@ from importlib import resources
 
 from aiohttp import web
 
-from bot.channels.base import OutboundMessage
-from bot.keys import CLOCK, CONFIG, PIPELINE
+from bot.channels.base import (
+    Accept,
+    Channel,
+    ChannelSettings,
+    OutboundMessage,
+    Route,
+    SenderDeps,
+)
+from bot.clock import Clock
+from bot.keys import CONFIG
 from bot.web.responses import in_db, json_error, json_response
-from handlers.nlu.entities import mask_personal
 from handlers.message import GroupMessage
+from handlers.nlu.entities import mask_personal
 from storage import outbox
 
 log = logging.getLogger(__name__)
@@ -21,7 +29,18 @@ MAX_TEXT = 4000
 MAX_BODY = 64 * 1024
 
 
-async def post_message(request: web.Request) -> web.Response:
+class SandboxSettings(ChannelSettings):
+    enabled: bool = True  # the one channel on without a section
+
+
+def message_view(clock: Clock, accept: Accept):  # noqa: ANN201
+    """POST /sandbox/messages: store one message as a resident, officer or mediator would send it."""
+    async def post_message(request: web.Request) -> web.Response:
+        return await _post_message(request, clock, accept)
+    return post_message
+
+
+async def _post_message(request: web.Request, clock: Clock, accept: Accept) -> web.Response:
     if request.content_length is not None and request.content_length > MAX_BODY:
         return json_error(413, f"body larger than {MAX_BODY} bytes")
     try:
@@ -29,10 +48,10 @@ async def post_message(request: web.Request) -> web.Response:
     except (json.JSONDecodeError, UnicodeDecodeError):
         return json_error(400, "body is not valid JSON")
     try:
-        msg = parse_message(body, request.app[CLOCK].now())
+        msg = parse_message(body, clock.now())
     except ValueError as exc:
         return json_error(400, str(exc))
-    message_id = await request.app[PIPELINE].accept(msg)
+    message_id = await accept(msg)
     return json_response({"message_id": message_id})
 
 
@@ -80,11 +99,9 @@ async def page(request: web.Request) -> web.Response:
     return web.Response(text=html, content_type="text/html", charset="utf-8")
 
 
-def add_routes(app: web.Application) -> None:
-    app.router.add_post("/sandbox/messages", post_message)
-    app.router.add_get("/sandbox/sent", get_sent)
-    app.router.add_get("/sandbox/directory", get_directory)
-    app.router.add_get("/sandbox", page)
+def _routes(settings: SandboxSettings, clock: Clock, accept: Accept) -> list[Route]:
+    return [("POST", "/sandbox/messages", message_view(clock, accept)), ("GET", "/sandbox/sent", get_sent),
+            ("GET", "/sandbox/directory", get_directory), ("GET", "/sandbox", page)]
 
 
 class SandboxSender:
@@ -94,3 +111,10 @@ class SandboxSender:
 
     async def send(self, message: OutboundMessage) -> None:
         log.info("sandbox → %s: %s", message.chat_id, mask_personal(message.text[:60]))
+
+
+def _sender(settings: SandboxSettings, deps: SenderDeps) -> SandboxSender:
+    return SandboxSender()
+
+
+CHANNEL = Channel("sandbox", SandboxSettings, _routes, _sender)

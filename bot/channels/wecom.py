@@ -6,14 +6,25 @@ import logging
 from datetime import datetime, timezone
 
 from aiohttp import web
+from pydantic import Field
 from wechatpy.work import parse_message
 from wechatpy.work.crypto import WeChatCrypto
 
-from bot.channels.wechat import security as sec
-from bot.channels.base import ChannelError, OutboundMessage, PermanentFailure
+from bot.channels.base import (
+    Accept,
+    Channel,
+    ChannelError,
+    ChannelSettings,
+    OutboundMessage,
+    PermanentFailure,
+    Route,
+    SenderDeps,
+    adapter_routes,
+)
 from bot.channels.kit.parts import PartProgress, send_parts
 from bot.channels.kit.rate_limit import RateLimiter
 from bot.channels.kit.text_split import split_text
+from bot.channels.wechat import security as sec
 from bot.channels.wechat.api import ApiClient
 from bot.clock import Clock
 from handlers.message import GroupMessage
@@ -21,10 +32,22 @@ from handlers.message import GroupMessage
 log = logging.getLogger("bot.channels.wecom")
 
 
+class WecomSettings(ChannelSettings):
+    corp_id: str = ""
+    agent_id: str = Field(default="", pattern=r"^$|^[0-9]+$")
+    secret: str = ""
+    token: str = ""
+    aes_key: str = sec.AES_KEY_FIELD
+    api_base: str = "https://qyapi.weixin.qq.com"
+    required = ("corp_id", "agent_id", "secret", "token", "aes_key")
+
+
 class WecomCallback(sec.GetPostCallback):
     """Verifies and parses WeCom app callbacks into direct-chat GroupMessages."""
 
     channel = "wecom"
+    path = "/wechat/wecom"
+    methods = ("GET", "POST")
 
     def __init__(self, *, token: str, aes_key: str, corp_id: str, clock: Clock,
                  max_body: int = sec.DEFAULT_MAX_BODY, window: float = sec.DEFAULT_WINDOW) -> None:
@@ -110,3 +133,17 @@ class WecomAppSender:
     async def _to_chat(self, chat_id: str, text: str) -> None:
         await self._client.call("/cgi-bin/appchat/send",
                                 {"chatid": chat_id, "msgtype": "text", "text": {"content": text}, "safe": 0})
+
+
+def _routes(settings: WecomSettings, clock: Clock, accept: Accept) -> list[Route]:
+    return adapter_routes(WecomCallback(token=settings.token, aes_key=settings.aes_key, corp_id=settings.corp_id,
+                                        clock=clock, window=settings.window_seconds), accept)
+
+
+def _sender(settings: WecomSettings, deps: SenderDeps) -> WecomAppSender:
+    client = ApiClient.wecom(deps.session, corp_id=settings.corp_id, secret=settings.secret, clock=deps.clock,
+                             token_store=deps.token_store, api_base=settings.api_base)
+    return WecomAppSender(client, agent_id=settings.agent_id, clock=deps.clock)
+
+
+CHANNEL = Channel("wecom", WecomSettings, _routes, _sender, identity="wecom", direct=True)

@@ -1,9 +1,9 @@
 """/agenda (议程): the Friday agenda as it would be compiled now, for officers and mediators."""
 from __future__ import annotations
 
-from handlers.routines import agenda
 from handlers.context import Context
 from handlers.router import OFFICERS, CommandCall, Router
+from handlers.routines import agenda
 
 router = Router("agenda")
 

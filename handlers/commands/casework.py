@@ -5,7 +5,12 @@ from __future__ import annotations
 from handlers import texts
 from handlers.cases import flow as case_flow
 from handlers.cases.view import case_card, type_name
-from handlers.commands.common import acknowledge, case_from_args, find_person, refuse_transition
+from handlers.commands.common import (
+    acknowledge,
+    case_from_args,
+    find_person,
+    refuse_transition,
+)
 from handlers.context import Context
 from handlers.nlu.entities import mask_personal
 from handlers.router import OFFICERS, STAFF, CommandCall, Router

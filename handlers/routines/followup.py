@@ -10,9 +10,9 @@ from sqlmodel import Session
 
 from handlers import texts
 from handlers.cases import flow as case_flow
-from handlers.routines import notify
 from handlers.cases.view import local_time, type_name
 from handlers.context import Context
+from handlers.routines import notify
 from storage import cases, surveys
 from storage.models import Case, Person, Survey, VisitTask
 

@@ -9,8 +9,8 @@ from sqlmodel import Session
 
 from handlers import texts
 from handlers.cases import flow as case_flow
-from handlers.routines import notify
 from handlers.cases.view import case_card
+from handlers.routines import notify
 from storage import cases
 from storage.models import Case, Person
 

@@ -9,6 +9,7 @@ from sqlmodel import select
 from storage import cases, inbox, outbox
 from storage.db import normalize_url, session
 from storage.models import AuditEntry, ChatGroup, Grid, Person
+from tests.factories import DIRECT
 
 pytestmark = pytest.mark.postgres
 NOW = datetime(2026, 11, 2, 1, 0, tzinfo=timezone.utc)
@@ -17,11 +18,12 @@ NOW = datetime(2026, 11, 2, 1, 0, tzinfo=timezone.utc)
 def test_community_sync_is_idempotent(engine, config):
     from storage.sync import sync_community
 
+
     with session(engine) as s:
-        first = sync_community(s, config=config, now=NOW)
+        first = sync_community(s, config=config, now=NOW, direct=DIRECT)
         s.commit()
     with session(engine) as s:
-        assert sync_community(s, config=config, now=NOW) == []
+        assert sync_community(s, config=config, now=NOW, direct=DIRECT) == []
         s.commit()
         assert {g.id for g in s.exec(select(Grid)).all()} == {"grid-1", "grid-2", "grid-3"}
         assert s.get(Person, "officer-2").grid_id == "grid-2"
@@ -46,7 +48,7 @@ def test_times_come_back_aware_utc_and_naive_times_are_refused(engine, config):
 
     local = datetime(2026, 11, 2, 9, 0, tzinfo=timezone(timedelta(hours=8)))
     with session(engine) as s:
-        sync_community(s, config=config, now=NOW)
+        sync_community(s, config=config, now=NOW, direct=DIRECT)
         case = cases.open_case(s, now=local, actor_id="r", kind="dispute", subtype="noise", grid_id="grid-1",
                                assignee_id="officer-1", reporter_id="r", text="吵")
         s.commit()

@@ -14,23 +14,24 @@ import logging
 import re
 import struct
 from collections.abc import Awaitable, Callable, Mapping
-from typing import Any
 from datetime import datetime, timezone
+from typing import Any
 from xml.parsers.expat import ExpatError
 
 import xmltodict
 from aiohttp import web
+from pydantic import Field
 from wechatpy.exceptions import InvalidAppIdException, InvalidSignatureException
 from wechatpy.work.exceptions import InvalidCorpIdException
 
-from bot.channels.base import ChannelError
+from bot.channels.base import Accept, ChannelError
 from bot.clock import Clock
 from handlers.message import GroupMessage
 
 log = logging.getLogger("bot.channels")
 
-Accept = Callable[[GroupMessage], Awaitable[object]]
 DEFAULT_MAX_BODY = 64 * 1024
+AES_KEY_FIELD = Field(default="", pattern=r"^$|^[A-Za-z0-9+/]{43}$")  # the 43-character EncodingAESKey
 DEFAULT_WINDOW = 300.0
 _READ_CHUNK = 16 * 1024
 _DTD = re.compile(rb"<!\s*(DOCTYPE|ENTITY)", re.IGNORECASE)

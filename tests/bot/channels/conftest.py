@@ -4,12 +4,12 @@ import pytest
 from aiohttp import web
 
 from bot.channels.aibot import AibotCallback
+from bot.channels.base import adapter_routes, mount
 from bot.channels.bridge import BridgeCallback
 from bot.channels.mp import MpCallback
 from bot.channels.wecom import WecomCallback
-from bot.channels.registry import add_routes
-from tests.fakes.clock import FakeClock
 from tests.bot.channels.helpers import AES_KEY, BRIDGE_SECRET, CORP_ID, TOKEN, Recorder
+from tests.fakes.clock import FakeClock
 from tests.fakes.wechat_api import FakeWechatApi
 
 
@@ -25,7 +25,7 @@ def recorder() -> Recorder:
 
 def build_app(recorder: Recorder, **adapters: object) -> web.Application:
     app = web.Application()
-    add_routes(app, accept=recorder, **adapters)
+    mount(app, [route for adapter in adapters.values() for route in adapter_routes(adapter, recorder)])
     return app
 
 

@@ -6,15 +6,24 @@ import json
 import pytest
 from aiohttp import web
 
-from bot.channels.bridge import BridgeCallback
-from bot.channels.wechat.security import sha1_signature
+from bot.channels import registry
+from bot.channels.base import adapter_routes, mount
 from bot.channels.mp import MpCallback
-from bot.channels.registry import add_routes
+from bot.channels.wechat.security import sha1_signature
 from bot.channels.wecom import WecomCallback
 from tests.bot.channels.helpers import (
-    CORP_ID, NOW_TS, TOKEN, aibot_payload, bridge_event, encrypt_only, encrypted_post, signed_bridge,
-    at, wecom_text_xml,
+    CORP_ID,
+    NOW_TS,
+    TOKEN,
+    aibot_payload,
+    at,
+    bridge_event,
+    encrypt_only,
+    encrypted_post,
+    signed_bridge,
+    wecom_text_xml,
 )
+from tests.factories import make_config
 
 
 async def test_wecom_encrypted_text_becomes_one_direct_message(callbacks, recorder):
@@ -159,15 +168,16 @@ async def test_aibot_url_verification_uses_empty_receive_id(callbacks):
 
 async def test_only_configured_channels_get_routes(aiohttp_client, clock, recorder):
     app = web.Application()
-    paths = add_routes(app, bridge=BridgeCallback(secret="s", clock=clock), accept=recorder)
+    config = make_config(bridge={"enabled": True, "secret": "s", "outbound_url": "http://127.0.0.1:9/out"})
+    paths = registry.add_routes(app, config, clock, recorder)
     client = await aiohttp_client(app)
-    assert paths == ["/bridge"]
+    assert paths == ["/sandbox/messages", "/sandbox/sent", "/sandbox/directory", "/sandbox", "/bridge"]
     assert (await client.get("/wechat/wecom")).status == 404
 
 
 async def test_mp_safe_mode_without_aes_key_is_refused_clearly(aiohttp_client, clock, recorder):
     app = web.Application()
-    add_routes(app, mp=MpCallback(token=TOKEN, app_id=CORP_ID, clock=clock), accept=recorder)
+    mount(app, adapter_routes(MpCallback(token=TOKEN, app_id=CORP_ID, clock=clock), recorder))
     client = await aiohttp_client(app)
     query, body = encrypted_post(wecom_text_xml())
     resp = await client.post("/wechat/mp", params={**query, "encrypt_type": "aes"}, data=body.encode())

@@ -7,7 +7,14 @@ import pytest
 
 from bot.channels.wechat.security import sha1_signature
 from tests.bot.channels.helpers import (
-    CORP_ID, NOW_TS, TOKEN, aibot_payload, bridge_event, encrypt_only, encrypted_post, signed_bridge,
+    CORP_ID,
+    NOW_TS,
+    TOKEN,
+    aibot_payload,
+    bridge_event,
+    encrypt_only,
+    encrypted_post,
+    signed_bridge,
     wecom_text_xml,
 )
 

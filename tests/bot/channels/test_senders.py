@@ -9,10 +9,10 @@ import pytest
 from bot.channels.aibot import AibotSender
 from bot.channels.base import OutboundMessage, PermanentFailure, TemporaryFailure
 from bot.channels.bridge import BridgeSender
-from bot.channels.mp import MpSender
-from bot.channels.wecom import WecomAppSender
 from bot.channels.kit.text_split import utf8_len
+from bot.channels.mp import MpSender
 from bot.channels.wechat.api import ApiClient
+from bot.channels.wecom import WecomAppSender
 from tests.fakes.wechat_api import Fault
 
 WEBHOOK = "/cgi-bin/webhook/send"

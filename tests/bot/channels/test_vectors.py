@@ -6,9 +6,9 @@ from aiohttp import web
 from wechatpy.work import crypto as work_crypto
 
 from bot.channels.aibot import AibotCallback
+from bot.channels.base import adapter_routes, mount
 from bot.channels.mp import MpCallback
 from bot.channels.wecom import WecomCallback
-from bot.channels.registry import add_routes
 from tests.bot.channels.helpers import VECTORS, Recorder, at
 
 
@@ -18,7 +18,7 @@ def by_id(group: str) -> list:
 
 async def client_for(aiohttp_client, clock, recorder, **adapters):  # noqa: ANN001, ANN201
     app = web.Application()
-    add_routes(app, accept=recorder, **adapters)
+    mount(app, [route for adapter in adapters.values() for route in adapter_routes(adapter, recorder)])
     return await aiohttp_client(app)
 
 

@@ -68,7 +68,7 @@ async def test_aibot_group_message_becomes_case_and_replies_reach_wechat(client,
     await step(client)
     [case] = cases(client)
     assert (case.kind, case.subtype, case.grid_id, case.assignee_id) == ("dispute", "noise", "grid-2", "officer-2")
-    assert case.reporter_id == "aibot:zhangsan"
+    assert case.reporter_id == "wecom:zhangsan"
     [group_reply] = fake_api.calls_to("/cgi-bin/aibot/response")
     assert f"{case.id}号" in group_reply.body["markdown"]["content"]
     [card] = fake_api.calls_to("/cgi-bin/message/send")

@@ -9,16 +9,23 @@ import pytest
 from sqlmodel import select
 
 from bot.app import create_app
-from tests.fakes.clock import FakeClock
 from bot.keys import SCHEDULER
 from bot.scheduling.scheduler import Scheduler
 from handlers.routines.notices import library
 from storage.db import make_engine
 from storage.db import session as new_session
-from storage.models import AuditEntry
-from storage.models import JobRun
+from storage.models import AuditEntry, JobRun
 from storage.sync import sync_community
-from tests.bot.scheduling.test_scheduler_support import FakeClassifier, local, run_until, sent_rows, start_bot, tick
+from tests.bot.scheduling.test_scheduler_support import (
+    FakeClassifier,
+    local,
+    run_until,
+    sent_rows,
+    start_bot,
+    tick,
+)
+from tests.factories import DIRECT
+from tests.fakes.clock import FakeClock
 
 GROUPS = ("grid-1", "grid-2", "grid-3")
 ANTI_FRAUD = [n.text for n in library()["anti-fraud"]]
@@ -165,7 +172,7 @@ async def test_two_processes_firing_at_the_same_moment_send_each_notice_once(con
     clock = FakeClock(local(2026, 11, 2, 8, 0))
     engines = [make_engine(url), make_engine(url)]
     with new_session(engines[0]) as session:
-        sync_community(session, config=config, now=clock.now())
+        sync_community(session, config=config, now=clock.now(), direct=DIRECT)
         session.commit()
     pools = [ThreadPoolExecutor(max_workers=1) for _ in engines]
     schedulers = [Scheduler(engine=e, executor=p, config=config, clock=clock) for e, p in zip(engines, pools)]

@@ -7,8 +7,8 @@ import pytest
 
 from bot.cli import main
 from bot.config import ConfigError
-from bot.scheduling.scheduler import next_runs
 from bot.scheduling.cron import crontab_trigger
+from bot.scheduling.scheduler import next_runs
 from tests.factories import ROOT, make_config
 
 

@@ -8,12 +8,12 @@ from zoneinfo import ZoneInfo
 from sqlmodel import select
 
 from bot.app import create_app
-from tests.fakes.clock import FakeClock
 from bot.keys import ENGINE, OUTBOX, SCHEDULER
 from storage import cases
 from storage.db import session as new_session
 from storage.models import Case, Outbox, Person
 from tests.factories import BotDriver
+from tests.fakes.clock import FakeClock
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 

@@ -5,8 +5,8 @@ import pytest
 from sqlmodel import select
 
 from bot.keys import ENGINE
-from storage.models import Broadcast, BroadcastDelivery
 from storage.db import session as new_session
+from storage.models import Broadcast, BroadcastDelivery
 
 pytestmark = pytest.mark.postgres
 

@@ -3,8 +3,15 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from tests.bot.scheduling.test_scheduler_support import (
+    add_dispute,
+    case_event,
+    local,
+    run_until,
+    sent_rows,
+    start_bot,
+)
 from tests.fakes.clock import FakeClock
-from tests.bot.scheduling.test_scheduler_support import add_dispute, case_event, local, run_until, sent_rows, start_bot
 
 
 async def make_week(aiohttp_client, config, engine):  # noqa: ANN001, ANN201

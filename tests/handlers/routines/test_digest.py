@@ -1,11 +1,18 @@
 """The daily digest to each officer: their grids' new, overdue, follow-up and fraud cases, and failures."""
 from __future__ import annotations
 
-from tests.fakes.clock import FakeClock
 from storage import outbox
-from storage.models import VisitTask
 from storage.db import session as new_session
-from tests.bot.scheduling.test_scheduler_support import add_dispute, case_event, local, run_until, sent_rows, start_bot
+from storage.models import VisitTask
+from tests.bot.scheduling.test_scheduler_support import (
+    add_dispute,
+    case_event,
+    local,
+    run_until,
+    sent_rows,
+    start_bot,
+)
+from tests.fakes.clock import FakeClock
 
 
 def digest_of(engine, officer: str) -> list[str]:  # noqa: ANN001
