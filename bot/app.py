@@ -22,7 +22,7 @@ from bot.pipeline import Pipeline
 from bot.scheduling.lifecycle import scheduler_ctx
 from bot.web import api, health
 from handlers import nlu
-from handlers.routers import command_table
+from handlers.dispatch import build_routes
 from storage.db import make_engine
 from storage.db import session as new_session
 from storage.sync import sync_community
@@ -86,7 +86,7 @@ def _workers(senders: dict[str, Sender] | None, background: bool, classifier: An
                                    senders=all_senders)
         app[PIPELINE] = Pipeline(
             engine=app[ENGINE], executor=app[EXECUTOR], config=config, clock=app[CLOCK],
-            classifier=own_classifier, commands=command_table(config.commands.aliases),
+            classifier=own_classifier, routes=build_routes(config.commands.aliases),
             channels=registry.directory(),
             on_written=app[OUTBOX].wake.set,
         )

@@ -16,8 +16,8 @@ from pydantic import (
     model_validator,
 )
 
-Role = Literal["resident", "grid_worker", "officer", "mediator", "admin"]
-DISPUTE_SUBTYPES = ("noise", "neighbor", "family", "economic", "property", "landlord_tenant", "other")
+from bot.config_checks import DISPUTE_SUBTYPES
+from storage.models import Role
 
 
 class Model(BaseModel):
@@ -228,14 +228,18 @@ def load_config(path: str | Path, environ: dict[str, str] | None = None) -> Conf
 
 
 def parse_config(raw: dict[str, Any], environ: dict[str, str] | None = None) -> Config:
+    """Validate raw TOML tables; on any problem raise ConfigError listing all of them, each with its key path."""
+    from bot.config_checks import check_raw
+
     raw = _gather_channel_sections(apply_env_overrides(raw, environ or {}))
+    errors: list[str] = []
     try:
         config = Config.model_validate(raw)
     except ValidationError as exc:
-        raise ConfigError([_format_error(err) for err in exc.errors()]) from None
-    problems = check_references(config)
-    if problems:
-        raise ConfigError(problems)
+        errors = [_format_error(err) for err in exc.errors()]
+    errors += check_raw(raw)
+    if errors:
+        raise ConfigError(errors)
     return config
 
 
@@ -277,74 +281,3 @@ def _format_error(err: dict[str, Any]) -> str:
     elif err["type"] == "missing":
         message = "required key is missing"
     return f"{path or '<root>'}: {message}"
-
-
-def check_references(config: Config) -> list[str]:
-    """Cross-checks pydantic cannot do: ids that must exist and be unique, roles that must fit."""
-    errors: list[str] = []
-    people = {p.id: p for p in config.people}
-    _duplicates(errors, "people", [p.id for p in config.people])
-    _duplicates(errors, "grids", [g.id for g in config.grids])
-    _duplicates(errors, "grids[].groups", [f"{r.channel}:{r.chat_id}" for g in config.grids for r in g.groups])
-
-    def need(path: str, person_id: str, roles: set[str]) -> None:
-        person = people.get(person_id)
-        if person is None:
-            errors.append(f"{path}: {person_id!r} is not a person in [[people]]")
-        elif person.role not in roles:
-            errors.append(f"{path}: {person_id!r} has role {person.role!r}, needs one of {sorted(roles)}")
-
-    for i, grid in enumerate(config.grids):
-        need(f"grids[{i}].officer", grid.officer, {"officer", "admin"})
-        for j, worker in enumerate(grid.workers):
-            need(f"grids[{i}].workers[{j}]", worker, {"grid_worker", "officer"})
-    need("station.duty_officer", config.station.duty_officer, {"officer", "admin"})
-    errors.extend(_check_channel_names(config))
-    for subtype, person_id in config.mediation.mediators.items():
-        need(f"mediation.mediators.{subtype}", person_id, {"mediator", "officer"})
-    if config.mediation.community:
-        need("mediation.community", config.mediation.community, {"mediator", "officer", "admin"})
-    missing = [s for s in DISPUTE_SUBTYPES if s not in config.mediation.mediators]
-    if missing:
-        errors.append(f"mediation.mediators: no mediator for subtype(s) {missing}")
-    errors.extend(check_schedule_references(config))
-    return errors
-
-
-def _check_channel_names(config: Config) -> list[str]:
-    from bot.channels.registry import ACCOUNT_FAMILIES, NAMES
-
-    errors = [f"grids[{i}].groups[{j}].channel: unknown channel {ref.channel!r}; known: {list(NAMES)}"
-              for i, grid in enumerate(config.grids) for j, ref in enumerate(grid.groups) if ref.channel not in NAMES]
-    errors += [f"people[{i}].accounts.{family}: unknown account family; known: {list(ACCOUNT_FAMILIES)}"
-               for i, person in enumerate(config.people) for family in person.accounts
-               if family not in ACCOUNT_FAMILIES]
-    return errors
-
-
-def check_schedule_references(config: Config) -> list[str]:
-    """Schedule ids unique, targets naming known grids (or only "all"), topics in the notice library."""
-    from handlers.routines.notices import topic_ids
-
-    errors: list[str] = []
-    _duplicates(errors, "schedules", [s.id for s in config.schedules])
-    grids, topics = {g.id for g in config.grids}, topic_ids()
-    for i, schedule in enumerate(config.schedules):
-        if "all" in schedule.targets and len(schedule.targets) > 1:
-            errors.append(f'schedules[{i}].targets: "all" cannot be combined with grid ids')
-        for j, target in enumerate(schedule.targets):
-            if target != "all" and target not in grids:
-                errors.append(f"schedules[{i}].targets[{j}]: {target!r} is not a grid id in [[grids]]")
-        for j, topic in enumerate(schedule.topic_list):
-            if topic not in topics:
-                where = "topic" if schedule.topic else f"topics[{j}]"
-                errors.append(f"schedules[{i}].{where}: unknown topic {topic!r}; known: {sorted(topics)}")
-    return errors
-
-
-def _duplicates(errors: list[str], path: str, ids: list[str]) -> None:
-    seen: set[str] = set()
-    for value in ids:
-        if value in seen:
-            errors.append(f"{path}: duplicate id {value!r}")
-        seen.add(value)

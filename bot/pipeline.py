@@ -27,9 +27,9 @@ SCAM_WORD_REFRESH = timedelta(seconds=60)  # other processes' /scamword addition
 
 class Pipeline:
     def __init__(self, *, engine: Engine, executor: Executor, config: Any, clock: Clock, classifier: Any,
-                 commands: Any, channels: ChannelDirectory, on_written: Callable[[], None] = lambda: None) -> None:
+                 routes: Any, channels: ChannelDirectory, on_written: Callable[[], None] = lambda: None) -> None:
         self.engine, self.executor, self.config, self.clock = engine, executor, config, clock
-        self.classifier, self.commands, self.on_written = classifier, commands, on_written
+        self.classifier, self.routes, self.on_written = classifier, routes, on_written
         self.channels = channels
         self.wake = asyncio.Event()
         self._scam_words_loaded: datetime | None = None
@@ -93,7 +93,7 @@ class Pipeline:
             message_id = message.id
             try:
                 handle_message(session, message=message, config=self.config, now=self.clock.now(),
-                               classifier=self.classifier, commands=self.commands, channels=self.channels)
+                               classifier=self.classifier, routes=self.routes, channels=self.channels)
                 message.handled_at = self.clock.now()
                 session.add(message)
                 session.commit()

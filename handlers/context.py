@@ -25,7 +25,8 @@ class Context:
     group: ChatGroup | None  # None for a direct chat
     label: "Label | None" = None
     classifier: Any = None
-    commands: Any = None  # handlers.router.CommandTable
+    routes: Any = None  # handlers.router.Routes
+    call: Any = None  # handlers.router.CommandCall of a command being run
     channels: ChannelDirectory | None = None
     _sent: int = field(default=0, repr=False)
 

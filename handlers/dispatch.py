@@ -1,25 +1,39 @@
-"""One stored message in, decisions out: command, silence, or the handler for its intent."""
+"""One stored message in, decisions out. The routers and the order in which a message meets them are declared
+here: a command first, then a pending conversation, then silence in unbound groups and for staff talk, then
+the one route of the message's intent."""
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import Any, Callable
 
 from sqlmodel import Session
 
 from handlers import texts
+from handlers.commands import agenda, broadcast, cases, casework, general, scamwords, stats
 from handlers.context import Context
-from handlers.intents import INTENT_HANDLERS
+from handlers.intents import chatter, dispute, fraud, help, inquiry
 from handlers.message import ChannelDirectory
-from handlers.router import parse_command
-from handlers.routines.followup import on_survey_answer
+from handlers.nlu.label import INTENTS
+from handlers.roles import STAFF
+from handlers.router import Router, Routes, parse_command
+from handlers.routines import followup
 from storage import groups, outbox, people
 from storage.models import AuditEntry, ChatGroup, Message
 
-STAFF_ROLES = {"officer", "admin", "mediator", "grid_worker"}
+ROUTERS: tuple[Router, ...] = (
+    general.router, cases.router, casework.router, stats.router, broadcast.router, scamwords.router,
+    agenda.router, followup.router,
+    dispute.router, inquiry.router, fraud.router, help.router, chatter.router,
+)
+
+
+def build_routes(aliases: dict[str, list[str]] | None = None) -> Routes:
+    """Every route; raises RouteError on a duplicate command or alias, or an intent without exactly one route."""
+    return Routes(ROUTERS, intents=INTENTS, aliases=aliases)
 
 
 def handle_message(
-    session: Session, *, message: Message, config: Any, now: datetime, classifier: Any, commands: Any,
+    session: Session, *, message: Message, config: Any, now: datetime, classifier: Any, routes: Routes,
     channels: ChannelDirectory,
 ) -> None:
     """Decide what one message means and write the consequences into the session (no commit)."""
@@ -29,25 +43,48 @@ def handle_message(
     sender = people.resident_for(session, family=family, sender_id=message.sender_id, name=message.sender_name,
                                  grid_id=group.grid_id if group else None, dm_channel=dm_channel)
     ctx = Context(session=session, config=config, now=now, message=message, sender=sender, group=group,
-                  classifier=classifier, commands=commands, channels=channels)
-    call = parse_command(message.text)
-    if call is not None:
-        commands.dispatch(call, ctx)
-        return
-    if message.is_direct and sender.role == "resident" and on_survey_answer(ctx):
-        return  # the answer to a follow-up survey (回访)
-    if group is not None and group.grid_id is None:
-        return  # a group nobody has bound yet: listen to commands only
-    if not message.text.strip():
-        return
-    if sender.role in STAFF_ROLES:
-        if message.is_direct:
-            ctx.reply(commands.help_text(sender.role))
-        return  # staff talking in a group is not a report
-    ctx.label = classifier.classify(message.text)
-    message.intent = ctx.label.intent
-    message.label = ctx.label.to_dict()
-    INTENT_HANDLERS[ctx.label.intent](ctx)
+                  classifier=classifier, routes=routes, channels=channels)
+    for step in PRECEDENCE:
+        if step(ctx):
+            return
+
+
+def _command(ctx: Context) -> bool:
+    call = parse_command(ctx.message.text)
+    if call is None:
+        return False
+    ctx.routes.run_command(call, ctx)
+    return True
+
+
+def _conversation(ctx: Context) -> bool:
+    """A pending exchange of the sender (the follow-up survey, 回访) takes its answer."""
+    return any(conversation.handler(ctx) for conversation in ctx.routes.conversations)
+
+
+def _silent(ctx: Context) -> bool:
+    """An unbound group listens to commands only; an empty text needs nothing."""
+    return (ctx.group is not None and ctx.group.grid_id is None) or not ctx.message.text.strip()
+
+
+def _staff(ctx: Context) -> bool:
+    """Staff talking in a group is not a report; in a direct chat they get the commands they may use."""
+    if ctx.sender.role not in STAFF:
+        return False
+    if ctx.message.is_direct:
+        ctx.reply(ctx.routes.help_text(ctx.sender.role))
+    return True
+
+
+def _intent(ctx: Context) -> bool:
+    ctx.label = ctx.classifier.classify(ctx.message.text)
+    ctx.message.intent = ctx.label.intent
+    ctx.message.label = ctx.label.to_dict()
+    ctx.routes.run_intent(ctx.label.intent, ctx)
+    return True
+
+
+PRECEDENCE: tuple[Callable[[Context], bool], ...] = (_command, _conversation, _silent, _staff, _intent)
 
 
 def _group_of(session: Session, message: Message, now: datetime) -> ChatGroup:

@@ -1,4 +1,7 @@
-"""Commands: declared with a name, usage, summary and roles; parsed, checked and dispatched in one place."""
+"""Routes: every command, intent and pending conversation is declared on a Router with one handler signature,
+``handler(ctx)``. ``Routes`` gathers the routers of handlers/dispatch.py and refuses, at start-up, a duplicate
+command name or alias, an alias of no command, and an intent with no route or with two.
+"""
 from __future__ import annotations
 
 import unicodedata
@@ -7,10 +10,9 @@ from typing import Callable, Iterable
 
 from handlers import texts
 from handlers.context import Context
+from handlers.roles import OFFICERS
 
-OFFICERS = frozenset({"officer", "admin"})
-STAFF = frozenset({"officer", "admin", "mediator", "grid_worker"})
-EVERYONE = frozenset({"resident", "grid_worker", "officer", "mediator", "admin"})
+Handler = Callable[[Context], "bool | None"]  # conversation handlers return True when they took the message
 
 
 @dataclass(frozen=True)
@@ -22,9 +24,6 @@ class CommandCall:
         return self.args.split(None, n) if self.args else []
 
 
-Handler = Callable[[CommandCall, Context], None]
-
-
 @dataclass(frozen=True)
 class Command:
     name: str
@@ -34,14 +33,47 @@ class Command:
     handler: Handler
 
 
+@dataclass(frozen=True)
+class Conversation:
+    """A multi-step exchange (a survey answer, a clarifying question) that may claim a message first."""
+
+    name: str
+    handler: Handler
+
+
+class RouteError(Exception):
+    """The routes cannot be built: the bot must not start with this (a duplicate, a gap)."""
+
+    def __init__(self, problems: list[str]) -> None:
+        super().__init__("; ".join(problems))
+        self.problems = problems
+
+
 class Router:
     def __init__(self, name: str) -> None:
         self.name = name
         self.commands: list[Command] = []
+        self.intents: list[tuple[str, Handler]] = []
+        self.conversations: list[Conversation] = []
 
     def command(self, name: str, *, usage: str, summary: str, roles: Iterable[str] = OFFICERS):
+        """A command ``/name``; the handler reads ``ctx.call``. Roles are checked before it runs."""
         def register(handler: Handler) -> Handler:
             self.commands.append(Command(name, usage, summary, frozenset(roles), handler))
+            return handler
+        return register
+
+    def intent(self, intent: str):
+        """What a resident's message of this intent does; the handler reads ``ctx.label``."""
+        def register(handler: Handler) -> Handler:
+            self.intents.append((intent, handler))
+            return handler
+        return register
+
+    def conversation(self, name: str):
+        """A pending exchange; the handler returns True when the message was its answer."""
+        def register(handler: Handler) -> Handler:
+            self.conversations.append(Conversation(name, handler))
             return handler
         return register
 
@@ -55,23 +87,45 @@ def parse_command(text: str) -> CommandCall | None:
     return CommandCall(unicodedata.normalize("NFKC", word).strip().lower(), rest.strip())
 
 
-class CommandTable:
-    """All commands of all routers, with the Chinese aliases from config."""
+class Routes:
+    """All routes of all routers, in router order, with the Chinese aliases from config."""
 
-    def __init__(self, routers: Iterable[Router], aliases: dict[str, list[str]] | None = None) -> None:
+    def __init__(self, routers: Iterable[Router], *, intents: Iterable[str],
+                 aliases: dict[str, list[str]] | None = None) -> None:
+        routers = tuple(routers)
         self.commands: dict[str, Command] = {}
+        self.intents: dict[str, Handler] = {}
+        self.conversations: list[Conversation] = [c for r in routers for c in r.conversations]
+        problems: list[str] = []
         for router in routers:
             for cmd in router.commands:
+                if cmd.name in self.commands:
+                    problems.append(f"command /{cmd.name} is declared twice")
                 self.commands[cmd.name] = cmd
-        self.aliases = {alias.lower(): name for name, names in (aliases or {}).items() for alias in names}
-
-    def unknown_alias_targets(self, aliases: dict[str, list[str]]) -> list[str]:
-        return sorted(name for name in aliases if name not in self.commands)
+            for intent, handler in router.intents:
+                if intent in self.intents:
+                    problems.append(f"intent {intent!r} has two routes")
+                self.intents[intent] = handler
+        known = tuple(intents)
+        problems += [f"intent {i!r} has no route" for i in known if i not in self.intents]
+        problems += [f"route for unknown intent {i!r}" for i in self.intents if i not in known]
+        self.aliases: dict[str, str] = {}
+        for name, names in (aliases or {}).items():
+            if name not in self.commands:
+                problems.append(f"commands.aliases.{name}: unknown command")
+            for alias in names:
+                alias = alias.lower()
+                if alias in self.commands or alias in self.aliases:
+                    problems.append(f"commands.aliases.{name}: alias /{alias} is already taken")
+                self.aliases[alias] = name
+        if problems:
+            raise RouteError(problems)
 
     def resolve(self, name: str) -> Command | None:
         return self.commands.get(self.aliases.get(name, name))
 
-    def dispatch(self, call: CommandCall, ctx: Context) -> None:
+    def run_command(self, call: CommandCall, ctx: Context) -> None:
+        """Run a command after the one role check; an unknown one gets the help text."""
         cmd = self.resolve(call.name)
         if cmd is None:
             ctx.reply(self.help_text(ctx.sender.role))
@@ -80,7 +134,11 @@ class CommandTable:
             roles = "、".join(texts.ROLE_NAMES[r] for r in sorted(cmd.roles))
             ctx.reply(texts.REFUSED_ROLE.format(command=cmd.name, roles=roles))
             return
-        cmd.handler(call, ctx)
+        ctx.call = call
+        cmd.handler(ctx)
+
+    def run_intent(self, intent: str, ctx: Context) -> None:
+        self.intents[intent](ctx)
 
     def help_text(self, role: str) -> str:
         by_name: dict[str, list[str]] = {}
@@ -92,3 +150,4 @@ class CommandTable:
                 alias = f"（/{'、/'.join(by_name[cmd.name])}）" if cmd.name in by_name else ""
                 lines.append(f"{cmd.usage}{alias} — {cmd.summary}")
         return "\n".join(lines)
+

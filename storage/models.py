@@ -2,11 +2,51 @@
 from __future__ import annotations
 
 from datetime import datetime, timezone
+from enum import StrEnum
 from typing import Any, Optional
 
 from sqlalchemy import JSON, Column, Index, UniqueConstraint
 from sqlalchemy.types import DateTime, TypeDecorator
 from sqlmodel import Field, SQLModel
+
+
+class Kind(StrEnum):
+    """What a case is about."""
+
+    INQUIRY = "inquiry"
+    DISPUTE = "dispute"
+    FRAUD = "fraud"
+    HELP = "help"
+
+
+class Status(StrEnum):
+    """Where a case stands; only handlers/cases/flow.py moves it."""
+
+    OPEN = "open"
+    ASSIGNED = "assigned"
+    IN_PROGRESS = "in_progress"
+    RESOLVED = "resolved"
+    CLOSED = "closed"
+
+
+ACTIVE_STATUSES = (Status.OPEN, Status.ASSIGNED, Status.IN_PROGRESS)  # a case still being worked on
+DONE_STATUSES = (Status.RESOLVED, Status.CLOSED)
+
+
+class Role(StrEnum):
+    RESIDENT = "resident"
+    GRID_WORKER = "grid_worker"
+    OFFICER = "officer"
+    MEDIATOR = "mediator"
+    ADMIN = "admin"
+
+
+class Level(StrEnum):
+    """Where a case is handled: 小事不出网格、大事不出社区."""
+
+    GRID = "grid"
+    COMMUNITY = "community"
+    STATION = "station"
 
 
 class UTCDateTime(TypeDecorator):

@@ -29,14 +29,23 @@ NAMES: tuple[str, ...] = tuple(BY_NAME)
 ACCOUNT_FAMILIES: tuple[str, ...] = tuple(dict.fromkeys(c.identity for c in CHANNELS if c.identity))
 
 
+def section_errors(sections: dict[str, Any]) -> list[str]:
+    """One error line per problem in the channel sections ({name: raw table}), each with its key path."""
+    return _validate(sections)[1]
+
+
 def channel_settings(config: Any) -> tuple[dict[str, ChannelSettings], list[str]]:
     """Validated settings of every channel's section, and one error line per problem (with its key path)."""
+    return _validate(config.channels)
+
+
+def _validate(sections: dict[str, Any]) -> tuple[dict[str, ChannelSettings], list[str]]:
     settings: dict[str, ChannelSettings] = {}
     errors: list[str] = []
     for channel in CHANNELS:
         name = channel.name
         try:
-            section = channel.settings.model_validate(config.channels.get(name) or {})
+            section = channel.settings.model_validate(sections.get(name) or {})
         except ValidationError as exc:
             for err in exc.errors():
                 path = ".".join(str(p) for p in (name, *err["loc"]))

@@ -6,7 +6,8 @@ from sqlmodel import select
 
 from handlers import texts
 from handlers.context import Context
-from handlers.router import OFFICERS, CommandCall, Router
+from handlers.roles import OFFICERS
+from handlers.router import Router
 from storage import groups, outbox
 from storage.models import AuditEntry, Broadcast, BroadcastDelivery, ChatGroup, Grid
 
@@ -17,7 +18,8 @@ USAGE = "/broadcast 目标 内容（目标：网格编号，多个用逗号分�
 
 @router.command("broadcast", usage="/broadcast 目标 内容", summary="向多个网格群广播预警（先预览，再 /confirm）",
                 roles=OFFICERS)
-def on_broadcast(call: CommandCall, ctx: Context) -> None:
+def on_broadcast(ctx: Context) -> None:
+    call = ctx.call
     parts = call.split(1)
     if len(parts) < 2 or not parts[1].strip():
         ctx.reply(texts.BAD_USAGE.format(usage=USAGE))
@@ -42,7 +44,8 @@ def on_broadcast(call: CommandCall, ctx: Context) -> None:
 
 
 @router.command("confirm", usage="/confirm 广播编号", summary="确认发送广播", roles=OFFICERS)
-def on_confirm(call: CommandCall, ctx: Context) -> None:
+def on_confirm(ctx: Context) -> None:
+    call = ctx.call
     arg = call.args.strip().lstrip("#")
     if not arg.isdigit():
         ctx.reply(texts.BAD_USAGE.format(usage="/confirm 广播编号"))

@@ -5,7 +5,8 @@ from handlers import texts
 from handlers.cases.view import case_detail, case_no
 from handlers.commands.common import acknowledge, case_from_args
 from handlers.context import Context
-from handlers.router import OFFICERS, STAFF, CommandCall, Router
+from handlers.roles import HOLDERS, OFFICERS, STAFF
+from handlers.router import Router
 from storage import cases
 from storage.models import ChatGroup
 
@@ -13,15 +14,15 @@ router = Router("cases")
 
 
 @router.command("case", usage="/case 编号", summary="查看案件详情和处理记录", roles=STAFF)
-def on_case(call: CommandCall, ctx: Context) -> None:
-    found = case_from_args(call, ctx, "/case 编号")
+def on_case(ctx: Context) -> None:
+    found = case_from_args(ctx, "/case 编号")
     if found:
         ctx.reply(case_detail(ctx, found[0]))
 
 
-@router.command("reply", usage="/reply 编号 内容", summary="在案件所在群回复反映人", roles=OFFICERS | {"mediator"})
-def on_reply(call: CommandCall, ctx: Context) -> None:
-    found = case_from_args(call, ctx, "/reply 编号 内容", need_rest=True)
+@router.command("reply", usage="/reply 编号 内容", summary="在案件所在群回复反映人", roles=HOLDERS)
+def on_reply(ctx: Context) -> None:
+    found = case_from_args(ctx, "/reply 编号 内容", need_rest=True)
     if not found:
         return
     case, text = found
@@ -39,8 +40,8 @@ def on_reply(call: CommandCall, ctx: Context) -> None:
 
 
 @router.command("close", usage="/close 编号 处理结果", summary="结案并记录结果", roles=OFFICERS)
-def on_close(call: CommandCall, ctx: Context) -> None:
-    found = case_from_args(call, ctx, "/close 编号 处理结果", need_rest=True)
+def on_close(ctx: Context) -> None:
+    found = case_from_args(ctx, "/close 编号 处理结果", need_rest=True)
     if not found:
         return
     case, outcome = found

@@ -13,17 +13,16 @@ from handlers.commands.common import (
 )
 from handlers.context import Context
 from handlers.nlu.entities import mask_personal
-from handlers.router import OFFICERS, STAFF, CommandCall, Router
+from handlers.roles import ASSIGNABLE, HOLDERS, OFFICERS, STAFF
+from handlers.router import Router
 from storage import cases
 
 router = Router("casework")
-HOLDERS = OFFICERS | {"mediator"}
-ASSIGNABLE = frozenset({"officer", "admin", "mediator", "grid_worker"})
 
 
 @router.command("take", usage="/take 编号", summary="接单：由我处理这件案件", roles=HOLDERS)
-def on_take(call: CommandCall, ctx: Context) -> None:
-    found = case_from_args(call, ctx, "/take 编号")
+def on_take(ctx: Context) -> None:
+    found = case_from_args(ctx, "/take 编号")
     if not found or refuse_transition(ctx, found[0], "take"):
         return
     case = found[0]
@@ -34,9 +33,9 @@ def on_take(call: CommandCall, ctx: Context) -> None:
     ctx.reply(texts.CASE_TAKEN.format(case=case.id, officer=ctx.sender.name))
 
 
-def _assign(call: CommandCall, ctx: Context, action: str) -> None:
+def _assign(ctx: Context, action: str) -> None:
     usage = f"/{action} 编号 人员"
-    found = case_from_args(call, ctx, usage, need_rest=True)
+    found = case_from_args(ctx, usage, need_rest=True)
     if not found or refuse_transition(ctx, found[0], action):
         return
     case, who = found
@@ -56,18 +55,18 @@ def _assign(call: CommandCall, ctx: Context, action: str) -> None:
 
 
 @router.command("assign", usage="/assign 编号 人员", summary="指派案件给民警、调解员或网格员", roles=OFFICERS)
-def on_assign(call: CommandCall, ctx: Context) -> None:
-    _assign(call, ctx, "assign")
+def on_assign(ctx: Context) -> None:
+    _assign(ctx, "assign")
 
 
 @router.command("transfer", usage="/transfer 编号 人员", summary="转派案件给他人", roles=OFFICERS)
-def on_transfer(call: CommandCall, ctx: Context) -> None:
-    _assign(call, ctx, "transfer")
+def on_transfer(ctx: Context) -> None:
+    _assign(ctx, "transfer")
 
 
 @router.command("note", usage="/note 编号 内容", summary="为案件添加备注（处理进展）", roles=STAFF)
-def on_note(call: CommandCall, ctx: Context) -> None:
-    found = case_from_args(call, ctx, "/note 编号 内容", need_rest=True)
+def on_note(ctx: Context) -> None:
+    found = case_from_args(ctx, "/note 编号 内容", need_rest=True)
     if not found:
         return
     case, text = found
@@ -81,8 +80,8 @@ def on_note(call: CommandCall, ctx: Context) -> None:
 
 
 @router.command("resolve", usage="/resolve 编号 化解结果", summary="记录化解结果，之后自动回访", roles=HOLDERS)
-def on_resolve(call: CommandCall, ctx: Context) -> None:
-    found = case_from_args(call, ctx, "/resolve 编号 化解结果", need_rest=True)
+def on_resolve(ctx: Context) -> None:
+    found = case_from_args(ctx, "/resolve 编号 化解结果", need_rest=True)
     if not found or refuse_transition(ctx, found[0], "resolve"):
         return
     case, outcome = found
@@ -94,8 +93,8 @@ def on_resolve(call: CommandCall, ctx: Context) -> None:
 
 
 @router.command("reopen", usage="/reopen 编号 原因", summary="重新打开已化解或已结案的案件", roles=OFFICERS)
-def on_reopen(call: CommandCall, ctx: Context) -> None:
-    found = case_from_args(call, ctx, "/reopen 编号 原因", need_rest=True)
+def on_reopen(ctx: Context) -> None:
+    found = case_from_args(ctx, "/reopen 编号 原因", need_rest=True)
     if not found or refuse_transition(ctx, found[0], "reopen"):
         return
     case, reason = found
@@ -107,8 +106,8 @@ def on_reopen(call: CommandCall, ctx: Context) -> None:
 
 
 @router.command("escalate", usage="/escalate 编号 原因", summary="上报到社区或派出所层级", roles=HOLDERS)
-def on_escalate(call: CommandCall, ctx: Context) -> None:
-    found = case_from_args(call, ctx, "/escalate 编号 原因", need_rest=True)
+def on_escalate(ctx: Context) -> None:
+    found = case_from_args(ctx, "/escalate 编号 原因", need_rest=True)
     if not found or refuse_transition(ctx, found[0], "escalate"):
         return
     case, reason = found
@@ -127,8 +126,8 @@ def on_escalate(call: CommandCall, ctx: Context) -> None:
 
 
 @router.command("hard", usage="/hard 编号", summary="标记为疑难案件，列入周五调解议程", roles=HOLDERS)
-def on_hard(call: CommandCall, ctx: Context) -> None:
-    found = case_from_args(call, ctx, "/hard 编号")
+def on_hard(ctx: Context) -> None:
+    found = case_from_args(ctx, "/hard 编号")
     if not found or refuse_transition(ctx, found[0], "hard"):
         return
     case = found[0]
@@ -140,8 +139,8 @@ def on_hard(call: CommandCall, ctx: Context) -> None:
     ctx.reply(texts.CASE_MARKED_HARD.format(case=case.id))
 
 
-@router.command("mine", usage="/mine", summary="我的未结案件", roles=HOLDERS | {"grid_worker"})
-def on_mine(call: CommandCall, ctx: Context) -> None:
+@router.command("mine", usage="/mine", summary="我的未结案件", roles=STAFF)
+def on_mine(ctx: Context) -> None:
     found = cases.cases_of_person(ctx.session, person_id=ctx.sender.id)
     if not found:
         ctx.reply(texts.MINE_EMPTY)

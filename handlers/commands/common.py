@@ -6,16 +6,13 @@ from sqlmodel import or_, select
 from handlers import texts
 from handlers.cases import flow as case_flow
 from handlers.context import Context
-from handlers.router import CommandCall
 from storage import cases
 from storage.models import Case, Person
 
-CASE_HOLDERS = frozenset({"officer", "admin", "mediator"})
 
-
-def case_from_args(call: CommandCall, ctx: Context, usage: str, *, need_rest: bool = False) -> tuple[Case, str] | None:
-    """Parse 'N [rest]' and load case N for update; on any problem reply and return None."""
-    parts = call.split(1)
+def case_from_args(ctx: Context, usage: str, *, need_rest: bool = False) -> tuple[Case, str] | None:
+    """Parse 'N [rest]' of the command and load case N for update; on any problem reply and return None."""
+    parts = ctx.call.split(1)
     if not parts or not parts[0].lstrip("#").isdigit() or (need_rest and len(parts) < 2):
         ctx.reply(texts.BAD_USAGE.format(usage=usage))
         return None

@@ -3,19 +3,21 @@ from __future__ import annotations
 
 from handlers import texts
 from handlers.context import Context
-from handlers.router import EVERYONE, OFFICERS, CommandCall, Router
+from handlers.roles import EVERYONE, OFFICERS
+from handlers.router import Router
 from storage.models import AuditEntry, Grid
 
 router = Router("general")
 
 
 @router.command("help", usage="/help", summary="列出可用命令", roles=EVERYONE)
-def on_help(call: CommandCall, ctx: Context) -> None:
-    ctx.reply(ctx.commands.help_text(ctx.sender.role))
+def on_help(ctx: Context) -> None:
+    ctx.reply(ctx.routes.help_text(ctx.sender.role))
 
 
 @router.command("bind", usage="/bind 网格编号", summary="把本群绑定到网格（在群里发送）", roles=OFFICERS)
-def on_bind(call: CommandCall, ctx: Context) -> None:
+def on_bind(ctx: Context) -> None:
+    call = ctx.call
     if ctx.group is None:
         ctx.reply(texts.NOT_IN_GRID_GROUP)
         return
@@ -35,7 +37,7 @@ def on_bind(call: CommandCall, ctx: Context) -> None:
 
 
 @router.command("unbind", usage="/unbind", summary="解除本群的网格绑定", roles=OFFICERS)
-def on_unbind(call: CommandCall, ctx: Context) -> None:
+def on_unbind(ctx: Context) -> None:
     if ctx.group is None or ctx.group.grid_id is None:
         ctx.reply(texts.NOT_IN_GRID_GROUP)
         return

@@ -5,7 +5,8 @@ from sqlmodel import select
 
 from handlers import texts
 from handlers.context import Context
-from handlers.router import OFFICERS, CommandCall, Router
+from handlers.roles import OFFICERS
+from handlers.router import Router
 from storage.models import AuditEntry, ScamWord
 
 router = Router("scamwords")
@@ -13,7 +14,8 @@ USAGE = "/scamword add 词语 | /scamword remove 词语 | /scamword list"
 
 
 @router.command("scamword", usage=USAGE, summary="增删反诈识别词，下一条消息即生效", roles=OFFICERS)
-def on_scamword(call: CommandCall, ctx: Context) -> None:
+def on_scamword(ctx: Context) -> None:
+    call = ctx.call
     parts = call.split(1)
     action = parts[0].lower() if parts else ""
     word = parts[1].strip() if len(parts) > 1 else ""

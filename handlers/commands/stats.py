@@ -7,7 +7,8 @@ from typing import Sequence
 
 from handlers import texts
 from handlers.context import Context
-from handlers.router import OFFICERS, CommandCall, Router
+from handlers.roles import OFFICERS
+from handlers.router import Router
 from storage import cases, surveys
 from storage.models import Case, Grid
 
@@ -16,7 +17,8 @@ DONE = ("resolved", "closed")
 
 
 @router.command("stats", usage="/stats [网格编号]", summary="案件统计：类型、状态、化解率、满意率、用时", roles=OFFICERS)
-def on_stats(call: CommandCall, ctx: Context) -> None:
+def on_stats(ctx: Context) -> None:
+    call = ctx.call
     grid_id = call.args.strip() or None
     grid = ctx.session.get(Grid, grid_id) if grid_id else None
     if grid_id and grid is None:

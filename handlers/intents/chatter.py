@@ -3,8 +3,12 @@ from __future__ import annotations
 
 from handlers.cases import linking
 from handlers.context import Context
+from handlers.router import Router
+
+router = Router("chatter")
 
 
+@router.intent("chatter")
 def on_chatter(ctx: Context) -> None:
     joined = linking.follow_up_target(ctx)
     if joined is not None:

@@ -9,8 +9,12 @@ from handlers.cases.intake import officer_name, open_from_message
 from handlers.cases.view import case_card, case_no
 from handlers.context import Context
 from handlers.nlu.entities import mask_personal
+from handlers.router import Router
+
+router = Router("dispute")
 
 
+@router.intent("dispute")
 def on_dispute(ctx: Context) -> None:
     joined = linking.follow_up_target(ctx)
     if joined is not None:

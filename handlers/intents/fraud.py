@@ -12,9 +12,13 @@ from handlers.cases.intake import open_from_message
 from handlers.cases.view import case_card
 from handlers.context import Context
 from handlers.nlu.normalize import normalize
+from handlers.router import Router
 from storage import cases
 
+router = Router("fraud")
 
+
+@router.intent("fraud")
 def on_fraud(ctx: Context) -> None:
     officer = grid_officer(ctx, ctx.grid)
     advert = is_scam_advert(ctx.message.text, phones=ctx.label.entities.phones)

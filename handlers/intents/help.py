@@ -6,9 +6,13 @@ from handlers.cases.assignment import duty_officer, grid_officer
 from handlers.cases.intake import officer_name, open_from_message
 from handlers.cases.view import case_card
 from handlers.context import Context
+from handlers.router import Router
 from storage.models import Case
 
+router = Router("help")
 
+
+@router.intent("help")
 def on_help(ctx: Context) -> None:
     officer = grid_officer(ctx, ctx.grid)
     duty = duty_officer(ctx)

@@ -6,9 +6,13 @@ from handlers.cases.assignment import grid_officer
 from handlers.cases.intake import officer_name, open_from_message
 from handlers.cases.view import case_card, case_no
 from handlers.context import Context
+from handlers.router import Router
 from storage.models import Person
 
+router = Router("inquiry")
 
+
+@router.intent("inquiry")
 def on_inquiry(ctx: Context) -> None:
     officer = grid_officer(ctx, ctx.grid)
     found = faq.match(ctx.message.text)

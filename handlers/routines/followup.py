@@ -12,9 +12,10 @@ from handlers import texts
 from handlers.cases import flow as case_flow
 from handlers.cases.view import local_time, type_name
 from handlers.context import Context
+from handlers.router import Router
 from handlers.routines import notify
 from storage import cases, surveys
-from storage.models import Case, Person, Survey, VisitTask
+from storage.models import Case, Person, Role, Survey, VisitTask
 
 
 def send_surveys(session: Session, *, config: Any, now: datetime) -> int:
@@ -77,8 +78,14 @@ def parse_answer(text: str) -> str | None:
     return None
 
 
+router = Router("followup")
+
+
+@router.conversation("survey")
 def on_survey_answer(ctx: Context) -> bool:
     """A resident's direct message while a survey waits for them; True when it was taken as the answer."""
+    if not ctx.message.is_direct or ctx.sender.role != Role.RESIDENT:
+        return False
     survey = surveys.open_survey_for(ctx.session, person_id=ctx.sender.id, now=ctx.now)
     if survey is None:
         return False

@@ -90,3 +90,41 @@ def test_bad_environment_value_is_reported_like_a_file_value():
     with pytest.raises(ConfigError) as info:
         parse_config(demo_raw(), environ={"GRIDBOT_SERVER_PORT": "not-a-port"})
     assert any(line.startswith("server.port:") for line in info.value.errors)
+
+
+def test_every_kind_of_error_is_reported_in_one_pass(tmp_path, capsys):
+    """A dangling reference, a type error, a channel section error, an alias clash and a bad schedule target
+    all show in the same run (not one layer at a time)."""
+    text = (ROOT / "config.toml").read_text(encoding="utf-8")
+    text = text.replace('officer = "officer-2"', 'officer = "officer-9"', 1).replace("port = 8080", 'port = "x"')
+    text = text.replace('targets = ["grid-3"]', 'targets = ["grid-7"]', 1)
+    text = text.replace('help = ["帮助"]', 'help = ["帮助", "结案"]', 1)
+    text += '\n[bridge]\nenabled = true\n\n[mp]\ncolour = "red"\n'
+    path = write_toml(tmp_path, text)
+    assert main(["check-config", "--config", str(path)]) == 2
+    err = capsys.readouterr().err
+    for expected in ("grids[1].officer: 'officer-9' is not a person", "server.port:", "mp.colour: unknown key",
+                     "bridge.secret: required when bridge.enabled is true", "targets[0]: 'grid-7' is not a grid id",
+                     "alias /结案 is already taken"):
+        assert expected in err, (expected, err)
+
+
+@pytest.mark.parametrize("section, expected", [
+    ({"grids": [{"id": "g", "name": "n", "officer": "officer-1", "groups": [{"channel": "fax", "chat_id": "x"}]}]},
+     "grids[0].groups[0].channel: unknown channel 'fax'"),
+    ({"people": [{"id": "officer-1", "name": "张", "role": "officer", "accounts": {"fax": "1"}}]},
+     "people[0].accounts.fax: unknown account family"),
+])
+def test_unknown_channels_and_account_families_are_refused(section, expected):
+    raw = {**demo_raw(), **section}
+    with pytest.raises(ConfigError) as info:
+        parse_config(raw, environ={})
+    assert any(expected in line for line in info.value.errors), info.value.errors
+
+
+def test_accounts_table_adds_ids_for_any_family():
+    raw = demo_raw()
+    person = next(p for p in raw["people"] if p["id"] == "officer-2")
+    person.update(wecom_user_id="lijingguan", accounts={"bridge": "wxid_li"})
+    config = parse_config(raw, environ={})
+    assert config.person("officer-2").account_ids() == {"wecom": "lijingguan", "bridge": "wxid_li"}
