@@ -15,10 +15,10 @@ from sqlmodel import select
 from bot.clock import Clock
 from handlers.dispatch import handle_message
 from handlers.message import ChannelDirectory, GroupMessage
-from handlers.nlu.entities import mask_personal
-from storage import inbox
+from handlers.privacy import mask_personal
+from storage import inbox, scam_words
 from storage.db import session as new_session
-from storage.models import Message, ScamWord
+from storage.models import Message
 
 log = logging.getLogger(__name__)
 MAX_ATTEMPTS = 5
@@ -78,7 +78,7 @@ class Pipeline:
     def refresh_scam_words(self) -> None:
         """Load the officer-added scam words from the database into the classifier."""
         with new_session(self.engine) as session:
-            words = session.exec(select(ScamWord.word)).all()
+            words = scam_words.all_words(session)
         self.classifier.set_scam_words(words)
         self._scam_words_loaded = self.clock.now()
 

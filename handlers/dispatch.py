@@ -18,7 +18,7 @@ from handlers.roles import STAFF
 from handlers.router import Router, Routes, parse_command
 from handlers.routines import followup
 from storage import groups, outbox, people
-from storage.models import AuditEntry, ChatGroup, Message
+from storage.models import AuditEntry, ChatGroup, Message, Role
 
 ROUTERS: tuple[Router, ...] = (
     general.router, cases.router, casework.router, stats.router, broadcast.router, scamwords.router,
@@ -37,7 +37,7 @@ def handle_message(
     channels: ChannelDirectory,
 ) -> None:
     """Decide what one message means and write the consequences into the session (no commit)."""
-    group = None if message.is_direct else _group_of(session, message, now)
+    group = None if message.is_direct else _group_of(session, message, now, channels)
     family = channels.family(message.channel)
     dm_channel = message.channel if message.is_direct else channels.direct_channel(family)
     sender = people.resident_for(session, family=family, sender_id=message.sender_id, name=message.sender_name,
@@ -87,7 +87,7 @@ def _intent(ctx: Context) -> bool:
 PRECEDENCE: tuple[Callable[[Context], bool], ...] = (_command, _conversation, _silent, _staff, _intent)
 
 
-def _group_of(session: Session, message: Message, now: datetime) -> ChatGroup:
+def _group_of(session: Session, message: Message, now: datetime, channels: ChannelDirectory) -> ChatGroup:
     group = groups.find_group(session, channel=message.channel, chat_id=message.chat_id)
     if group is not None:
         return group
@@ -97,9 +97,9 @@ def _group_of(session: Session, message: Message, now: datetime) -> ChatGroup:
     session.add(AuditEntry(at=now, actor_id="gridbot", action="unknown_group",
                            detail=f"{message.channel}:{message.chat_id} {topic}".strip()))
     session.flush()
-    notice = texts.UNBOUND_GROUP_NOTICE.format(channel=message.channel, chat=message.chat_id,
+    notice = texts.UNBOUND_GROUP_NOTICE.format(channel=channels.title(message.channel), chat=message.chat_id,
                                                topic=f" {topic}" if topic else "")
-    for n, admin in enumerate(people.people_with_role(session, role="admin"), start=1):
+    for n, admin in enumerate(people.people_with_role(session, role=Role.ADMIN), start=1):
         channel, chat_id = people.direct_address(admin)
         outbox.enqueue(session, now=now, idempotency_key=f"msg-{message.id}-bind-{n}", channel=channel,
                        chat_id=chat_id, text=notice, is_direct=True, kind="alert")

@@ -37,9 +37,13 @@ class ChannelDirectory:
 
     identity: dict[str, str | None]
     direct: dict[str, str]
+    titles: dict[str, str]  # channel → its name as officers read it (企业微信应用)
 
     def family(self, channel: str) -> str | None:
         return self.identity.get(channel)
+
+    def title(self, channel: str) -> str:
+        return self.titles.get(channel, channel)
 
     def direct_channel(self, family: str | None) -> str | None:
         return self.direct.get(family) if family else None

@@ -1,4 +1,5 @@
-"""Case queries and audited changes. Keyword-only, session first, never commit."""
+"""Queries of Case and CaseEvent. Keyword-only, session first, never commit. Status changes are
+handlers/cases/flow.py's alone."""
 from __future__ import annotations
 
 from datetime import datetime
@@ -7,21 +8,16 @@ from typing import Any, Sequence
 from sqlalchemy import update
 from sqlmodel import Session, col, select
 
-from storage.models import Case, CaseEvent, Survey
+from storage.models import ACTIVE_STATUSES, Case, CaseEvent, Status, Survey
 
-ACTIVE = ("open", "assigned", "in_progress")  # statuses of a case still being worked on
+ACTIVE = ACTIVE_STATUSES
 
 
-def open_case(session: Session, *, now: datetime, actor_id: str, **fields: Any) -> Case:
-    """Create a case (status ``open``, or ``assigned`` when an assignee is given) with its events."""
-    case = Case(created_at=now, updated_at=now, status="open", **fields)
+def insert_case(session: Session, *, now: datetime, **fields: Any) -> Case:
+    """A new case row, status ``open`` (handlers/cases/flow.py records its events and moves it)."""
+    case = Case(created_at=now, updated_at=now, status=Status.OPEN, **fields)
     session.add(case)
     session.flush()
-    record_event(session, case=case, now=now, actor_id=actor_id, action="opened", to_status="open",
-                 detail=f"{case.kind}/{case.subtype or case.scam_type or '-'}")
-    if case.assignee_id:
-        set_status(session, case=case, now=now, actor_id="gridbot", action="assigned",
-                   to_status="assigned", detail=f"assignee {case.assignee_id}")
     return case
 
 
@@ -33,23 +29,6 @@ def record_event(
                       from_status=from_status, to_status=to_status, detail=detail)
     session.add(event)
     return event
-
-
-def set_status(
-    session: Session, *, case: Case, now: datetime, actor_id: str, action: str, to_status: str, detail: str = "",
-) -> CaseEvent:
-    """Change a case's status and record who did it, from what, to what. Validity is the caller's call."""
-    from_status = case.status
-    case.status = to_status
-    case.updated_at = now
-    case.version += 1
-    if to_status == "resolved":
-        case.resolved_at = now
-    if to_status == "closed":
-        case.closed_at = now
-    session.add(case)
-    return record_event(session, case=case, now=now, actor_id=actor_id, action=action,
-                        from_status=from_status, to_status=to_status, detail=detail)
 
 
 def touch(session: Session, *, case: Case, now: datetime) -> None:

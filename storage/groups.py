@@ -19,3 +19,14 @@ def groups_of_grid(session: Session, *, grid_id: str) -> Sequence[ChatGroup]:
 
 def bound_groups(session: Session) -> Sequence[ChatGroup]:
     return session.exec(select(ChatGroup).where(ChatGroup.grid_id.is_not(None)).order_by(ChatGroup.id)).all()
+
+
+def groups_of_targets(session: Session, *, targets: Sequence[str]) -> list[ChatGroup]:
+    """The bound groups of the target grids (``["all"]``: every bound group), each once."""
+    if "all" in targets:
+        return list(bound_groups(session))
+    found: dict[int, ChatGroup] = {}
+    for grid_id in targets:
+        for group in groups_of_grid(session, grid_id=grid_id):
+            found.setdefault(group.id, group)
+    return list(found.values())

@@ -5,7 +5,7 @@ import os
 import pytest
 
 from bot.app import create_app
-from tests.factories import PG_ENV, BotDriver, make_config, make_engine_for
+from tests.factories import PG_ENV, BotDriver, codes_sent, make_config, make_engine_for
 from tests.fakes.clock import FakeClock
 
 
@@ -41,8 +41,10 @@ def config():  # noqa: ANN201
 
 @pytest.fixture
 async def bot(aiohttp_client, config, clock, engine):  # noqa: ANN001, ANN201
+    """The app driven step by step. Afterwards, no text it wrote may carry an internal code (opened, in_progress…)."""
     app = create_app(config, clock=clock, engine=engine, background=False)
-    return BotDriver(await aiohttp_client(app))
+    yield BotDriver(await aiohttp_client(app))
+    assert codes_sent(engine) == [], "internal codes reached a user"
 
 
 def pytest_sessionfinish(session, exitstatus):  # noqa: ANN001, ANN201

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import os
+import re
 import tomllib
 import uuid
 from pathlib import Path
@@ -10,7 +11,7 @@ from typing import Any
 from aiohttp.test_utils import TestClient
 from sqlalchemy import text
 from sqlalchemy.engine import Engine
-from sqlmodel import SQLModel
+from sqlmodel import SQLModel, select
 
 from bot.channels import registry
 from bot.config import Config, parse_config
@@ -21,6 +22,11 @@ from storage.db import session as new_session
 
 ROOT = Path(__file__).resolve().parent.parent
 PG_ENV = "GRIDBOT_TEST_DATABASE_URL"
+_URL = re.compile(r"https?://\S+")
+_COMMAND = re.compile(r"[/／][A-Za-z]+")
+_ID = re.compile(r"[A-Za-z0-9_.:@-]*[0-9:@-][A-Za-z0-9_.:@-]*")  # officer-2, grid-1, wxid_li:3 …
+_CODE = re.compile(r"[a-z_]{3,}")
+COMMAND_WORDS = {"all", "add", "remove", "list", "status"}  # words officers type after a command
 DIRECT = registry.directory().direct  # account family → the channel that sends its direct messages
 
 
@@ -102,3 +108,24 @@ class BotDriver:
     async def api(self, path: str, token: str = "dev-token") -> tuple[int, Any]:
         resp = await self.client.get(path, headers={"Authorization": f"Bearer {token}"})
         return resp.status, await resp.json()
+
+
+def internal_codes(text: str, quoted: list[str]) -> list[str]:
+    """English code words (``in_progress``, ``opened``) in a text the bot sent; residents' own words it quotes,
+    commands, ids and URLs aside."""
+    for words in sorted(quoted, key=len, reverse=True):
+        if words:
+            text = text.replace(words, " ")
+    for pattern in (_URL, _COMMAND, _ID):
+        text = pattern.sub(" ", text)
+    return [word for word in _CODE.findall(text) if word not in COMMAND_WORDS]
+
+
+def codes_sent(engine: Engine) -> list[tuple[str, list[str]]]:
+    """Every text in the outbox that carries an internal code, with the codes found."""
+    from storage.models import Message, Outbox
+
+    with new_session(engine) as session:
+        quoted = [m.text for m in session.exec(select(Message)).all()]
+        rows = session.exec(select(Outbox)).all()
+        return [(row.text, found) for row in rows if (found := internal_codes(row.text, quoted))]

@@ -206,4 +206,4 @@ def _sender(settings: AibotSettings, deps: SenderDeps) -> AibotSender:
     return AibotSender(deps.session, clock=deps.clock, webhook_keys=keys, api_base=settings.api_base)
 
 
-CHANNEL = Channel("aibot", AibotSettings, _routes, _sender, identity="wecom")
+CHANNEL = Channel("aibot", "企业微信智能机器人", AibotSettings, _routes, _sender, identity="wecom")

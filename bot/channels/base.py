@@ -120,6 +120,7 @@ class Channel:
     """
 
     name: str
+    title: str  # the channel as officers read it (企业微信应用)
     settings: type[ChannelSettings]
     routes: Callable[[Any, Clock, Accept], list[Route]]
     sender: Callable[[Any, SenderDeps], Sender] | None = None

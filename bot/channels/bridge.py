@@ -160,4 +160,4 @@ def _sender(settings: BridgeSettings, deps: SenderDeps) -> BridgeSender:
     return BridgeSender(deps.session, outbound_url=settings.outbound_url, secret=settings.secret, clock=deps.clock)
 
 
-CHANNEL = Channel("bridge", BridgeSettings, _routes, _sender, identity="bridge", direct=True)
+CHANNEL = Channel("bridge", "微信群网关", BridgeSettings, _routes, _sender, identity="bridge", direct=True)

@@ -151,4 +151,4 @@ def _sender(settings: MpSettings, deps: SenderDeps) -> MpSender:
     return MpSender(client, clock=deps.clock)
 
 
-CHANNEL = Channel("mp", MpSettings, _routes, _sender, identity="mp", direct=True)
+CHANNEL = Channel("mp", "公众号", MpSettings, _routes, _sender, identity="mp", direct=True)

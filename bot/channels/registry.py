@@ -87,4 +87,5 @@ def directory() -> ChannelDirectory:
     for channel in CHANNELS:
         if channel.identity and channel.direct:
             direct.setdefault(channel.identity, channel.name)
-    return ChannelDirectory(identity={c.name: c.identity for c in CHANNELS}, direct=direct)
+    return ChannelDirectory(identity={c.name: c.identity for c in CHANNELS}, direct=direct,
+                            titles={c.name: c.title for c in CHANNELS})

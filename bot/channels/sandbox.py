@@ -21,7 +21,7 @@ from bot.clock import Clock
 from bot.keys import CONFIG
 from bot.web.responses import in_db, json_error, json_response
 from handlers.message import GroupMessage
-from handlers.nlu.entities import mask_personal
+from handlers.privacy import mask_personal
 from storage import outbox
 
 log = logging.getLogger(__name__)
@@ -117,4 +117,4 @@ def _sender(settings: SandboxSettings, deps: SenderDeps) -> SandboxSender:
     return SandboxSender()
 
 
-CHANNEL = Channel("sandbox", SandboxSettings, _routes, _sender)
+CHANNEL = Channel("sandbox", "演示沙盒", SandboxSettings, _routes, _sender)

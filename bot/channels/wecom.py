@@ -146,4 +146,4 @@ def _sender(settings: WecomSettings, deps: SenderDeps) -> WecomAppSender:
     return WecomAppSender(client, agent_id=settings.agent_id, clock=deps.clock)
 
 
-CHANNEL = Channel("wecom", WecomSettings, _routes, _sender, identity="wecom", direct=True)
+CHANNEL = Channel("wecom", "企业微信应用", WecomSettings, _routes, _sender, identity="wecom", direct=True)

@@ -9,6 +9,7 @@ from apscheduler.triggers.cron import CronTrigger
 from sqlmodel import Session
 
 from bot.scheduling.cron import crontab_trigger
+from handlers import texts
 from handlers.routines import agenda, digest, notices, timers
 
 
@@ -39,6 +40,7 @@ class Job:
     coalesce: bool = False  # run only the latest missed fire, whatever its age (idempotent work)
     keep: timedelta | None = None  # prune this job's run rows older than this
     listed: bool = True
+    title: str = ""  # how officers read the job's name (a skipped run in the digest)
 
 
 def build_jobs(config: Any) -> list[Job]:
@@ -47,7 +49,8 @@ def build_jobs(config: Any) -> list[Job]:
         jobs += _friday_jobs(config)
     if config.scheduler.timers:
         jobs.append(Job("timers", crontab_trigger("* * * * *", config.community.timezone), _timers,
-                        "case-work timers", coalesce=True, keep=timedelta(days=2), listed=False))
+                        "case-work timers", coalesce=True, keep=timedelta(days=2), listed=False,
+                        title=texts.JOB_TITLES["timers"]))
     return jobs
 
 
@@ -58,13 +61,16 @@ def _schedule_job(config: Any, schedule: Any) -> Job:
             return digest.send_digests(session, config=run.config, schedule=schedule, run_key=run.key,
                                        since=run.scheduled_for - timedelta(days=1), now=run.now)
         officers = sorted({g.officer for g in config.grids if _targeted(schedule, g.id)})
-        return Job(f"digest:{schedule.id}", trigger, work, ", ".join(officers))
+        return Job(f"digest:{schedule.id}", trigger, work, ", ".join(officers),
+                   title=texts.JOB_TITLES["digest"])
 
     def notice(session: Session, run: Run) -> int:
         return notices.post_notices(session, schedule=schedule, run_key=run.key, now=run.now)
     grids = [g.id for g in config.grids if _targeted(schedule, g.id)]
     topics = "/".join(schedule.topic_list)
-    return Job(f"notice:{schedule.id}", trigger, notice, f"{', '.join(grids)} ({topics})")
+    names = "、".join(notices.topic_name(t) for t in schedule.topic_list)
+    return Job(f"notice:{schedule.id}", trigger, notice, f"{', '.join(grids)} ({topics})",
+               title=texts.JOB_TITLES["notice"].format(topics=names))
 
 
 def _targeted(schedule: Any, grid_id: str) -> bool:
@@ -78,8 +84,8 @@ def _friday_jobs(config: Any) -> list[Job]:
 
     who = "officers and mediators concerned"
     return [
-        Job("friday:agenda", at(config.friday.agenda_time), _agenda, who),
-        Job("friday:outcome", at(config.friday.outcome_time), _outcome, who),
+        Job("friday:agenda", at(config.friday.agenda_time), _agenda, who, title=texts.JOB_TITLES["agenda"]),
+        Job("friday:outcome", at(config.friday.outcome_time), _outcome, who, title=texts.JOB_TITLES["outcome"]),
     ]
 
 

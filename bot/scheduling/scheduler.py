@@ -20,6 +20,7 @@ from sqlmodel import Session
 from bot.clock import Clock, SystemClock
 from bot.scheduling.cron import ONE_MICROSECOND, fires_between, last_fire, next_fire
 from bot.scheduling.jobs import Job, Run, build_jobs
+from handlers import texts
 from storage import job_runs
 from storage.db import session as new_session
 from storage.models import AuditEntry
@@ -121,8 +122,8 @@ class Scheduler:
         local = when.astimezone(self.config.tz).strftime("%Y-%m-%d %H:%M")
         minutes = int(late.total_seconds() // 60)
         grace = int(self.grace.total_seconds() // 60)
-        detail = f"{job.id} due {local} missed by {minutes} min (grace {grace} min): skipped"
-        log.warning("schedule: %s", detail)
+        log.warning("schedule: %s due %s missed by %d min (grace %d min): skipped", job.id, local, minutes, grace)
+        detail = texts.SCHEDULE_SKIPPED.format(job=job.title or job.id, due=local, minutes=minutes, grace=grace)
         session.add(AuditEntry(at=now, actor_id="scheduler", action="schedule_skipped", detail=detail))
 
     def next_wake(self) -> datetime | None:

@@ -2,15 +2,15 @@
 from __future__ import annotations
 
 from handlers import texts
+from handlers.cases import flow
 from handlers.context import Context
-from storage import cases
 from storage.models import Case, Person
 
 
 def open_from_message(ctx: Context, kind: str, **fields) -> Case:  # noqa: ANN003
     grid = ctx.grid
     label = ctx.label
-    case = cases.open_case(
+    case = flow.open_case(
         ctx.session, now=ctx.now, actor_id=ctx.sender.id, kind=kind, grid_id=grid.id if grid else None,
         group_id=ctx.group.id if ctx.group else None, reporter_id=ctx.sender.id, text=ctx.message.text,
         urgent=bool(label and label.urgent), **fields,

@@ -99,7 +99,7 @@ def link_same_incident(ctx: Context, case: Case, primary: Case, officer: Person 
     """A neighbour's report of an incident already reported: link both ways, tell the resident and the officer."""
     for one, other in ((case, primary), (primary, case)):
         cases.record_event(ctx.session, case=one, now=ctx.now, actor_id="gridbot", action="linked",
-                           detail=f"same incident as {other.id}")
+                           detail=texts.EVENT_LINKED.format(case=other.id))
     ctx.reply(texts.LINKED_ACK.format(primary=primary.id, case=case.id, officer=officer_name(officer)),
               mention=[ctx.sender], case_id=case.id)
     ctx.tell(officer, texts.LINKED_ALERT.format(case=case.id, primary=primary.id, reporter=ctx.sender.name,

@@ -6,9 +6,9 @@ from typing import Any
 
 from handlers import texts
 from handlers.context import Context
-from handlers.nlu.entities import mask_personal
+from handlers.privacy import mask_personal
 from storage import cases
-from storage.models import Case, ChatGroup, Grid
+from storage.models import Case, CaseEvent, ChatGroup, Grid, Person
 
 
 def case_no(case: Case) -> str:
@@ -16,10 +16,10 @@ def case_no(case: Case) -> str:
 
 
 def type_name(case: Case) -> str:
+    """A dispute by its subtype (噪音扰民), anything else by its kind and scam type (反诈预警/刷单返利)."""
     if case.kind == "dispute":
-        return texts.SUBTYPE_NAMES.get(case.subtype or "other", "其他纠纷")
-    scam = texts.SCAM_TYPE_NAMES.get(case.scam_type, case.scam_type) if case.scam_type else ""
-    return texts.KIND_NAMES.get(case.kind, case.kind) + (f"/{scam}" if scam else "")
+        return texts.SUBTYPE_NAMES[case.subtype or "other"]
+    return texts.type_label(case.kind, scam_type=case.scam_type)
 
 
 def local_time(ctx: Context, when: datetime) -> str:
@@ -27,12 +27,15 @@ def local_time(ctx: Context, when: datetime) -> str:
 
 
 def name_of(ctx: Context, person_id: str | None) -> str:
+    if person_id in texts.SYSTEM_ACTORS:
+        return texts.SYSTEM_ACTORS[person_id]
     person = ctx.person(person_id)
-    return person.name if person else (person_id or "—")
+    return person.name if person else texts.NOBODY
 
 
-def case_card(ctx: Context, case: Case, template: str = texts.CASE_CARD) -> str:
-    """A case for staff (direct chats only: it carries the resident's own words and phone).
+def case_card(ctx: Context, case: Case, template: str = texts.CASE_CARD, *, reader: Person | None = None) -> str:
+    """A case for staff (direct chats only: it carries the resident's own words and phone), ending with what
+    its ``reader`` may do next.
 
     ``ctx`` needs only ``session``, ``config`` and ``person()``, so timers can pass a plain view.
     """
@@ -41,28 +44,37 @@ def case_card(ctx: Context, case: Case, template: str = texts.CASE_CARD) -> str:
     reporter = ctx.person(case.reporter_id)
     return template.format(
         kind=texts.KIND_NAMES.get(case.kind, case.kind), case=case_no(case), id=case.id,
-        grid=grid.name if grid else (case.grid_id or "—"), type=type_name(case),
-        reporter=reporter.name if reporter else "—",
+        grid=grid.name if grid else texts.UNGRIDDED, type=type_name(case),
+        reporter=reporter.name if reporter else texts.NOBODY,
         phone=(reporter.phone if reporter else "") or texts.PHONE_UNKNOWN,
         group=(group.name or group.chat_id) if group else texts.DIRECT_CHAT_NAME,
         time=local_time(ctx, case.created_at), text=case.text,
-    )
+        actions=texts.CARD_ACTIONS.get(reader.role if reader else "officer", "").format(id=case.id),
+    ).rstrip()
 
 
 def case_detail(ctx: Context, case: Case) -> str:
     events = cases.case_events(ctx.session, case_id=case.id)
-    lines = [
-        f"{local_time(ctx, e.at)} {name_of(ctx, e.actor_id)} {e.action}"
-        + (f" {e.from_status}→{e.to_status}" if e.to_status and e.from_status else "")
-        + (f"：{e.detail}" if e.detail else "")
-        for e in events
-    ]
+    lines = [event_line(ctx, e) for e in events]
+    grid = ctx.session.get(Grid, case.grid_id) if case.grid_id else None
     return texts.CASE_DETAIL.format(
-        case=case_no(case), kind=texts.KIND_NAMES.get(case.kind, case.kind), type=type_name(case),
-        status=texts.STATUS_NAMES.get(case.status, case.status), grid=case.grid_id or "—",
+        case=case_no(case), type=texts.type_label(case.kind, case.subtype, case.scam_type),
+        status=texts.STATUS_NAMES[case.status], grid=grid.name if grid else texts.UNGRIDDED,
         assignee=name_of(ctx, case.assignee_id), reporter=name_of(ctx, case.reporter_id),
         text=mask_personal(case.text), events="\n".join(lines[-15:]),
     )
+
+
+def event_line(ctx: Context, event: CaseEvent) -> str:
+    """'11-02 09:00 李警官 接单（已指派→处理中）：负责人：李警官'."""
+    move = ""
+    if event.from_status and event.to_status:
+        move = texts.CASE_EVENT_MOVE.format(before=texts.STATUS_NAMES[event.from_status],
+                                            after=texts.STATUS_NAMES[event.to_status])
+    return texts.CASE_EVENT_LINE.format(
+        time=local_time(ctx, event.at), actor=name_of(ctx, event.actor_id),
+        event=texts.EVENT_NAMES.get(event.action, texts.EVENT_NAMES["note"]), move=move,
+        detail=f"：{mask_personal(event.detail)}" if event.detail else "")
 
 
 def case_json(case: Case, events: list[Any] | None = None) -> dict[str, Any]:

@@ -2,13 +2,14 @@
 from __future__ import annotations
 
 from handlers import texts
+from handlers.cases import flow as case_flow
 from handlers.cases.view import case_detail, case_no
 from handlers.commands.common import acknowledge, case_from_args
 from handlers.context import Context
 from handlers.roles import HOLDERS, OFFICERS, STAFF
 from handlers.router import Router
 from storage import cases
-from storage.models import ChatGroup
+from storage.models import ChatGroup, Status
 
 router = Router("cases")
 
@@ -36,7 +37,7 @@ def on_reply(ctx: Context) -> None:
     cases.record_event(ctx.session, case=case, now=ctx.now, actor_id=ctx.sender.id, action="replied", detail=text)
     acknowledge(ctx, case)
     cases.touch(ctx.session, case=case, now=ctx.now)
-    ctx.reply(f"已回复{case_no(case)}号反映人。")
+    ctx.reply(texts.CASE_REPLIED.format(case=case_no(case)))
 
 
 @router.command("close", usage="/close 编号 处理结果", summary="结案并记录结果", roles=OFFICERS)
@@ -45,12 +46,10 @@ def on_close(ctx: Context) -> None:
     if not found:
         return
     case, outcome = found
-    if case.status == "closed":
-        ctx.reply(f"{case_no(case)}号已经结案。")
+    if case.status == Status.CLOSED:
+        ctx.reply(texts.CASE_ALREADY_CLOSED.format(case=case_no(case)))
         return
-    acknowledge(ctx, case, move=False)
-    case.outcome = outcome
-    cases.set_status(ctx.session, case=case, now=ctx.now, actor_id=ctx.sender.id, action="closed",
-                     to_status="closed", detail=outcome)
+    acknowledge(ctx, case, start=False)
+    case_flow.close(ctx.session, case=case, actor_id=ctx.sender.id, now=ctx.now, outcome=outcome)
     ctx.reply(texts.CASE_CLOSED.format(case=case_no(case), outcome=outcome))
 

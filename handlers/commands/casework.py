@@ -12,7 +12,7 @@ from handlers.commands.common import (
     refuse_transition,
 )
 from handlers.context import Context
-from handlers.nlu.entities import mask_personal
+from handlers.privacy import mask_personal
 from handlers.roles import ASSIGNABLE, HOLDERS, OFFICERS, STAFF
 from handlers.router import Router
 from storage import cases
@@ -46,11 +46,11 @@ def _assign(ctx: Context, action: str) -> None:
     if person.role not in ASSIGNABLE:
         ctx.reply(texts.CANNOT_ASSIGN_TO.format(person=person.name, role=texts.ROLE_NAMES[person.role]))
         return
-    acknowledge(ctx, case, move=False)
+    acknowledge(ctx, case, start=False)
     case_flow.assign(ctx.session, case=case, actor=ctx.sender, person=person, now=ctx.now,
-                     action="assigned" if action == "assign" else "transferred")
+                     action=action)
     ctx.tell(person, texts.CASE_ASSIGNED_TO_YOU.format(actor=ctx.sender.name, case=case.id,
-                                                         card=case_card(ctx, case)), case_id=case.id)
+                                                         card=case_card(ctx, case, reader=person)), case_id=case.id)
     ctx.reply(texts.CASE_ASSIGNED.format(case=case.id, person=person.name))
 
 
@@ -70,7 +70,7 @@ def on_note(ctx: Context) -> None:
     if not found:
         return
     case, text = found
-    acknowledge(ctx, case, move=False)
+    acknowledge(ctx, case, start=False)
     cases.record_event(ctx.session, case=case, now=ctx.now, actor_id=ctx.sender.id, action="note", detail=text)
     cases.touch(ctx.session, case=case, now=ctx.now)
     if case.assignee_id and case.assignee_id != ctx.sender.id:
@@ -85,7 +85,7 @@ def on_resolve(ctx: Context) -> None:
     if not found or refuse_transition(ctx, found[0], "resolve"):
         return
     case, outcome = found
-    acknowledge(ctx, case, move=False)
+    acknowledge(ctx, case, start=False)
     case_flow.resolve(ctx.session, case=case, actor=ctx.sender, now=ctx.now, outcome=outcome)
     ctx.tell(ctx.person(case.reporter_id), texts.CASE_RESOLVED_TO_RESIDENT.format(case=case.id, outcome=outcome),
              kind="reply", case_id=case.id)
@@ -114,13 +114,14 @@ def on_escalate(ctx: Context) -> None:
     if case.level not in case_flow.NEXT_LEVEL:
         ctx.reply(texts.ESCALATE_TOP.format(case=case.id))
         return
-    acknowledge(ctx, case, move=False)
+    acknowledge(ctx, case, start=False)
     level = case_flow.escalate(ctx.session, case=case, actor_id=ctx.sender.id, now=ctx.now, reason=reason,
                                config=ctx.config)
-    alert = texts.CASE_ESCALATED_ALERT.format(case=case.id, actor=ctx.sender.name, reason=reason,
-                                              level=texts.LEVEL_NAMES[level], card=case_card(ctx, case))
     for person in case_flow.escalation_people(ctx.session, config=ctx.config, level=level):
         if person.id != ctx.sender.id:
+            alert = texts.CASE_ESCALATED_ALERT.format(case=case.id, actor=ctx.sender.name, reason=reason,
+                                                      level=texts.LEVEL_NAMES[level],
+                                                      card=case_card(ctx, case, reader=person))
             ctx.tell(person, alert, case_id=case.id)
     ctx.reply(texts.CASE_ESCALATED.format(case=case.id, level=texts.LEVEL_NAMES[level], reason=reason))
 
@@ -134,7 +135,7 @@ def on_hard(ctx: Context) -> None:
     if case.hard:
         ctx.reply(texts.CASE_ALREADY_HARD.format(case=case.id))
         return
-    acknowledge(ctx, case, move=False)
+    acknowledge(ctx, case, start=False)
     case_flow.mark_hard(ctx.session, case=case, actor=ctx.sender, now=ctx.now)
     ctx.reply(texts.CASE_MARKED_HARD.format(case=case.id))
 

@@ -35,9 +35,9 @@ def refuse_transition(ctx: Context, case: Case, action: str) -> bool:
     return reason is not None
 
 
-def acknowledge(ctx: Context, case: Case, *, move: bool = True) -> None:
+def acknowledge(ctx: Context, case: Case, *, start: bool = True) -> None:
     """Any officer's or mediator's command on a case counts as acknowledging it."""
-    case_flow.acknowledge(ctx.session, case=case, actor=ctx.sender, now=ctx.now, move=move)
+    case_flow.acknowledge(ctx.session, case=case, actor=ctx.sender, now=ctx.now, start=start)
 
 
 def find_person(ctx: Context, who: str) -> Person | None:

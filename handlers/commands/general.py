@@ -24,7 +24,7 @@ def on_bind(ctx: Context) -> None:
     grid = ctx.session.get(Grid, call.args.strip()) if call.args.strip() else None
     if grid is None:
         grids = "、".join(f"{g.id}（{g.name}）" for g in ctx.config.grids)
-        ctx.reply(texts.UNKNOWN_GRID.format(grid=call.args.strip() or "（空）", grids=grids))
+        ctx.reply(texts.UNKNOWN_GRID.format(grid=call.args.strip() or texts.EMPTY_VALUE, grids=grids))
         return
     previous = ctx.group.grid_id
     ctx.group.grid_id = grid.id

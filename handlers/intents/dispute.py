@@ -8,7 +8,7 @@ from handlers.cases.assignment import grid_officer, mediator_for
 from handlers.cases.intake import officer_name, open_from_message
 from handlers.cases.view import case_card, case_no
 from handlers.context import Context
-from handlers.nlu.entities import mask_personal
+from handlers.privacy import mask_personal
 from handlers.router import Router
 
 router = Router("dispute")
@@ -32,12 +32,11 @@ def on_dispute(ctx: Context) -> None:
     if primary is not None:
         linking.link_same_incident(ctx, case, primary, officer)
         return
-    reply = texts.DISPUTE_ACK.format(subtype=texts.SUBTYPE_NAMES.get(case.subtype, "纠纷"), case=case_no(case),
+    reply = texts.DISPUTE_ACK.format(subtype=texts.SUBTYPE_NAMES[case.subtype], case=case_no(case),
                                      officer=officer_name(officer))
     if mask_personal(ctx.message.text) != ctx.message.text:
         reply += texts.DISPUTE_PRIVATE_HINT.format(officer=officer_name(officer))
     ctx.reply(reply, mention=[ctx.sender], case_id=case.id)
-    card = case_card(ctx, case)
-    ctx.tell(officer, card, case_id=case.id)
+    ctx.tell(officer, case_card(ctx, case, reader=officer), case_id=case.id)
     if mediator and mediator is not officer:
-        ctx.tell(mediator, card, case_id=case.id)
+        ctx.tell(mediator, case_card(ctx, case, reader=mediator), case_id=case.id)

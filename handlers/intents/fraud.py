@@ -28,7 +28,7 @@ def on_fraud(ctx: Context) -> None:
         cases.record_event(ctx.session, case=case, now=ctx.now, actor_id="gridbot", action="scam_advert")
     warning = warning_for(case.scam_type) + (texts.FRAUD_ADVERT_WARNING if advert else "")
     ctx.reply(warning, mention=[] if advert else [ctx.sender], kind="alert", case_id=case.id)
-    alert = case_card(ctx, case, texts.FRAUD_ALERT)
+    alert = case_card(ctx, case, texts.FRAUD_ALERT, reader=officer)
     if advert:
         alert = texts.FRAUD_ADVERT_FLAG.format(reporter=ctx.sender.name) + "\n" + alert
     ctx.tell(officer, alert, case_id=case.id)

@@ -22,7 +22,7 @@ def on_inquiry(ctx: Context) -> None:
     case = open_from_message(ctx, "inquiry", assignee_id=officer.id if officer else None)
     ctx.reply(texts.INQUIRY_ACK.format(case=case_no(case), officer=officer_name(officer)),
               mention=[ctx.sender], case_id=case.id)
-    ctx.tell(officer, case_card(ctx, case), case_id=case.id)
+    ctx.tell(officer, case_card(ctx, case, reader=officer), case_id=case.id)
 
 
 def faq_answer(ctx: Context, entry: faq.Entry, officer: Person | None) -> str:

@@ -7,28 +7,13 @@ from typing import Any
 
 from sqlmodel import Session
 
-from handlers.nlu.entities import mask_personal
+from handlers import texts
+from handlers.privacy import mask_personal
 from storage import agenda as store_agenda
 from storage import cases, outbox, people
 from storage.models import Case, Grid, Person
 
 HARD_EVENTS = ("reopened", "escalated")
-REASON_NAMES = {"carried": "上周遗留", "urgent": "紧急", "escalated": "已升级", "reopened": "重新打开",
-                "hard": "民警标记疑难", "old": "久拖未决"}
-ACTION_NAMES = {"opened": "立案", "assigned": "指派", "acknowledged": "受理", "replied": "回复居民",
-                "escalated": "升级", "reopened": "重新打开", "resolved": "化解", "closed": "结案", "note": "备注",
-                "noted": "备注", "marked_hard": "标记疑难"}
-SUBTYPE_NAMES = {"noise": "噪音扰民", "neighbor": "邻里纠纷", "family": "家庭纠纷", "economic": "经济纠纷",
-                 "property": "物业纠纷", "landlord_tenant": "租赁纠纷", "other": "其他纠纷"}
-AGENDA_HEADER = "【周五工作法·疑难纠纷议程】{date}\n以下{n}件纠纷建议本周集中研判调解（按建议顺序）："
-DRAFT_HEADER = "【议程草稿】截至{time}，{date}周五议程将包括以下{n}件："
-NO_ITEMS = "目前没有需要上周五议程的疑难纠纷。"
-SECTION = "■ {grid}｜调解员：{mediator}"
-ITEM = "{no}. {case}号 {type} 已{days}天{flags}\n   当事人：{party}\n   反映：{text}"
-HISTORY = "   经过：{events}"
-OUTCOME_HEADER = "【周五工作法·结果反馈】今天议程上的以下纠纷还没有结果，请逐件反馈："
-OUTCOME_ITEM = "· {case}号 {type}（{grid}）：/resolve {case} 化解结果 或 /note {case} 进展"
-OUTCOME_FOOTER = "已化解请回复 /resolve 编号 化解结果；仍在调解请回复 /note 编号 进展情况。未化解的将列入下周五议程（标注“上周遗留”）。"
 
 
 @dataclass
@@ -83,7 +68,7 @@ def post_agenda(session: Session, *, config: Any, run_key: str, now: datetime) -
     entries = compile_agenda(session, config=config, now=now)
     store_agenda.save_agenda(session, week=week, items=[(e.case.id, e.reason_text) for e in entries], now=now)
     return _send_each(session, entries, run_key=run_key, now=now, kind="agenda",
-                      render=lambda mine: AGENDA_HEADER.format(date=week, n=len(mine)) + "\n" + render_entries(
+                      render=lambda mine: texts.AGENDA_HEADER.format(date=week, n=len(mine)) + "\n" + render_entries(
                           session, mine, config=config, now=now))
 
 
@@ -94,9 +79,9 @@ def ask_outcomes(session: Session, *, config: Any, run_key: str, now: datetime) 
                if (case := session.get(Case, i.case_id)) is not None and case.status in cases.ACTIVE]
 
     def render(mine: list[Entry]) -> str:
-        lines = [OUTCOME_ITEM.format(case=e.case.id, type=_type(e.case), grid=_grid_name(session, e.case))
+        lines = [texts.AGENDA_OUTCOME_ITEM.format(case=e.case.id, type=_type(e.case), grid=_grid_name(session, e.case))
                  for e in mine]
-        return "\n".join([OUTCOME_HEADER, *lines, OUTCOME_FOOTER])
+        return "\n".join([texts.AGENDA_OUTCOME_HEADER, *lines, texts.AGENDA_OUTCOME_FOOTER])
     return _send_each(session, entries, run_key=run_key, now=now, kind="agenda", render=render)
 
 
@@ -122,8 +107,8 @@ def draft_for(session: Session, *, config: Any, person: Person, now: datetime) -
     """The agenda as it would be compiled now, limited to what this person is concerned with."""
     entries = [e for e in compile_agenda(session, config=config, now=now) if sees(session, person, e.case)]
     if not entries:
-        return NO_ITEMS
-    header = DRAFT_HEADER.format(time=now.astimezone(config.tz).strftime("%m-%d %H:%M"),
+        return texts.AGENDA_EMPTY
+    header = texts.AGENDA_DRAFT_HEADER.format(time=now.astimezone(config.tz).strftime("%m-%d %H:%M"),
                                  date=week_of(now, config.tz), n=len(entries))
     return header + "\n" + render_entries(session, entries, config=config, now=now)
 
@@ -135,7 +120,7 @@ def render_entries(session: Session, entries: list[Entry], *, config: Any, now: 
         sections.setdefault((entry.case.grid_id, entry.case.mediator_id), []).append((no, entry))
     blocks = []
     for (_, mediator_id), items in sections.items():
-        lines = [SECTION.format(grid=_grid_name(session, items[0][1].case), mediator=_name(session, mediator_id))]
+        lines = [texts.AGENDA_SECTION.format(grid=_grid_name(session, items[0][1].case), mediator=_name(session, mediator_id))]
         lines += [_item(session, no, e, config=config, now=now) for no, e in items]
         blocks.append("\n".join(lines))
     return "\n\n".join(blocks)
@@ -143,21 +128,23 @@ def render_entries(session: Session, entries: list[Entry], *, config: Any, now: 
 
 def _item(session: Session, no: int, entry: Entry, *, config: Any, now: datetime) -> str:
     case = entry.case
-    flags = "、".join(REASON_NAMES[r] for r in entry.reasons if r in REASON_NAMES)
+    flags = "、".join(texts.AGENDA_REASON_NAMES[r] for r in entry.reasons if r in texts.AGENDA_REASON_NAMES)
     reporter = session.get(Person, case.reporter_id) if case.reporter_id else None
     text = mask_personal(case.text)
-    line = ITEM.format(no=no, case=case.id, type=_type(case), days=max((now - case.created_at).days, 0),
+    days = max((now - case.created_at).days, 0)
+    age = texts.AGENDA_AGE_DAYS.format(days=days) if days else texts.AGENDA_AGE_TODAY
+    line = texts.AGENDA_ITEM.format(no=no, case=case.id, type=_type(case), age=age,
                        flags=f"〔{flags}〕" if flags else "", party=short_name(reporter.name if reporter else ""),
                        text=text if len(text) <= 60 else text[:60] + "…")
     events = cases.recent_events(session, case_id=case.id, limit=config.friday.history_events)
     if events:
-        line += "\n" + HISTORY.format(events="；".join(_event(e, config.tz) for e in events))
+        line += "\n" + texts.AGENDA_HISTORY.format(events="；".join(_event(e, config.tz) for e in events))
     return line
 
 
 def _event(event: Any, tz: Any) -> str:
     detail = mask_personal(event.detail)[:30] if event.action not in ("opened", "assigned") else ""
-    name = ACTION_NAMES.get(event.action, event.action)
+    name = texts.EVENT_NAMES.get(event.action, texts.EVENT_NAMES["note"])
     return f"{event.at.astimezone(tz):%m-%d} {name}" + (f"（{detail}）" if detail else "")
 
 
@@ -168,15 +155,15 @@ def short_name(name: str) -> str:
 
 
 def _type(case: Case) -> str:
-    return SUBTYPE_NAMES.get(case.subtype or "other", "其他纠纷")
+    return texts.SUBTYPE_NAMES[case.subtype or "other"]
 
 
 def _grid_name(session: Session, case: Case) -> str:
     grid = session.get(Grid, case.grid_id) if case.grid_id else None
-    return grid.name if grid else "未分网格"
+    return grid.name if grid else texts.UNGRIDDED
 
 
 def _name(session: Session, person_id: str | None) -> str:
     person = session.get(Person, person_id) if person_id else None
-    return person.name if person else "未指定"
+    return person.name if person else texts.NOBODY
 

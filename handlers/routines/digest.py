@@ -6,26 +6,11 @@ from typing import Any, Sequence
 
 from sqlmodel import Session
 
-from handlers.nlu.entities import mask_personal
+from handlers import texts
+from handlers.privacy import mask_personal
 from storage import audit, cases, outbox, people, visits
 from storage.models import Case, Grid, Person
 
-KIND_NAMES = {"inquiry": "咨询", "dispute": "纠纷", "fraud": "反诈", "help": "求助"}
-HEADER = "【每日简报】{date} {officer}，您好。{grids}"
-SECTION = "{title}（{n}件）"
-EMPTY = "{title}：无"
-NEW = "一、昨日以来新登记"
-OVERDUE = "二、超过{days}天未办结"
-FOLLOWUP = "三、待回访"
-FRAUD = "四、近24小时反诈预警"
-FAILED = "五、未能送达的消息（请人工联系）"
-SKIPPED = "六、错过未发的定时任务"
-CASE_LINE = "· {case}号 {kind} {status} {text}"
-VISIT_LINE = "· {case}号 居民未答复回访，待上门回访：{text}"
-FAILED_LINE = "· 发往 {chat}（{kind}）：{text} — {error}"
-MORE = "…另有{n}条，可用 /case 编号 查看"
-STATUS_NAMES = {"open": "待受理", "assigned": "已指派", "in_progress": "处理中", "resolved": "已化解",
-                "closed": "已结案"}
 MAX_LINES = 10
 
 
@@ -57,13 +42,13 @@ def compose(session: Session, *, config: Any, schedule: Any, officer: Person, gr
     overdue_before = now - timedelta(days=schedule.overdue_days)
     followup_before = now - timedelta(days=config.timers.followup_days)
     sections = [
-        HEADER.format(date=now.astimezone(config.tz).strftime("%Y-%m-%d"), officer=officer.name,
-                      grids=f"您负责的网格：{names}" if names else ""),
-        _cases(NEW, cases.cases_created(session, since=since, until=now, grid_ids=grid_ids)),
-        _cases(OVERDUE.format(days=schedule.overdue_days),
+        texts.DIGEST_HEADER.format(date=now.astimezone(config.tz).strftime("%Y-%m-%d"), officer=officer.name,
+                      grids=texts.DIGEST_GRIDS.format(names=names) if names else ""),
+        _cases(texts.DIGEST_NEW, cases.cases_created(session, since=since, until=now, grid_ids=grid_ids)),
+        _cases(texts.DIGEST_OVERDUE.format(days=schedule.overdue_days),
                cases.open_cases_older_than(session, before=overdue_before, grid_ids=grid_ids)),
         _followups(session, resolved_before=followup_before, grid_ids=grid_ids),
-        _cases(FRAUD, cases.cases_created(session, since=now - timedelta(days=1), until=now,
+        _cases(texts.DIGEST_FRAUD, cases.cases_created(session, since=now - timedelta(days=1), until=now,
                                                      grid_ids=grid_ids, kind="fraud")),
         *shared,
     ]
@@ -75,17 +60,18 @@ def _followups(session: Session, *, resolved_before: datetime, grid_ids: list[st
     tasks = visits.open_visit_tasks(session, grid_ids=grid_ids)
     resolved = cases.resolved_awaiting_followup(session, resolved_before=resolved_before, grid_ids=grid_ids)
     seen = {c.id for c in tasks}
-    lines = [VISIT_LINE.format(case=c.id, text=_short(c.text, 30)) for c in tasks]
-    return _section(FOLLOWUP, lines + _case_lines([c for c in resolved if c.id not in seen]))
+    lines = [texts.DIGEST_VISIT_LINE.format(case=c.id, text=_short(c.text, 30)) for c in tasks]
+    return _section(texts.DIGEST_FOLLOWUP, lines + _case_lines([c for c in resolved if c.id not in seen]))
 
 
 def _shared_sections(session: Session, *, since: datetime) -> list[str]:
     """Sections every officer sees: undelivered messages, and scheduled runs that were skipped."""
     failed = outbox.failed_since(session, since=since, limit=MAX_LINES + 1)
-    lines = [FAILED_LINE.format(chat=row.chat_id, kind=row.kind, text=_short(row.text, 24),
-                                error=_short(row.last_error or "", 40)) for row in failed]
-    skipped = audit.audit_since(session, action="schedule_skipped", since=since)
-    return [_section(FAILED, lines), _section(SKIPPED, [f"· {entry.detail}" for entry in skipped])]
+    lines = [texts.DIGEST_FAILED_LINE.format(chat=row.chat_id, kind=texts.OUTBOX_KIND_NAMES.get(row.kind, row.kind),
+                                             text=_short(row.text, 24)) for row in failed]
+    skipped = [texts.DIGEST_SKIPPED_LINE.format(detail=entry.detail)
+               for entry in audit.audit_since(session, action="schedule_skipped", since=since)]
+    return [_section(texts.DIGEST_FAILED, lines), _section(texts.DIGEST_SKIPPED, skipped)]
 
 
 def _cases(title: str, cases: Sequence[Case]) -> str:
@@ -93,17 +79,17 @@ def _cases(title: str, cases: Sequence[Case]) -> str:
 
 
 def _case_lines(cases: Sequence[Case]) -> list[str]:
-    return [CASE_LINE.format(case=c.id, kind=KIND_NAMES.get(c.kind, c.kind),
-                             status=STATUS_NAMES.get(c.status, c.status), text=_short(c.text, 30)) for c in cases]
+    return [texts.DIGEST_CASE_LINE.format(case=c.id, kind=texts.KIND_NAMES[c.kind],
+                                   status=texts.STATUS_NAMES[c.status], text=_short(c.text, 30)) for c in cases]
 
 
 def _section(title: str, lines: list[str]) -> str:
     if not lines:
-        return EMPTY.format(title=title)
-    head = SECTION.format(title=title, n=len(lines))
+        return texts.DIGEST_EMPTY.format(title=title)
+    head = texts.DIGEST_SECTION.format(title=title, n=len(lines))
     shown = lines[:MAX_LINES]
     if len(lines) > MAX_LINES:
-        shown.append(MORE.format(n=len(lines) - MAX_LINES))
+        shown.append(texts.DIGEST_MORE.format(n=len(lines) - MAX_LINES))
     return "\n".join([head, *shown])
 
 

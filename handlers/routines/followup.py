@@ -15,7 +15,7 @@ from handlers.context import Context
 from handlers.router import Router
 from handlers.routines import notify
 from storage import cases, surveys
-from storage.models import Case, Person, Role, Survey, VisitTask
+from storage.models import Case, Person, Role, Status, Survey, VisitTask
 
 
 def send_surveys(session: Session, *, config: Any, now: datetime) -> int:
@@ -24,7 +24,7 @@ def send_surveys(session: Session, *, config: Any, now: datetime) -> int:
     done = 0
     for case in due:
         reporter = view.person(case.reporter_id)
-        if reporter is None or reporter.role != "resident":
+        if reporter is None or reporter.role != Role.RESIDENT:
             continue
         survey = Survey(case_id=case.id, person_id=reporter.id, resolved_at=case.resolved_at, asked_at=now,
                         expires_at=now + timedelta(hours=config.timers.followup_answer_hours))
@@ -35,7 +35,7 @@ def send_surveys(session: Session, *, config: Any, now: datetime) -> int:
         notify.tell(session, now=now, person=reporter, text=text, key=f"survey-{survey.id}", kind="survey",
                     case_id=case.id)
         cases.record_event(session, case=case, now=now, actor_id="gridbot", action="survey_sent",
-                           detail=f"survey {survey.id}")
+                           detail=texts.SURVEY_SENT_EVENT)
         done += 1
     return done
 
@@ -52,13 +52,13 @@ def expire_surveys(session: Session, *, config: Any, now: datetime) -> int:
                          created_at=now)
         session.add(task)
         reporter = view.person(case.reporter_id)
-        text = texts.VISIT_TASK.format(case=case.id, type=type_name(case), reporter=reporter.name if reporter else "—",
-                                       hours=config.timers.followup_answer_hours, building=case.building or "—",
+        text = texts.VISIT_TASK.format(case=case.id, type=type_name(case), reporter=reporter.name if reporter else texts.NOBODY,
+                                       hours=config.timers.followup_answer_hours, building=case.building or texts.NOBODY,
                                        text=case.text)
         notify.tell(session, now=now, person=worker or view.person(case.assignee_id), text=text,
                     key=f"visit-{survey.id}", kind="notice", case_id=case.id)
         cases.record_event(session, case=case, now=now, actor_id="gridbot", action="visit_task",
-                           detail=texts.VISIT_EVENT.format(worker=worker.name if worker else "—"))
+                           detail=texts.VISIT_EVENT.format(worker=worker.name if worker else texts.NOBODY))
         done += 1
     return done
 
@@ -104,9 +104,8 @@ def on_survey_answer(ctx: Context) -> bool:
                        detail=texts.SURVEY_EVENT.format(answer=answer))
     if value == "unsatisfied":
         _reopen(ctx, case, answer)
-    elif case.status == "resolved":
-        cases.set_status(ctx.session, case=case, now=ctx.now, actor_id="gridbot", action="closed",
-                         to_status="closed", detail=texts.SURVEY_EVENT.format(answer=answer))
+    elif case.status == Status.RESOLVED:
+        case_flow.close(ctx.session, case=case, actor_id="gridbot", now=ctx.now, outcome="")
         ctx.reply(texts.SURVEY_THANKS.format(answer=answer, case=case.id))
     return True
 

@@ -12,7 +12,7 @@ from handlers.cases import flow as case_flow
 from handlers.cases.view import case_card
 from handlers.routines import notify
 from storage import cases
-from storage.models import Case, Person
+from storage.models import Case, Level, Person, Status
 
 
 def escalate_unacknowledged(session: Session, *, config: Any, now: datetime) -> int:
@@ -23,7 +23,7 @@ def escalate_unacknowledged(session: Session, *, config: Any, now: datetime) -> 
         if now - (last.at if last else case.created_at) < period:
             continue
         locked = cases.get_case(session, case_id=case.id, for_update=True)
-        if locked is not None and locked.status in ("open", "assigned"):
+        if locked is not None and locked.status in (Status.OPEN, Status.ASSIGNED):
             _escalate(session, config=config, now=now, case=locked)
             done += 1
     return done
@@ -32,12 +32,9 @@ def escalate_unacknowledged(session: Session, *, config: Any, now: datetime) -> 
 def _escalate(session: Session, *, config: Any, now: datetime, case: Case) -> None:
     minutes = int((now - case.created_at).total_seconds() // 60)
     rounds = len([e for e in cases.case_events(session, case_id=case.id) if e.action == "escalated"]) + 1
-    level = "community" if case.level == "grid" else case.level
-    cases.record_event(session, case=case, now=now, actor_id="gridbot", action="escalated",
-                       detail=texts.HELP_ESCALATION_DETAIL.format(frm=case.level, to=level, minutes=minutes,
-                                                                         n=rounds))
-    case.level = level
-    cases.touch(session, case=case, now=now)
+    level = Level.COMMUNITY if case.level == Level.GRID else Level(case.level)
+    case_flow.escalate(session, case=case, actor_id="gridbot", now=now, config=config, to=level,
+                       reason=texts.HELP_ESCALATION_DETAIL.format(minutes=minutes, n=rounds))
     view = notify.View(session, config)
     text = texts.HELP_REESCALATED.format(case=case.id, minutes=minutes, card=case_card(view, case, texts.HELP_CARD))
     targets: list[Person | None] = [view.person(case.assignee_id)]

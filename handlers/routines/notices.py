@@ -6,13 +6,12 @@ from dataclasses import dataclass
 from datetime import datetime
 from functools import cache
 from pathlib import Path
-from typing import Any, Sequence
+from typing import Any
 
 from sqlmodel import Session
 
 from storage import groups, job_runs, outbox
 from storage import notices as store_notices
-from storage.models import ChatGroup
 
 LIBRARY = Path(__file__).resolve().parent.parent / "data" / "notices.json"
 
@@ -31,6 +30,16 @@ def library() -> dict[str, tuple[Notice, ...]]:
     return {topic: tuple(Notice(t["id"], topic, t["text"]) for t in entry["texts"]) for topic, entry in raw.items()}
 
 
+@cache
+def topic_names() -> dict[str, str]:
+    raw = json.loads(LIBRARY.read_text(encoding="utf-8"))
+    return {topic: entry.get("name") or topic for topic, entry in raw.items()}
+
+
+def topic_name(topic: str) -> str:
+    return topic_names().get(topic, topic)
+
+
 def topic_ids() -> set[str]:
     return set(library())
 
@@ -44,24 +53,13 @@ def next_notice(topic: str, last_text_id: str | None) -> Notice:
     return texts[(ids.index(last_text_id) + 1) % len(texts)]
 
 
-def target_groups(session: Session, *, targets: Sequence[str]) -> list[ChatGroup]:
-    """The bound groups of the target grids (``["all"]``: every bound group), each once."""
-    if "all" in targets:
-        return list(groups.bound_groups(session))
-    found: dict[int, ChatGroup] = {}
-    for grid_id in targets:
-        for group in groups.groups_of_grid(session, grid_id=grid_id):
-            found.setdefault(group.id, group)
-    return list(found.values())
-
-
 def post_notices(session: Session, *, schedule: Any, run_key: str, now: datetime) -> int:
     """Write one notice per target group for this run; returns how many. ``run_key`` names the fire."""
     topics = schedule.topic_list
     runs = job_runs.done_runs(session, job_id=f"notice:{schedule.id}")  # this run's row included
     topic = topics[max(runs - 1, 0) % len(topics)]
     count = 0
-    for group in target_groups(session, targets=schedule.targets):
+    for group in groups.groups_of_targets(session, targets=schedule.targets):
         last = store_notices.last_notice(session, group_id=group.id, topic=topic)
         notice = next_notice(topic, last.last_text_id if last else None)
         outbox.enqueue(session, now=now, idempotency_key=f"{run_key}:{group.channel}:{group.chat_id}",

@@ -6,7 +6,7 @@ import pytest
 
 from handlers.dispatch import PRECEDENCE, ROUTERS, build_routes
 from handlers.nlu.label import INTENTS
-from handlers.router import Router, RouteError, Routes, parse_command
+from handlers.router import RouteError, Router, Routes, parse_command
 
 
 def test_every_intent_the_classifier_can_emit_has_exactly_one_route():

@@ -6,6 +6,7 @@ from datetime import datetime, timedelta, timezone
 import pytest
 from sqlmodel import select
 
+from handlers.cases import flow
 from storage import cases, inbox, outbox
 from storage.db import normalize_url, session
 from storage.models import AuditEntry, ChatGroup, Grid, Person
@@ -49,7 +50,7 @@ def test_times_come_back_aware_utc_and_naive_times_are_refused(engine, config):
     local = datetime(2026, 11, 2, 9, 0, tzinfo=timezone(timedelta(hours=8)))
     with session(engine) as s:
         sync_community(s, config=config, now=NOW, direct=DIRECT)
-        case = cases.open_case(s, now=local, actor_id="r", kind="dispute", subtype="noise", grid_id="grid-1",
+        case = flow.open_case(s, now=local, actor_id="r", kind="dispute", subtype="noise", grid_id="grid-1",
                                assignee_id="officer-1", reporter_id="r", text="吵")
         s.commit()
         case_id = case.id

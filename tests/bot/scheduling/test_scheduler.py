@@ -113,12 +113,12 @@ async def test_a_run_missed_beyond_the_grace_is_skipped_and_audited(aiohttp_clie
     assert notices_to(engine, "grid-1") == []
     with new_session(engine) as session:
         audit = session.exec(select(AuditEntry).where(AuditEntry.action == "schedule_skipped")).all()
-    assert [a.detail for a in audit if "digest" in a.detail] == [
-        "digest:daily-digest due 2026-11-02 08:30 missed by 150 min (grace 60 min): skipped"]
-    assert any("anti-fraud-weekly due 2026-11-02 09:00" in a.detail for a in audit)
+    assert [a.detail for a in audit if "简报" in a.detail] == [
+        "每日简报（原定2026-11-02 08:30）错过150分钟，超过补发时限60分钟，未发送"]
+    assert any("安全提示·反诈防骗（原定2026-11-02 09:00）" in a.detail for a in audit)
     await run_until(second, clock, local(2026, 11, 3, 8, 30))
     digest = sent_rows(engine, kind="digest", chat_id="officer-1")
-    assert len(digest) == 1 and "anti-fraud-weekly due 2026-11-02 09:00" in digest[0].text
+    assert len(digest) == 1 and "安全提示·反诈防骗（原定2026-11-02 09:00）" in digest[0].text
     await tick(second)  # the skip is recorded: it is not reported or retried again
     with new_session(engine) as session:
         assert len(session.exec(select(AuditEntry).where(AuditEntry.action == "schedule_skipped")).all()) == 2

@@ -9,6 +9,7 @@ from sqlmodel import select
 
 from bot.app import create_app
 from bot.keys import ENGINE, OUTBOX, SCHEDULER
+from handlers.cases import flow
 from storage import cases
 from storage.db import session as new_session
 from storage.models import Case, Outbox, Person
@@ -70,18 +71,19 @@ def add_dispute(engine: Any, *, now: datetime, grid_id: str = "grid-1", mediator
             session.add(Person(id=reporter, name="张三丰", role="resident", grid_id=grid_id))
             session.flush()
         officer = {"grid-1": "officer-1", "grid-2": "officer-2", "grid-3": "officer-3"}[grid_id]
-        case = cases.open_case(session, now=now, actor_id=reporter, kind=fields.pop("kind", "dispute"),
-                               subtype=fields.pop("subtype", "neighbor"), grid_id=grid_id, reporter_id=reporter,
-                               assignee_id=officer, mediator_id=mediator, text=text, **fields)
+        case = flow.open_case(session, now=now, actor_id=reporter, kind=fields.pop("kind", "dispute"),
+                              subtype=fields.pop("subtype", "neighbor"), grid_id=grid_id, reporter_id=reporter,
+                              assignee_id=officer, mediator_id=mediator, text=text, **fields)
         session.commit()
         return case.id
 
 
-def case_event(engine: Any, case_id: int, *, now: datetime, action: str, to_status: str | None = None) -> None:
+def case_event(engine: Any, case_id: int, *, now: datetime, action: str, move: str | None = None) -> None:
+    """Record an event on a case, or make a move of the state machine (``move="resolve"``)."""
     with new_session(engine) as session:
         case = session.get(Case, case_id)
-        if to_status:
-            cases.set_status(session, case=case, now=now, actor_id="officer-1", action=action, to_status=to_status)
+        if move:
+            flow.move(session, case=case, action=move, actor_id="officer-1", now=now)
         else:
             cases.record_event(session, case=case, now=now, actor_id="officer-1", action=action)
         session.commit()

@@ -30,7 +30,7 @@ def _open_case(engine) -> int:  # noqa: ANN001
     with new_session(engine) as session:
         session.add(Person(id="officer-a", name="甲", role="officer"))
         session.add(Person(id="officer-b", name="乙", role="officer"))
-        case = cases.open_case(session, now=NOW, actor_id="r", kind="dispute", subtype="noise", text="吵",
+        case = case_flow.open_case(session, now=NOW, actor_id="r", kind="dispute", subtype="noise", text="吵",
                                assignee_id="officer-a")
         session.commit()
         return case.id

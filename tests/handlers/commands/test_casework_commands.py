@@ -121,7 +121,7 @@ async def test_escalate_goes_grid_community_station_then_stops(bot):
     sent = await bot.talk("officer-2", "officer-2", f"/escalate {case_id} 再上报", direct=True)
     assert "不能再上报" in sent[0]["text"]
     events = [e for e in (await case_of(bot, case_id))["events"] if e["action"] == "escalated"]
-    assert [e["detail"][:15] for e in events] == ["grid→community：", "community→stati"]
+    assert [e["detail"][:6] for e in events] == ["网格→社区：", "社区→派出所"]
 
 
 async def test_hard_marks_case_for_friday_agenda(bot):

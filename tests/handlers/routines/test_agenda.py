@@ -30,7 +30,7 @@ async def make_week(aiohttp_client, config, engine):  # noqa: ANN001, ANN201
     }
     case_event(engine, ids["escalated"], now=local(2026, 11, 4, 12), action="escalated")
     case_event(engine, ids["urgent"], now=local(2026, 11, 4, 12), action="reopened")
-    case_event(engine, ids["resolved"], now=local(2026, 10, 5, 12), action="resolved", to_status="resolved")
+    case_event(engine, ids["resolved"], now=local(2026, 10, 5, 12), action="resolved", move="resolve")
     return bot, clock, ids
 
 
@@ -66,7 +66,7 @@ async def test_friday_agenda_goes_to_each_officer_and_mediator_concerned(aiohttp
 async def test_outcomes_are_asked_for_and_unresolved_items_carry_over(aiohttp_client, config, engine) -> None:  # noqa: ANN001
     bot, clock, ids = await make_week(aiohttp_client, config, engine)
     await run_until(bot, clock, local(2026, 11, 6, 12, 0))
-    case_event(engine, ids["escalated"], now=clock.now(), action="resolved", to_status="resolved")
+    case_event(engine, ids["escalated"], now=clock.now(), action="resolved", move="resolve")
     await run_until(bot, clock, local(2026, 11, 6, 18, 0))
     [_, ask] = agenda_to(engine, "officer-1")
     assert "结果反馈" in ask and "/resolve 编号" in ask
@@ -90,6 +90,6 @@ async def test_agenda_command_shows_the_draft_to_staff_only(aiohttp_client, conf
     [reply] = await bot.talk("mediator-property", "mediator-property", "/agenda", direct=True)
     assert f" {ids['urgent']}号 " in reply["text"] and f" {ids['old']}号 " not in reply["text"]
     [reply] = await bot.talk("officer-3", "officer-3", "/agenda", direct=True)
-    assert reply["text"] == "目前没有需要上周五议程的疑难纠纷。"
+    assert reply["text"] == "目前没有需要列入本周五议程的疑难纠纷。"
     [reply] = await bot.talk("grid-1", "resident-1", "/agenda")
     assert "只有" in reply["text"]

@@ -39,7 +39,7 @@ async def test_each_officer_gets_one_digest_of_their_grids(aiohttp_client, confi
     new = add_dispute(engine, now=local(2026, 11, 2, 12), text="楼上漏水到我家")
     overdue = add_dispute(engine, now=local(2026, 10, 25, 12), text="车位被占一直没解决")
     followup = add_dispute(engine, now=local(2026, 10, 20, 12), text="已调解的噪音纠纷")
-    case_event(engine, followup, now=local(2026, 10, 28, 12), action="resolved", to_status="resolved")
+    case_event(engine, followup, now=local(2026, 10, 28, 12), action="resolved", move="resolve")
     fraud = add_dispute(engine, now=local(2026, 11, 3, 6), kind="fraud", subtype=None, text="冒充客服要退款")
     other = add_dispute(engine, now=local(2026, 11, 2, 15), grid_id="grid-2", mediator="mediator-judicial",
                         reporter="resident-2", text="租房押金不退")

@@ -1,0 +1,30 @@
+"""Queries of Broadcast and BroadcastDelivery: officers' warnings to many groups. Keyword-only, session first,
+never commit."""
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlmodel import Session, select
+
+from storage.models import Broadcast, BroadcastDelivery
+
+
+def add_draft(session: Session, *, actor_id: str, targets: list[str], text: str, now: datetime) -> Broadcast:
+    draft = Broadcast(actor_id=actor_id, targets=targets, text=text, created_at=now)
+    session.add(draft)
+    session.flush()
+    return draft
+
+
+def get_for_update(session: Session, *, broadcast_id: int) -> Broadcast | None:
+    """The draft, locked against a second /confirm running at the same time."""
+    return session.exec(select(Broadcast).where(Broadcast.id == broadcast_id).with_for_update()).first()
+
+
+def add_delivery(session: Session, *, broadcast_id: int, group_id: int, outbox_id: int, now: datetime) -> None:
+    session.add(BroadcastDelivery(broadcast_id=broadcast_id, group_id=group_id, outbox_id=outbox_id, created_at=now))
+
+
+def mark_sent(session: Session, *, draft: Broadcast, confirmed_by: str, now: datetime) -> None:
+    draft.status, draft.confirmed_by, draft.confirmed_at = "sent", confirmed_by, now
+    session.add(draft)
