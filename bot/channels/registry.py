@@ -11,7 +11,7 @@ from typing import Any
 from aiohttp import web
 from pydantic import ValidationError
 
-from bot.channels import aibot, bridge, dingtalk, mp, sandbox, wecom
+from bot.channels import aibot, bridge, mp, sandbox, wecom
 from bot.channels.base import (
     Accept,
     Channel,
@@ -23,8 +23,7 @@ from bot.channels.base import (
 from bot.clock import Clock
 from handlers.message import ChannelDirectory
 
-CHANNELS: tuple[Channel, ...] = (sandbox.CHANNEL, wecom.CHANNEL, aibot.CHANNEL, mp.CHANNEL, bridge.CHANNEL,
-                                 dingtalk.CHANNEL)
+CHANNELS: tuple[Channel, ...] = (sandbox.CHANNEL, wecom.CHANNEL, aibot.CHANNEL, mp.CHANNEL, bridge.CHANNEL)
 BY_NAME: dict[str, Channel] = {channel.name: channel for channel in CHANNELS}
 NAMES: tuple[str, ...] = tuple(BY_NAME)
 ACCOUNT_FAMILIES: tuple[str, ...] = tuple(dict.fromkeys(c.identity for c in CHANNELS if c.identity))
