@@ -47,13 +47,3 @@ def on_unbind(ctx: Context) -> None:
     ctx.session.add(AuditEntry(at=ctx.now, actor_id=ctx.sender.id, action="unbind",
                                detail=f"{ctx.group.channel}:{ctx.group.chat_id} {previous} → -"))
     ctx.reply(texts.GROUP_UNBOUND)
-
-
-@router.command("contacts", usage="/contacts", summary="本网格的民警和网格员", roles=EVERYONE)
-def on_contacts(ctx: Context) -> None:
-    grid = ctx.grid
-    if grid is None:
-        ctx.reply(texts.NOT_IN_GRID_GROUP)
-        return
-    officer = ctx.person(grid.officer_id)
-    ctx.reply(texts.CONTACTS.format(grid=grid.name, officer=officer.name if officer else texts.NOBODY))
