@@ -11,7 +11,7 @@ from sqlmodel import Session
 from handlers import texts
 from handlers.commands import agenda, broadcast, cases, casework, general, scamwords, stats
 from handlers.context import Context
-from handlers.intents import chatter, dispute, fraud, help, inquiry, lost_found
+from handlers.intents import chatter, dispute, fraud, help, inquiry
 from handlers.message import ChannelDirectory
 from handlers.nlu.label import INTENTS
 from handlers.roles import STAFF
@@ -23,7 +23,7 @@ from storage.models import AuditEntry, ChatGroup, Message, Role
 ROUTERS: tuple[Router, ...] = (
     general.router, cases.router, casework.router, stats.router, broadcast.router, scamwords.router,
     agenda.router, followup.router,
-    dispute.router, inquiry.router, fraud.router, help.router, chatter.router, lost_found.router,
+    dispute.router, inquiry.router, fraud.router, help.router, chatter.router,
 )
 
 

@@ -70,7 +70,6 @@ INQUIRY_ACK = "您的咨询已登记为{case}号，责任民警{officer}会尽�
 HELP_ACK = "已紧急通知责任民警{officer}和值班民警。如有生命危险请立即拨打110/120/119！"
 FOLLOW_UP_ACK = "已把您补充的情况记入{case}号，{officer}会继续跟进。"
 LINKED_ACK = "这个情况已有邻居反映（{primary}号），已合并跟进，登记为{case}号，由{officer}一并处理。"
-LOST_FOUND_ACK = "捡到或丢失物品可送到/联系{station}失物招领处，群里请勿公布证件号码。"
 CASE_REPLY = "{text}（{case}号 {officer}）"
 
 # --- cards and alerts for staff (direct chats only) ---

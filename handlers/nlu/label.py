@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-INTENTS = ("inquiry", "dispute", "fraud", "help", "chatter", "lost_found")
+INTENTS = ("inquiry", "dispute", "fraud", "help", "chatter")
 SUBTYPES = ("noise", "neighbor", "family", "economic", "property", "landlord_tenant", "other")
 SCAM_TYPES = (
     "rebate_task", "investment", "fake_customer_service", "impersonate_authority", "loan_credit",
