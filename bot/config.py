@@ -17,7 +17,7 @@ from pydantic import (
 )
 
 from bot.config_checks import DISPUTE_SUBTYPES
-from storage.models import Role
+from storage.models import Role, Scope
 
 
 class Model(BaseModel):
@@ -56,6 +56,7 @@ class Person(Model):
     mp_openid: str = ""  # accounts.mp
     bridge_id: str = ""  # accounts.bridge
     accounts: dict[str, str] = {}  # account family (see bot/channels/registry.py) → this person's id there
+    scope: Scope | None = None  # station: acts on every grid (station leaders); default: admins and the duty officer
 
     def account_ids(self) -> dict[str, str]:
         named = {"wecom": self.wecom_user_id, "mp": self.mp_openid, "bridge": self.bridge_id}

@@ -41,6 +41,13 @@ class Role(StrEnum):
     ADMIN = "admin"
 
 
+class Scope(StrEnum):
+    """Where a member of staff may act: the cases of their own grids, or every grid of the station."""
+
+    GRID = "grid"
+    STATION = "station"
+
+
 class Level(StrEnum):
     """Where a case is handled: 小事不出网格、大事不出社区."""
 
@@ -79,6 +86,14 @@ class Grid(SQLModel, table=True):
     level: str = "grid"
 
 
+class GridMember(SQLModel, table=True):
+    """A member of a grid's staff: its officer(s) and grid workers."""
+
+    grid_id: str = Field(foreign_key="grid.id", primary_key=True)
+    person_id: str = Field(foreign_key="person.id", primary_key=True, index=True)
+    duty: str = "worker"  # officer, worker
+
+
 class ChatGroup(SQLModel, table=True):
     """A chat on some channel; bound to a grid, or waiting for an officer's /bind."""
 
@@ -100,7 +115,8 @@ class Person(SQLModel, table=True):
     role: str  # resident, grid_worker, officer, mediator, admin
     title: str = ""
     phone: str = ""
-    grid_id: Optional[str] = Field(default=None, foreign_key="grid.id")
+    grid_id: Optional[str] = Field(default=None, foreign_key="grid.id")  # a resident's home grid
+    scope: str = "grid"  # Scope: staff act on their own grids' cases, or on the whole station's
     # Where direct messages to this person go (their first account on a channel that can send them);
     # None: the sandbox, by the person's own id.
     dm_channel: Optional[str] = None

@@ -7,7 +7,7 @@ from typing import Any
 from sqlmodel import Session, select
 
 from storage import people
-from storage.models import AuditEntry, ChatGroup, Grid, Person
+from storage.models import AuditEntry, ChatGroup, Grid, GridMember, Person, Role, Scope
 
 
 def sync_community(session: Session, *, config: Any, now: datetime, direct: dict[str, str]) -> list[str]:
@@ -23,7 +23,7 @@ def sync_community(session: Session, *, config: Any, now: datetime, direct: dict
         fields = {
             "name": person.name, "role": person.role, "title": person.title, "phone": person.phone,
             "grid_id": grid_of.get(person.id), "dm_channel": dm_channel, "dm_chat_id": dm_chat_id,
-            "from_config": True,
+            "scope": _scope(config, person), "from_config": True,
         }
         _upsert(session, Person, person.id, fields, changes)
         session.flush()
@@ -31,6 +31,7 @@ def sync_community(session: Session, *, config: Any, now: datetime, direct: dict
         if changed:
             changes.append(f"accounts of {person.id}: {', '.join(changed)}")
     session.flush()
+    _sync_members(session, config, changes)
     for grid in config.grids:
         for ref in grid.groups:
             _sync_group(session, grid.id, ref, changes)
@@ -45,6 +46,33 @@ def _direct(accounts: dict[str, str], direct: dict[str, str]) -> tuple[str | Non
         if accounts.get(family):
             return channel, accounts[family]
     return None, None
+
+
+def _scope(config: Any, person: Any) -> str:
+    if person.scope is not None:
+        return str(person.scope)
+    station_wide = person.role == Role.ADMIN or person.id == config.station.duty_officer
+    return Scope.STATION if station_wide else Scope.GRID
+
+
+def _sync_members(session: Session, config: Any, changes: list[str]) -> None:
+    """Each grid's officer and workers, exactly as in config."""
+    wanted = {(g.id, pid): duty for g in config.grids
+              for pid, duty in [(g.officer, "officer"), *((w, "worker") for w in g.workers)]}
+    current = {(m.grid_id, m.person_id): m for m in session.exec(select(GridMember))}
+    for key, row in current.items():
+        if key not in wanted:
+            session.delete(row)
+            changes.append(f"remove member {key[1]} from {key[0]}")
+    for key, duty in wanted.items():
+        row = current.get(key)
+        if row is None:
+            session.add(GridMember(grid_id=key[0], person_id=key[1], duty=duty))
+            changes.append(f"add member {key[1]} to {key[0]}")
+        elif row.duty != duty:
+            row.duty = duty
+            session.add(row)
+    session.flush()
 
 
 def _grid_of_people(config: Any) -> dict[str, str]:

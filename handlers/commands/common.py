@@ -3,11 +3,11 @@ from __future__ import annotations
 
 from sqlmodel import or_, select
 
-from handlers import texts
+from handlers import scope, texts
 from handlers.cases import flow as case_flow
 from handlers.context import Context
 from storage import cases
-from storage.models import Case, Person
+from storage.models import Case, Person, Role
 
 
 def case_from_args(ctx: Context, usage: str, *, need_rest: bool = False) -> tuple[Case, str] | None:
@@ -21,8 +21,9 @@ def case_from_args(ctx: Context, usage: str, *, need_rest: bool = False) -> tupl
     if case is None:
         ctx.reply(texts.UNKNOWN_CASE.format(case=case_id))
         return None
-    if ctx.sender.role == "mediator" and case.mediator_id != ctx.sender.id:
-        ctx.reply(texts.NOT_YOUR_CASE.format(case=case_id))
+    if not scope.may_act_on(ctx.session, ctx.sender, case):
+        refusal = texts.NOT_YOUR_CASE if ctx.sender.role == Role.MEDIATOR else texts.NOT_YOUR_GRID
+        ctx.reply(refusal.format(case=case_id))
         return None
     return case, (parts[1] if len(parts) > 1 else "")
 
