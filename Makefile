@@ -19,6 +19,7 @@ $(TEST_STAMP): pyproject.toml | $(BIN)/python
 	touch $@ $(STAMP)
 
 run: $(STAMP)
+	$(BIN)/gridbot db upgrade --config config.toml
 	$(BIN)/gridbot serve --config config.toml
 
 test: $(TEST_STAMP)

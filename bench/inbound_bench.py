@@ -32,7 +32,7 @@ class NoClassifier:
 async def run(n: int, concurrency: int) -> dict:
     config = load_config(ROOT / "config.toml", environ={})
     with tempfile.TemporaryDirectory() as tmp:
-        engine = make_engine(f"sqlite:///{tmp}/bench.db")
+        engine = make_engine(f"sqlite:///{tmp}/bench.db", create=True)
         server = TestServer(create_app(config, engine=engine, background=False, classifier=NoClassifier()))
         await server.start_server()
         url = str(server.make_url("/sandbox/messages"))

@@ -23,6 +23,7 @@ from bot.scheduling.lifecycle import scheduler_ctx
 from bot.web import api, health
 from handlers import nlu
 from handlers.dispatch import build_routes
+from storage import migrate
 from storage.db import make_engine
 from storage.db import session as new_session
 from storage.sync import sync_community
@@ -52,6 +53,9 @@ def _database(engine: Engine | None):  # noqa: ANN202
     async def ctx(app: web.Application) -> AsyncIterator[None]:
         owned = engine is None
         app[ENGINE] = engine or make_engine(app[CONFIG].database.url)
+        if owned and migrate.behind(app[ENGINE]):
+            raise RuntimeError(f"database schema is behind ({migrate.current(app[ENGINE])} < {migrate.head()}): "
+                               "run `gridbot db upgrade`")
         single = app[ENGINE].dialect.name == "sqlite"  # SQLite has one writer: one DB thread avoids lock waits
         app[EXECUTOR] = ThreadPoolExecutor(max_workers=1 if single else 8, thread_name_prefix="db")
         with new_session(app[ENGINE]) as session:

@@ -39,6 +39,10 @@ def _parser() -> argparse.ArgumentParser:
     classify.add_argument("text")
     classify.add_argument("--json", action="store_true")
     classify.set_defaults(run=cmd_classify)
+    db = sub.add_parser("db", help="database schema: upgrade to the newest revision, or show the current one")
+    db.add_argument("action", choices=("upgrade", "current"))
+    _config_arg(db)
+    db.set_defaults(run=cmd_db)
     evaluate = sub.add_parser("eval", help="evaluate the classifier on a labelled JSONL file")
     evaluate.add_argument("file")
     evaluate.add_argument("--json", action="store_true")
@@ -81,11 +85,53 @@ def cmd_serve(args: argparse.Namespace) -> int:
     if config is None:
         print("gridbot: refusing to start with an invalid configuration", file=sys.stderr)
         return 2
+    problem = schema_problem(config, args.config)
+    if problem:
+        print(f"gridbot: refusing to start: {problem}", file=sys.stderr)
+        return 2
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     host = args.host or config.server.host
     port = args.port or config.server.port
     print(f"gridbot: serving {config.community.name} on http://{host}:{port}/sandbox", flush=True)
     web.run_app(create_app(config), host=host, port=port, print=None)
+    return 0
+
+
+def schema_problem(config: Config, path: str) -> str | None:
+    """Why the configured database cannot be served (schema behind the code), or None."""
+    from storage import migrate
+    from storage.db import make_engine
+
+    engine = make_engine(config.database.url)
+    try:
+        at, head = migrate.current(engine), migrate.head()
+    finally:
+        engine.dispose()
+    if at == head:
+        return None
+    return (f"the database schema is at {at or 'nothing'}, the code needs {head}: "
+            f"run `gridbot db upgrade --config {path}` first")
+
+
+def cmd_db(args: argparse.Namespace) -> int:
+    from storage import migrate
+    from storage.db import make_engine
+
+    config = load_checked(args.config)
+    if config is None:
+        return 2
+    engine = make_engine(config.database.url)
+    try:
+        if args.action == "upgrade":
+            before = migrate.current(engine)
+            migrate.upgrade(engine)
+            print(f"database upgraded: {before or 'empty'} → {migrate.current(engine)}")
+        else:
+            at, head = migrate.current(engine), migrate.head()
+            state = "up to date" if at == head else f"behind (newest is {head}: run `gridbot db upgrade`)"
+            print(f"{at or 'empty (never migrated)'}: {state}")
+    finally:
+        engine.dispose()
     return 0
 
 

@@ -6,9 +6,9 @@ from pathlib import Path
 from sqlalchemy import event
 from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.pool import StaticPool
-from sqlmodel import Session, SQLModel, create_engine
+from sqlmodel import Session, create_engine
 
-import storage.models  # noqa: F401  (registers the tables)
+from storage.models import METADATA
 
 
 def normalize_url(url: str) -> str:
@@ -19,7 +19,8 @@ def normalize_url(url: str) -> str:
     return url
 
 
-def make_engine(url: str, *, create: bool = True) -> Engine:
+def make_engine(url: str, *, create: bool = False) -> Engine:
+    """An engine for the URL; ``create`` builds the tables from the models (tests; real databases migrate)."""
     url = normalize_url(url)
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
@@ -27,7 +28,7 @@ def make_engine(url: str, *, create: bool = True) -> Engine:
     else:
         engine = create_engine(url, pool_pre_ping=True, pool_size=5, max_overflow=10)
     if create:
-        SQLModel.metadata.create_all(engine)
+        METADATA.create_all(engine)
     return engine
 
 

@@ -343,3 +343,6 @@ class AgendaItem(SQLModel, table=True):
     position: int
     reasons: str = ""  # comma-separated: urgent, escalated, reopened, hard, old, carried
     created_at: datetime = _when()
+
+
+METADATA = SQLModel.metadata  # every table above; what migrations and tests build the schema from

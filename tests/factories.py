@@ -11,12 +11,13 @@ from typing import Any
 from aiohttp.test_utils import TestClient
 from sqlalchemy import text
 from sqlalchemy.engine import Engine
-from sqlmodel import SQLModel, select
+from sqlmodel import select
 
 from bot.channels import registry
 from bot.config import Config, parse_config
 from bot.keys import CLOCK, CONFIG, ENGINE, OUTBOX, PIPELINE
 from handlers.routines.timers import run_timers
+from storage import migrate
 from storage.db import make_engine
 from storage.db import session as new_session
 
@@ -44,13 +45,13 @@ def make_config(**sections: Any) -> Config:
 def make_engine_for(backend: str, tmp_path: Path | None = None) -> Engine:
     """A fresh, empty database: in-memory or file SQLite, or the PostgreSQL test server."""
     if backend == "sqlite":
-        return make_engine("sqlite://")
+        return make_engine("sqlite://", create=True)
     if backend == "sqlite-file":
-        return make_engine(f"sqlite:///{tmp_path / f'gridbot-{uuid.uuid4().hex}.db'}")
+        return make_engine(f"sqlite:///{tmp_path / f'gridbot-{uuid.uuid4().hex}.db'}", create=True)
     engine = make_engine(pg_test_url(), create=False)
     with engine.begin() as conn:  # each test starts from empty tables, in this test run's own schema
         conn.execute(text(f"DROP SCHEMA IF EXISTS {_pg_schema()} CASCADE; CREATE SCHEMA {_pg_schema()}"))
-    SQLModel.metadata.create_all(engine)
+    migrate.upgrade(engine)  # the PostgreSQL run builds its schema through the migrations
     return engine
 
 

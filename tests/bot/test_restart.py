@@ -23,7 +23,7 @@ def db_url(backend, tmp_path):  # noqa: ANN001, ANN201
 
 
 async def start(config, clock, url):  # noqa: ANN001, ANN201
-    engine = make_engine(url)
+    engine = make_engine(url, create=True)
     client = TestClient(TestServer(create_app(config, clock=clock, engine=engine, background=False)))
     await client.start_server()
     return BotDriver(client), engine
@@ -39,7 +39,7 @@ async def test_unhandled_message_and_unsent_reply_finish_after_restart(config, c
     assert await second.app[PIPELINE].run_once() == 1  # handled after the restart, not before
     await second.client.close()
     engine.dispose()
-    with session(make_engine(db_url)) as s:
+    with session(make_engine(db_url, create=True)) as s:
         assert [r.status for r in s.exec(select(Outbox)).all()] == ["pending"] * 3  # group reply, officer card, mediator card
 
     third, engine = await start(config, clock, db_url)

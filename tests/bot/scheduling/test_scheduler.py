@@ -68,7 +68,7 @@ async def test_weeks_of_notices_rotate_and_digests_arrive_daily(aiohttp_client, 
 
 async def test_restart_on_the_same_database_sends_nothing_twice(aiohttp_client, config, tmp_path) -> None:  # noqa: ANN001
     url = f"sqlite:///{tmp_path / 'restart.db'}"
-    first_engine = make_engine(url)
+    first_engine = make_engine(url, create=True)
     clock = FakeClock(local(2026, 11, 2, 8, 0))
     first = await start_bot(aiohttp_client, config, clock, first_engine)
     await run_until(first, clock, local(2026, 11, 2, 9, 10))
@@ -76,7 +76,7 @@ async def test_restart_on_the_same_database_sends_nothing_twice(aiohttp_client, 
     first_engine.dispose()
 
     clock.set(local(2026, 11, 2, 9, 40))  # back within the grace: nothing is owed again
-    engine = make_engine(url)
+    engine = make_engine(url, create=True)
     second = await start_bot(aiohttp_client, config, clock, engine)
     await tick(second)
     await run_until(second, clock, local(2026, 11, 3, 9, 0))
@@ -88,7 +88,7 @@ async def test_restart_on_the_same_database_sends_nothing_twice(aiohttp_client, 
 async def test_a_run_missed_within_the_grace_is_made_up_after_restart(aiohttp_client, config, tmp_path) -> None:  # noqa: ANN001
     url = f"sqlite:///{tmp_path / 'late.db'}"
     clock = FakeClock(local(2026, 11, 1, 12, 0))  # Sunday
-    engine = make_engine(url)
+    engine = make_engine(url, create=True)
     first = await start_bot(aiohttp_client, config, clock, engine)
     await run_until(first, clock, local(2026, 11, 1, 20, 0))
     await first.client.close()
@@ -102,7 +102,7 @@ async def test_a_run_missed_within_the_grace_is_made_up_after_restart(aiohttp_cl
 async def test_a_run_missed_beyond_the_grace_is_skipped_and_audited(aiohttp_client, config, tmp_path) -> None:  # noqa: ANN001
     url = f"sqlite:///{tmp_path / 'missed.db'}"
     clock = FakeClock(local(2026, 11, 1, 12, 0))
-    engine = make_engine(url)
+    engine = make_engine(url, create=True)
     first = await start_bot(aiohttp_client, config, clock, engine)
     await run_until(first, clock, local(2026, 11, 1, 20, 0))
     await first.client.close()
@@ -170,7 +170,7 @@ async def test_the_app_keeps_its_scheduler(aiohttp_client, config, engine) -> No
 async def test_two_processes_firing_at_the_same_moment_send_each_notice_once(config, tmp_path) -> None:  # noqa: ANN001
     url = f"sqlite:///{tmp_path / 'two.db'}"
     clock = FakeClock(local(2026, 11, 2, 8, 0))
-    engines = [make_engine(url), make_engine(url)]
+    engines = [make_engine(url, create=True), make_engine(url, create=True)]
     with new_session(engines[0]) as session:
         sync_community(session, config=config, now=clock.now(), direct=DIRECT)
         session.commit()

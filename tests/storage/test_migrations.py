@@ -1,0 +1,47 @@
+"""Schema migrations: they build exactly the models' schema, on SQLite and PostgreSQL; serve refuses a
+database that is behind."""
+from __future__ import annotations
+
+import pytest
+from alembic.autogenerate import compare_metadata
+from alembic.runtime.migration import MigrationContext
+
+from bot.cli import main
+from storage import migrate
+from storage.db import make_engine
+from storage.models import METADATA
+from tests.factories import make_engine_for
+
+pytestmark = pytest.mark.postgres
+
+
+@pytest.fixture
+def migrated(backend, tmp_path):  # noqa: ANN001, ANN201
+    if backend == "sqlite":
+        engine = make_engine(f"sqlite:///{tmp_path / 'migrated.db'}")
+        migrate.upgrade(engine)
+    else:
+        engine = make_engine_for("postgresql")  # built through the migrations
+    yield engine
+    engine.dispose()
+
+
+def test_migrations_produce_exactly_the_models_schema(migrated):
+    assert migrate.current(migrated) == migrate.head()
+    with migrated.connect() as connection:
+        diff = compare_metadata(MigrationContext.configure(connection, opts={"compare_type": True}), METADATA)
+    assert diff == []
+
+
+def test_db_commands_and_serve_refusing_a_schema_behind(tmp_path, capsys):
+    config = tmp_path / "config.toml"
+    text = (migrate.MIGRATIONS.parent.parent / "config.toml").read_text(encoding="utf-8")
+    config.write_text(text.replace('url = "sqlite:///var/gridbot.db"', f'url = "sqlite:///{tmp_path}/g.db"'))
+    assert main(["serve", "--config", str(config)]) == 2
+    assert "run `gridbot db upgrade --config" in capsys.readouterr().err
+    assert main(["db", "current", "--config", str(config)]) == 0
+    assert "never migrated" in capsys.readouterr().out
+    assert main(["db", "upgrade", "--config", str(config)]) == 0
+    assert migrate.head() in capsys.readouterr().out
+    assert main(["db", "current", "--config", str(config)]) == 0
+    assert "up to date" in capsys.readouterr().out
