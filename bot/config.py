@@ -25,6 +25,7 @@ class Model(BaseModel):
 
 
 class Community(Model):
+    id: str = Field(default="main", pattern=r"^[A-Za-z0-9_.\-]+$")  # the embedded community's id in the database
     name: str = Field(min_length=1)
     timezone: str = "Asia/Shanghai"
 
@@ -39,6 +40,7 @@ class Community(Model):
 
 
 class Station(Model):
+    id: str = Field(default="main", pattern=r"^[A-Za-z0-9_.\-]+$")
     name: str = Field(min_length=1)
     address: str = ""
     hours: str = ""

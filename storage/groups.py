@@ -30,3 +30,7 @@ def groups_of_targets(session: Session, *, targets: Sequence[str]) -> list[ChatG
         for group in groups_of_grid(session, grid_id=grid_id):
             found.setdefault(group.id, group)
     return list(found.values())
+
+
+def groups_on_channel(session: Session, *, channel: str, limit: int = 500) -> Sequence[ChatGroup]:
+    return session.exec(select(ChatGroup).where(ChatGroup.channel == channel).order_by(ChatGroup.id).limit(limit)).all()

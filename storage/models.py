@@ -79,11 +79,44 @@ def _when(**kwargs: Any) -> Any:
     return Field(sa_type=UTCDateTime, **kwargs)
 
 
+class Station(SQLModel, table=True):
+    """A police station (派出所): its counter details for residents and its duty officer."""
+
+    id: str = Field(primary_key=True)
+    name: str
+    address: str = ""
+    hours: str = ""
+    phone: str = ""
+    duty_officer_id: Optional[str] = None
+    from_config: bool = False
+
+
+class Community(SQLModel, table=True):
+    """A community (社区) under one station; its people's mediation committee mediator for escalations."""
+
+    id: str = Field(primary_key=True)
+    name: str
+    station_id: str = Field(foreign_key="station.id", index=True)
+    mediator_id: Optional[str] = None
+    from_config: bool = False
+
+
+class Mediator(SQLModel, table=True):
+    """Who mediates which dispute subtype in a community."""
+
+    community_id: str = Field(foreign_key="community.id", primary_key=True)
+    subtype: str = Field(primary_key=True)
+    person_id: str
+
+
 class Grid(SQLModel, table=True):
     id: str = Field(primary_key=True)
     name: str
     officer_id: str
+    community_id: Optional[str] = Field(default=None, foreign_key="community.id", index=True)
+    buildings: list = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
     level: str = "grid"
+    from_config: bool = False
 
 
 class GridMember(SQLModel, table=True):

@@ -80,3 +80,9 @@ def direct_address(person: Person) -> tuple[str, str]:
 
 def people_with_role(session: Session, *, role: str) -> Sequence[Person]:
     return session.exec(select(Person).where(Person.role == role).order_by(Person.id)).all()
+
+
+def staff(session: Session, *, limit: int = 500) -> Sequence[Person]:
+    """Everyone but residents, by id."""
+    stmt = select(Person).where(Person.role != "resident").order_by(Person.id).limit(limit)
+    return session.exec(stmt).all()

@@ -1,4 +1,6 @@
-"""Bring the community from config into the database, idempotently."""
+"""Bring the embedded community of config.toml (its station, community, mediators, grids, people and groups)
+into the database, idempotently. Rosters imported from spreadsheets (storage/rosters.py) live beside it;
+sync only touches the rows config owns."""
 from __future__ import annotations
 
 from datetime import datetime
@@ -7,15 +9,26 @@ from typing import Any
 from sqlmodel import Session, select
 
 from storage import people
-from storage.models import AuditEntry, ChatGroup, Grid, GridMember, Person, Role, Scope
+from storage.models import AuditEntry, ChatGroup, Community, Grid, GridMember, Mediator, Person, Role, Scope, Station
 
 
 def sync_community(session: Session, *, config: Any, now: datetime, direct: dict[str, str]) -> list[str]:
     """Upsert grids, people (with their accounts) and configured groups. ``direct``: account family → the
     channel that sends direct messages to its ids. Returns a line per change (empty when nothing changed)."""
     changes: list[str] = []
+    for model in (Station, Community, Grid, Person, ChatGroup):  # one query each; the lookups below hit memory
+        session.exec(select(model)).all()
+    station, community = config.station, config.community
+    _upsert(session, Station, station.id, {"name": station.name, "address": station.address, "hours": station.hours,
+                                           "phone": station.phone, "duty_officer_id": station.duty_officer,
+                                           "from_config": True}, changes)
+    _upsert(session, Community, community.id, {"name": community.name, "station_id": station.id,
+                                               "mediator_id": config.mediation.community or None,
+                                               "from_config": True}, changes)
+    session.flush()
     for grid in config.grids:
-        _upsert(session, Grid, grid.id, {"name": grid.name, "officer_id": grid.officer}, changes)
+        _upsert(session, Grid, grid.id, {"name": grid.name, "officer_id": grid.officer, "community_id": community.id,
+                                         "buildings": list(grid.buildings), "from_config": True}, changes)
     grid_of = _grid_of_people(config)
     for person in config.people:
         accounts = person.account_ids()
@@ -31,6 +44,7 @@ def sync_community(session: Session, *, config: Any, now: datetime, direct: dict
         if changed:
             changes.append(f"accounts of {person.id}: {', '.join(changed)}")
     session.flush()
+    _sync_mediators(session, config, changes)
     _sync_members(session, config, changes)
     for grid in config.grids:
         for ref in grid.groups:
@@ -55,11 +69,31 @@ def _scope(config: Any, person: Any) -> str:
     return Scope.STATION if station_wide else Scope.GRID
 
 
+def _sync_mediators(session: Session, config: Any, changes: list[str]) -> None:
+    community_id = config.community.id
+    current = {m.subtype: m for m in session.exec(select(Mediator).where(Mediator.community_id == community_id))}
+    for subtype, person_id in config.mediation.mediators.items():
+        row = current.get(subtype)
+        if row is None:
+            session.add(Mediator(community_id=community_id, subtype=subtype, person_id=person_id))
+            changes.append(f"add mediator {subtype}: {person_id}")
+        elif row.person_id != person_id:
+            row.person_id = person_id
+            session.add(row)
+            changes.append(f"update mediator {subtype}: {person_id}")
+    for subtype, row in current.items():
+        if subtype not in config.mediation.mediators:
+            session.delete(row)
+            changes.append(f"remove mediator {subtype}")
+
+
 def _sync_members(session: Session, config: Any, changes: list[str]) -> None:
-    """Each grid's officer and workers, exactly as in config."""
+    """Each config grid's officer and workers, exactly as in config."""
+    grid_ids = [g.id for g in config.grids]
     wanted = {(g.id, pid): duty for g in config.grids
               for pid, duty in [(g.officer, "officer"), *((w, "worker") for w in g.workers)]}
-    current = {(m.grid_id, m.person_id): m for m in session.exec(select(GridMember))}
+    current = {(m.grid_id, m.person_id): m
+               for m in session.exec(select(GridMember).where(GridMember.grid_id.in_(grid_ids)))}
     for key, row in current.items():
         if key not in wanted:
             session.delete(row)

@@ -22,7 +22,7 @@ from bot.keys import CONFIG
 from bot.web.responses import in_db, json_error, json_response
 from handlers.message import GroupMessage
 from handlers.privacy import mask_personal
-from storage import outbox
+from storage import groups, outbox, people
 
 log = logging.getLogger(__name__)
 MAX_TEXT = 4000
@@ -87,11 +87,14 @@ async def get_sent(request: web.Request) -> web.Response:
 
 
 async def get_directory(request: web.Request) -> web.Response:
-    config = request.app[CONFIG]
-    groups = [{"id": ref.chat_id, "name": ref.name or grid.name, "grid": grid.id}
-              for grid in config.grids for ref in grid.groups if ref.channel == "sandbox"]
-    people = [{"id": p.id, "name": p.name, "role": p.role, "title": p.title} for p in config.people]
-    return json_response({"community": config.community.name, "groups": groups, "people": people})
+    """The sandbox page's pickers: the sandbox groups and the people of the roster."""
+    def load(session):  # noqa: ANN001, ANN202
+        return {"groups": [{"id": g.chat_id, "name": g.name, "grid": g.grid_id}
+                           for g in groups.groups_on_channel(session, channel="sandbox")],
+                "people": [{"id": p.id, "name": p.name, "role": p.role, "title": p.title}
+                           for p in people.staff(session)]}
+    data = await in_db(request, load)
+    return json_response({"community": request.app[CONFIG].community.name, **data})
 
 
 async def page(request: web.Request) -> web.Response:

@@ -14,7 +14,7 @@ from sqlmodel import Session
 
 from handlers import texts
 from handlers.roles import ACKERS
-from storage import cases
+from storage import cases, roster
 from storage.models import ACTIVE_STATUSES, Case, Level, Person, Role, Status
 
 ANY_ACTIVE = frozenset(ACTIVE_STATUSES)
@@ -147,18 +147,21 @@ def escalate(session: Session, *, case: Case, actor_id: str, now: datetime, reas
     detail = texts.EVENT_ESCALATED.format(before=texts.LEVEL_NAMES[case.level], after=texts.LEVEL_NAMES[level],
                                           reason=reason)
     case.level = level
-    if level == Level.COMMUNITY and case.kind == "dispute" and config.mediation.community:
-        case.mediator_id = config.mediation.community
+    community = roster.community_of(session, grid_id=case.grid_id)
+    if level == Level.COMMUNITY and case.kind == "dispute" and community and community.mediator_id:
+        case.mediator_id = community.mediator_id
     move(session, case=case, action="escalate", actor_id=actor_id, now=now, detail=detail)
     return level
 
 
-def escalation_people(session: Session, *, config: Any, level: str) -> list[Person]:
-    """Who hears of a case at a level: community = the community mediator and the duty officer."""
-    ids = [config.station.duty_officer]
-    if level == Level.COMMUNITY and config.mediation.community:
-        ids.insert(0, config.mediation.community)
-    found = [session.get(Person, i) for i in dict.fromkeys(ids)]
+def escalation_people(session: Session, *, config: Any, case: Case, level: str) -> list[Person]:
+    """Who hears of a case at a level: community = the community mediator and the station's duty officer."""
+    station = roster.station_of(session, grid_id=case.grid_id, default_id=config.station.id)
+    community = roster.community_of(session, grid_id=case.grid_id)
+    ids = [station.duty_officer_id if station else None]
+    if level == Level.COMMUNITY and community and community.mediator_id:
+        ids.insert(0, community.mediator_id)
+    found = [session.get(Person, i) for i in dict.fromkeys(ids) if i]
     return [p for p in found if p is not None]
 
 

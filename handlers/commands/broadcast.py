@@ -3,6 +3,7 @@ one outbox row per group, each recorded as a delivery."""
 from __future__ import annotations
 
 from handlers import texts
+from handlers.commands.common import grid_choices
 from handlers.context import Context
 from handlers.roles import OFFICERS
 from handlers.router import Router
@@ -26,7 +27,7 @@ def on_broadcast(ctx: Context) -> None:
         targets = ["all"]
     unknown = [t for t in targets if t != "all" and ctx.session.get(Grid, t) is None]
     if unknown:
-        grids = "、".join(f"{g.id}（{g.name}）" for g in ctx.config.grids)
+        grids = grid_choices(ctx)
         ctx.reply(texts.UNKNOWN_GRID.format(grid="、".join(unknown), grids=grids))
         return
     groups = store_groups.groups_of_targets(ctx.session, targets=targets)

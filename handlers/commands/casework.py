@@ -117,7 +117,7 @@ def on_escalate(ctx: Context) -> None:
     acknowledge(ctx, case, start=False)
     level = case_flow.escalate(ctx.session, case=case, actor_id=ctx.sender.id, now=ctx.now, reason=reason,
                                config=ctx.config)
-    for person in case_flow.escalation_people(ctx.session, config=ctx.config, level=level):
+    for person in case_flow.escalation_people(ctx.session, config=ctx.config, case=case, level=level):
         if person.id != ctx.sender.id:
             alert = texts.CASE_ESCALATED_ALERT.format(case=case.id, actor=ctx.sender.name, reason=reason,
                                                       level=texts.LEVEL_NAMES[level],

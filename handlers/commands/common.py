@@ -6,8 +6,8 @@ from sqlmodel import or_, select
 from handlers import scope, texts
 from handlers.cases import flow as case_flow
 from handlers.context import Context
-from storage import cases
-from storage.models import Case, Person, Role
+from storage import cases, roster
+from storage.models import Case, Grid, Person, Role
 
 
 def case_from_args(ctx: Context, usage: str, *, need_rest: bool = False) -> tuple[Case, str] | None:
@@ -51,3 +51,11 @@ def find_person(ctx: Context, who: str) -> Person | None:
         return person
     stmt = select(Person).where(or_(Person.name == who, Person.title == who)).order_by(Person.id)
     return ctx.session.exec(stmt).first()
+
+
+def grid_choices(ctx: Context, limit: int = 10) -> str:
+    """The grids to offer after a wrong grid id: the sender's own first, at most ``limit`` of them."""
+    own = sorted(scope.grids_of(ctx.session, ctx.sender))
+    grids = [g for g in (ctx.session.get(Grid, i) for i in own) if g] or list(roster.all_grids(ctx.session, limit=limit + 1))
+    shown = "、".join(f"{g.id}（{g.name}）" for g in grids[:limit])
+    return shown + ("…" if len(grids) > limit else "")

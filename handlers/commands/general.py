@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from handlers import texts
+from handlers.commands.common import grid_choices
 from handlers.context import Context
 from handlers.roles import EVERYONE, OFFICERS
 from handlers.router import Router
@@ -23,7 +24,7 @@ def on_bind(ctx: Context) -> None:
         return
     grid = ctx.session.get(Grid, call.args.strip()) if call.args.strip() else None
     if grid is None:
-        grids = "、".join(f"{g.id}（{g.name}）" for g in ctx.config.grids)
+        grids = grid_choices(ctx)
         ctx.reply(texts.UNKNOWN_GRID.format(grid=call.args.strip() or texts.EMPTY_VALUE, grids=grids))
         return
     previous = ctx.group.grid_id

@@ -6,6 +6,7 @@ from datetime import timedelta
 from typing import Sequence
 
 from handlers import texts
+from handlers.commands.common import grid_choices
 from handlers.context import Context
 from handlers.roles import OFFICERS
 from handlers.router import Router
@@ -22,7 +23,7 @@ def on_stats(ctx: Context) -> None:
     grid_id = call.args.strip() or None
     grid = ctx.session.get(Grid, grid_id) if grid_id else None
     if grid_id and grid is None:
-        grids = "、".join(f"{g.id}（{g.name}）" for g in ctx.config.grids)
+        grids = grid_choices(ctx)
         ctx.reply(texts.UNKNOWN_GRID.format(grid=grid_id, grids=grids))
         return
     found = cases.list_cases(ctx.session, grid_id=grid_id, limit=100_000)

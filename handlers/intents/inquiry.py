@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from handlers import faq, texts
-from handlers.cases.assignment import grid_officer
+from handlers.cases.assignment import grid_officer, station_for
 from handlers.cases.intake import officer_name, open_from_message
 from handlers.cases.view import case_card, case_no
 from handlers.context import Context
@@ -26,7 +26,7 @@ def on_inquiry(ctx: Context) -> None:
 
 
 def faq_answer(ctx: Context, entry: faq.Entry, officer: Person | None) -> str:
-    station = ctx.config.station
+    station = station_for(ctx.session, grid_id=ctx.grid.id if ctx.grid else None, config=ctx.config)
     info = dict(station=station.name, address=station.address, hours=station.hours, phone=station.phone)
     text = entry.answer.format(**info)
     if entry.station and entry.id != "station_info":

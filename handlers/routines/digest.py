@@ -8,7 +8,7 @@ from sqlmodel import Session
 
 from handlers import texts
 from handlers.privacy import mask_personal
-from storage import audit, cases, outbox, people, visits
+from storage import audit, cases, outbox, people, roster, visits
 from storage.models import Case, Grid, Person
 
 MAX_LINES = 10
@@ -17,10 +17,9 @@ MAX_LINES = 10
 def send_digests(session: Session, *, config: Any, schedule: Any, run_key: str, since: datetime,
                  now: datetime) -> int:
     """One digest per officer of the target grids, as a direct message. Returns how many."""
-    grids = [g for g in config.grids if "all" in schedule.targets or g.id in schedule.targets]
     by_officer: dict[str, list[str]] = {}
-    for grid in grids:
-        by_officer.setdefault(grid.officer, []).append(grid.id)
+    for grid_id in roster.grid_ids(session, targets=schedule.targets):
+        by_officer.setdefault(session.get(Grid, grid_id).officer_id, []).append(grid_id)
     shared = _shared_sections(session, since=since)
     count = 0
     for officer_id, grid_ids in by_officer.items():

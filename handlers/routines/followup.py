@@ -14,7 +14,7 @@ from handlers.cases.view import local_time, type_name
 from handlers.context import Context
 from handlers.router import Router
 from handlers.routines import notify
-from storage import cases, surveys
+from storage import cases, members, surveys
 from storage.models import Case, Person, Role, Status, Survey, VisitTask
 
 
@@ -64,8 +64,8 @@ def expire_surveys(session: Session, *, config: Any, now: datetime) -> int:
 
 
 def _grid_worker(session: Session, *, config: Any, case: Case) -> Person | None:
-    grid = config.grid(case.grid_id) if case.grid_id else None
-    workers = [session.get(Person, w) for w in (grid.workers if grid else [])]
+    rows = members.members_of(session, grid_id=case.grid_id, duty="worker") if case.grid_id else []
+    workers = [session.get(Person, row.person_id) for row in rows]
     return next((w for w in workers if w is not None), None)
 
 

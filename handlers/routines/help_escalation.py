@@ -38,6 +38,6 @@ def _escalate(session: Session, *, config: Any, now: datetime, case: Case) -> No
     view = notify.View(session, config)
     text = texts.HELP_REESCALATED.format(case=case.id, minutes=minutes, card=case_card(view, case, texts.HELP_CARD))
     targets: list[Person | None] = [view.person(case.assignee_id)]
-    targets += case_flow.escalation_people(session, config=config, level="community")
+    targets += case_flow.escalation_people(session, config=config, case=case, level="community")
     for person in {p.id: p for p in targets if p is not None}.values():
         notify.tell(session, now=now, person=person, text=text, key=f"help-{case.id}-{rounds}", case_id=case.id)

@@ -45,3 +45,25 @@ def test_db_commands_and_serve_refusing_a_schema_behind(tmp_path, capsys):
     assert migrate.head() in capsys.readouterr().out
     assert main(["db", "current", "--config", str(config)]) == 0
     assert "up to date" in capsys.readouterr().out
+
+
+def test_upgrading_a_database_that_holds_rows(backend, tmp_path):
+    """A revision that adds columns must work on a database already in use, not only on an empty one."""
+    from sqlalchemy import text
+
+    if backend == "sqlite":
+        engine = make_engine(f"sqlite:///{tmp_path / 'old.db'}")
+    else:
+        engine = make_engine_for("postgresql")
+        with engine.begin() as conn:  # start again from the first revision only
+            conn.execute(text("DROP TABLE IF EXISTS alembic_version"))
+            for table in reversed(METADATA.sorted_tables):
+                conn.execute(text(f'DROP TABLE IF EXISTS "{table.name}" CASCADE'))
+    migrate.upgrade(engine, "0001_baseline")
+    with engine.begin() as conn:
+        conn.execute(text("INSERT INTO grid (id, name, officer_id, level) VALUES ('g1', '一网格', 'o1', 'grid')"))
+    migrate.upgrade(engine)
+    with engine.connect() as conn:
+        row = conn.execute(text("SELECT id, community_id, from_config FROM grid")).one()
+    assert (row[0], row[1], bool(row[2])) == ("g1", None, False) and migrate.current(engine) == migrate.head()
+    engine.dispose()
