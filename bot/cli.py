@@ -43,6 +43,12 @@ def _parser() -> argparse.ArgumentParser:
     db.add_argument("action", choices=("upgrade", "current"))
     _config_arg(db)
     db.set_defaults(run=cmd_db)
+    imp = sub.add_parser("import", help="import a roster from xlsx or csv; a bad file imports nothing")
+    imp.add_argument("kind", choices=("people", "stations", "communities", "grids"))
+    imp.add_argument("file")
+    imp.add_argument("--dry-run", action="store_true", help="check and count, write nothing")
+    _config_arg(imp)
+    imp.set_defaults(run=cmd_import)
     evaluate = sub.add_parser("eval", help="evaluate the classifier on a labelled JSONL file")
     evaluate.add_argument("file")
     evaluate.add_argument("--json", action="store_true")
@@ -133,6 +139,28 @@ def cmd_db(args: argparse.Namespace) -> int:
     finally:
         engine.dispose()
     return 0
+
+
+def cmd_import(args: argparse.Namespace) -> int:
+    from bot.clock import SystemClock
+    from bot.importing import run_import
+    from storage.db import make_engine
+
+    config = load_checked(args.config)
+    if config is None:
+        return 2
+    problem = schema_problem(config, args.config)
+    if problem:
+        print(f"gridbot import: {problem}", file=sys.stderr)
+        return 2
+    engine = make_engine(config.database.url)
+    try:
+        ok, lines = run_import(engine, kind=args.kind, path=args.file, dry_run=args.dry_run, now=SystemClock().now())
+    finally:
+        engine.dispose()
+    for line in lines:
+        print(line, file=sys.stdout if ok else sys.stderr)
+    return 0 if ok else 2
 
 
 def cmd_schedule(args: argparse.Namespace) -> int:
