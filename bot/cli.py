@@ -99,7 +99,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
     host = args.host or config.server.host
     port = args.port or config.server.port
     print(f"gridbot: serving {config.community.name} on http://{host}:{port}/sandbox", flush=True)
-    web.run_app(create_app(config), host=host, port=port, print=None)
+    web.run_app(create_app(config, freeze_gc=True), host=host, port=port, print=None)
     return 0
 
 

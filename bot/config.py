@@ -102,6 +102,8 @@ class Api(Model):
 
 class Database(Model):
     url: str = "sqlite:///var/gridbot.db"
+    pool_size: int = Field(default=10, ge=1, le=200)  # PostgreSQL connections kept open per process
+    max_overflow: int = Field(default=10, ge=0, le=200)  # extra connections under a burst
 
 
 class Server(Model):

@@ -19,14 +19,14 @@ def normalize_url(url: str) -> str:
     return url
 
 
-def make_engine(url: str, *, create: bool = False) -> Engine:
+def make_engine(url: str, *, create: bool = False, pool_size: int = 10, max_overflow: int = 10) -> Engine:
     """An engine for the URL; ``create`` builds the tables from the models (tests; real databases migrate)."""
     url = normalize_url(url)
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
         engine = _sqlite_engine(url, parsed.database)
     else:
-        engine = create_engine(url, pool_pre_ping=True, pool_size=5, max_overflow=10)
+        engine = create_engine(url, pool_pre_ping=True, pool_size=pool_size, max_overflow=max_overflow)
     if create:
         METADATA.create_all(engine)
     return engine

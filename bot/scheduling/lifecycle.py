@@ -8,6 +8,7 @@ from typing import AsyncIterator, Callable
 from aiohttp import web
 
 from bot.keys import CLOCK, CONFIG, ENGINE, EXECUTOR, OUTBOX, SCHEDULER
+from bot.scheduling.leader import Leader
 from bot.scheduling.scheduler import Scheduler
 
 
@@ -15,10 +16,12 @@ def scheduler_ctx(background: bool) -> Callable[[web.Application], AsyncIterator
     async def ctx(app: web.Application) -> AsyncIterator[None]:
         app[SCHEDULER] = Scheduler(engine=app[ENGINE], executor=app[EXECUTOR], config=app[CONFIG],
                                    clock=app[CLOCK], on_written=app[OUTBOX].wake.set)
-        task = asyncio.create_task(app[SCHEDULER].run_forever(), name="scheduler") if background else None
+        leader = Leader(app[ENGINE])
+        task = asyncio.create_task(app[SCHEDULER].run_forever(leader), name="scheduler") if background else None
         yield
         if task is not None:
             task.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await task
+            await asyncio.get_running_loop().run_in_executor(app[EXECUTOR], leader.release)
     return ctx

@@ -20,6 +20,7 @@ from sqlmodel import Session
 from bot.clock import Clock, SystemClock
 from bot.scheduling.cron import ONE_MICROSECOND, fires_between, last_fire, next_fire
 from bot.scheduling.jobs import Job, Run, build_jobs
+from bot.scheduling.leader import Leader
 from handlers import texts
 from storage import job_runs
 from storage.db import session as new_session
@@ -131,11 +132,14 @@ class Scheduler:
         fires = [f for f in (next_fire(job.trigger, now) for job in self.jobs) if f is not None]
         return min(fires) if fires else None
 
-    async def run_forever(self) -> None:
-        """Run what is due, then wait until the next fire (the only real waiting in the bot's schedule)."""
+    async def run_forever(self, leader: Leader | None = None) -> None:
+        """Run what is due, then wait until the next fire (the only real waiting in the bot's schedule).
+        With a ``leader``, only while this process holds the lead."""
+        loop = asyncio.get_running_loop()
         while True:
             try:
-                await self.run_due()
+                if leader is None or await loop.run_in_executor(self.executor, leader.lead):
+                    await self.run_due()
             except Exception:
                 log.exception("scheduler error")
             wake = self.next_wake()
