@@ -16,8 +16,7 @@ def sync_community(session: Session, *, config: Any, now: datetime, direct: dict
     """Upsert grids, people (with their accounts) and configured groups. ``direct``: account family → the
     channel that sends direct messages to its ids. Returns a line per change (empty when nothing changed)."""
     changes: list[str] = []
-    for model in (Station, Community, Grid, Person, ChatGroup):  # one query each; the lookups below hit memory
-        session.exec(select(model)).all()
+    _prefetch(session, config)  # one query per table; the lookups below hit the session's identity map
     station, community = config.station, config.community
     _upsert(session, Station, station.id, {"name": station.name, "address": station.address, "hours": station.hours,
                                            "phone": station.phone, "duty_officer_id": station.duty_officer,
@@ -52,6 +51,14 @@ def sync_community(session: Session, *, config: Any, now: datetime, direct: dict
     if changes:
         session.add(AuditEntry(at=now, actor_id="config", action="sync", detail="; ".join(changes)[:4000]))
     return changes
+
+
+def _prefetch(session: Session, config: Any) -> None:
+    """Load the rows config owns (not an imported city's) in one query per table."""
+    session.exec(select(Grid).where(Grid.id.in_([g.id for g in config.grids]))).all()
+    session.exec(select(Person).where(Person.id.in_([p.id for p in config.people]))).all()
+    chats = [ref.chat_id for g in config.grids for ref in g.groups]
+    session.exec(select(ChatGroup).where(ChatGroup.chat_id.in_(chats))).all()
 
 
 def _direct(accounts: dict[str, str], direct: dict[str, str]) -> tuple[str | None, str | None]:
