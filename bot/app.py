@@ -21,7 +21,7 @@ from bot.keys import CLOCK, CONFIG, ENGINE, EXECUTOR, OUTBOX, PIPELINE, SENDERS
 from bot.outbox import OutboxSender
 from bot.pipeline import Pipeline
 from bot.scheduling.lifecycle import scheduler_ctx
-from bot.web import api, health, metrics
+from bot.web import api, health, households, metrics
 from handlers import nlu
 from handlers.dispatch import build_routes
 from storage import migrate
@@ -50,6 +50,7 @@ def create_app(
     health.add_routes(app)
     api.add_routes(app)
     metrics.add_routes(app)
+    households.add_routes(app)
     registry.add_routes(app, config, app[CLOCK], accept=lambda msg: app[PIPELINE].accept(msg))
     return app
 

@@ -44,7 +44,7 @@ def _parser() -> argparse.ArgumentParser:
     _config_arg(db)
     db.set_defaults(run=cmd_db)
     imp = sub.add_parser("import", help="import a roster from xlsx or csv; a bad file imports nothing")
-    imp.add_argument("kind", choices=("people", "stations", "communities", "grids"))
+    imp.add_argument("kind", choices=("people", "stations", "communities", "grids", "households"))
     imp.add_argument("file")
     imp.add_argument("--dry-run", action="store_true", help="check and count, write nothing")
     _config_arg(imp)
@@ -155,12 +155,25 @@ def cmd_import(args: argparse.Namespace) -> int:
         return 2
     engine = make_engine(config.database.url)
     try:
+        _sync_config_community(engine, config)  # a sheet may name the grids and people of config.toml
         ok, lines = run_import(engine, kind=args.kind, path=args.file, dry_run=args.dry_run, now=SystemClock().now())
     finally:
         engine.dispose()
     for line in lines:
         print(line, file=sys.stdout if ok else sys.stderr)
     return 0 if ok else 2
+
+
+def _sync_config_community(engine, config: Config) -> None:  # noqa: ANN001
+    """What `serve` does at start: bring the community of config.toml into the database (idempotent)."""
+    from bot.channels.registry import directory
+    from bot.clock import SystemClock
+    from storage.db import session as new_session
+    from storage.sync import sync_community
+
+    with new_session(engine) as session:
+        sync_community(session, config=config, now=SystemClock().now(), direct=directory().direct)
+        session.commit()
 
 
 def cmd_schedule(args: argparse.Namespace) -> int:

@@ -180,6 +180,15 @@ class Friday(Model):
     history_events: int = Field(default=3, ge=0, le=20)
 
 
+class Households(Model):
+    """Residents who live alone, dissuasion tasks, home visits: defaults for what the household sheet leaves blank."""
+
+    checkin_time: str = Field(default="09:00", pattern=r"^([01]\d|2[0-3]):[0-5]\d$")  # local time of a check-in
+    checkin_wait_hours: int = Field(default=3, ge=1, le=24)  # no answer by then → caretaker; as long again → officer
+    dissuasion_minutes: int = Field(default=30, ge=5, le=24 * 60)  # an outcome is expected within this
+    visit_days_per_week: int = Field(default=1, ge=0, le=7)  # weekly grid-day target per officer (走访入户)
+
+
 class SchedulerSettings(Model):
     misfire_grace_minutes: int = Field(default=60, ge=0)  # a run missed by more than this is skipped
     timers: bool = True  # run the case-work timers every minute
@@ -200,6 +209,7 @@ class Config(Model):
     channels: dict[str, dict[str, Any]] = {}
     schedules: list[Schedule] = []
     friday: Friday = Friday()
+    households: Households = Households()
     scheduler: SchedulerSettings = SchedulerSettings()
 
     def person(self, person_id: str) -> Person | None:

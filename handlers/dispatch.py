@@ -9,20 +9,20 @@ from typing import Any, Callable
 from sqlmodel import Session
 
 from handlers import texts
-from handlers.commands import agenda, broadcast, cases, casework, general, scamwords, stats
+from handlers.commands import agenda, broadcast, cases, casework, dissuasion, general, households, scamwords, stats
 from handlers.context import Context
 from handlers.intents import chatter, dispute, fraud, help, inquiry
 from handlers.message import ChannelDirectory
 from handlers.nlu.label import INTENTS
 from handlers.roles import STAFF
 from handlers.router import Router, Routes, parse_command
-from handlers.routines import followup
+from handlers.routines import checkin_replies, followup
 from storage import groups, outbox, people
 from storage.models import AuditEntry, ChatGroup, Message, Role
 
 ROUTERS: tuple[Router, ...] = (
     general.router, cases.router, casework.router, stats.router, broadcast.router, scamwords.router,
-    agenda.router, followup.router,
+    agenda.router, households.router, dissuasion.router, checkin_replies.router, followup.router,
     dispute.router, inquiry.router, fraud.router, help.router, chatter.router,
 )
 
@@ -77,7 +77,7 @@ def _staff(ctx: Context) -> bool:
 
 
 def _intent(ctx: Context) -> bool:
-    ctx.label = ctx.classifier.classify(ctx.message.text)
+    ctx.label = ctx.label or ctx.classifier.classify(ctx.message.text)  # a conversation may have read it already
     ctx.message.intent = ctx.label.intent
     ctx.message.label = ctx.label.to_dict()
     ctx.routes.run_intent(ctx.label.intent, ctx)

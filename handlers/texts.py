@@ -219,3 +219,97 @@ JOB_TITLES = {"timers": "案件定时任务", "digest": "每日简报", "notice"
 SCHEDULE_SKIPPED = "{job}（原定{due}）错过{minutes}分钟，超过补发时限{grace}分钟，未发送"
 DIGEST_SKIPPED_LINE = "· {detail}"
 DIGEST_MORE = "…另有{n}条，可用 /case 编号 查看"
+
+# --- households and vulnerable residents: check-ins, outreach, dissuasion, home visits ---
+FLAG_NAMES = {"alone_elderly": "独居老人", "disabled": "残疾", "left_behind_child": "留守儿童", "watch": "重点关注"}
+WEEKDAY_NAMES = ("一", "二", "三", "四", "五", "六", "日")
+CHECKIN_DAILY = "每天"
+CHECKIN_WEEKLY = "每周{days}"
+CHECKIN_STATE_NAMES = {"asked": "已询问待回复", "caretaker": "已请照护人看望", "officer": "已报告民警",
+                       "ok": "平安", "help": "求助", "skipped": "错过未发"}
+CHECKIN_STEP = "{time}{step}"
+CHECKIN_STEP_NAMES = {"asked": "询问", "caretaker": "请照护人看望", "officer": "报告民警"}
+CHECKIN_PENDING = "尚未确认"
+CHECKIN_ANSWERED = "{time}{by}确认{answer}"
+CHECKIN_QUESTION = "{salutation}，今天身体还好吗？回复 1 平安，回复 2 需要帮忙"
+CHECKIN_OK_WORDS = ("1", "平安", "好", "还好", "挺好", "很好", "都好", "没事", "没事儿", "放心", "一切正常")
+CHECKIN_HELP_WORDS = ("2", "需要帮忙", "需要帮助", "帮忙", "帮帮我", "求助", "救命", "不舒服", "不好", "难受", "头晕",
+                      "摔倒", "摔了", "起不来")
+CHECKIN_THANKS = "收到，{salutation}平安就好！有事随时回复 2 或直接说，我们马上联系您。"
+CHECKIN_HELP_ACK = "已通知{caretaker}和责任民警{officer}马上联系您。如有生命危险请立即拨打120/110！"
+CHECKIN_LOOK_IN = ("【平安探访】{name}（{flags}）没有微信，请今天{time}前后联系或看望。\n地址：{address}　电话：{phone}\n"
+                   "确认平安后回复 /checkin {name} ok；需要帮助回复 /checkin {name} 求助 情况")
+CHECKIN_NO_ANSWER = ("【平安探访未回复】{name}（{flags}）{time}的平安询问{hours}小时未回复，请尽快电话或上门看望。\n"
+                     "地址：{address}　电话：{phone}\n确认平安后回复 /checkin {name} ok；需要帮助回复 /checkin {name} 求助 情况")
+CHECKIN_TO_OFFICER = ("【平安探访·请民警关注】{name}（{flags}）{time}的平安探访至今无人确认（照护人：{caretaker} {caretaker_phone}）。\n"
+                      "地址：{address}　电话：{phone}\n请联系或上门，确认后回复 /checkin {name} ok")
+CHECKIN_USAGE = "/checkin 姓名 ok（或 /checkin 姓名 求助 情况）"
+CHECKIN_RECORDED = "已记录：{name}今天平安（{by}确认）。"
+CHECKIN_NOT_YOURS = "您不是{name}的照护人，也不是其网格的工作人员，不能代为报平安。"
+CHECKIN_BY_CARETAKER = "{caretaker}代{name}求助：{text}"
+CHECKIN_HELP_OPENED = "已为{name}发起紧急求助{case}号，已通知责任民警{officer}和值班民警。"
+RESIDENT_UNKNOWN = "您负责的网格里没有找到住户“{who}”。可用姓名、电话或户编号。"
+RESIDENT_AMBIGUOUS = "有{n}位“{who}”，请改用户编号或电话：{choices}"
+RESIDENT_CHOICE = "{household}（{address}）{name}"
+HOUSEHOLD_UNKNOWN = "您负责的网格里没有户“{household}”。可用户编号或完整地址。"
+VULNERABLE_HELP_CARD = (
+    "【紧急求助·{flags}】{case}号\n求助人：{name}　电话：{phone}\n地址：{address}（户{household}）\n"
+    "照护人：{caretaker}　电话：{caretaker_phone}\n原话：{text}\n时间：{time}\n"
+    "请立即处置并回复 /take {id}（任何处置命令即视为已响应）"
+)
+VULNERABLE_HELP_EVENT = "重点人员（{flags}）：户{household}，照护人{caretaker}"
+
+VISIT_USAGE = "/visit 户编号 事由 [已装APP|未装APP] [走访情况] [跟进：事项]"
+VISIT_APP_YES = ("已装APP", "已安装APP", "已装", "已安装", "已下载")
+VISIT_APP_NO = ("未装APP", "未安装APP", "未装", "未安装", "不愿安装")
+VISIT_FOLLOW_UP_MARKS = ("需跟进：", "需跟进:", "待跟进：", "待跟进:", "跟进：", "跟进:", "需跟进", "待跟进")
+VISIT_APP_NAMES = {True: "已装反诈APP", False: "未装反诈APP", None: "未问反诈APP"}
+VISIT_RECORDED = "已记入走访台账：户{household}（{address}）{topic}，{app}。\n{coverage}"
+ANTI_FRAUD_TOPIC = "反诈"
+COVERAGE_HEADER = "反诈宣传入户覆盖："
+COVERAGE_LINE = "{scope}：已走访 {visited}/{total}户（{rate}），已装APP {app}/{total}户（{app_rate}）"
+COVERAGE_NONE = "{scope}：尚无住户名单"
+COVERAGE_MORE = "…另有{n}个网格，可用 /stats 网格编号 查看"
+UNVISITED_HEADER = "尚未反诈走访的住户（{n}户）："
+UNVISITED_LINE = "· {household} {address}{flags}"
+UNVISITED_NONE = "您负责的网格的住户都已完成反诈走访。"
+UNVISITED_MORE = "…另有{n}户"
+
+DISSUADE_USAGE = "/dissuade 姓名或电话 预警内容"
+DISSUADED_USAGE = "/dissuaded 任务号 已见面劝阻成功|未见到人|已报警 [说明]"
+DISSUASION_OUTCOME_NAMES = {"persuaded": "已见面劝阻成功", "not_met": "未见到人", "reported": "已报警"}
+DISSUASION_OUTCOME_WORDS = {  # longest first
+    "已见面劝阻成功": "persuaded", "见面劝阻成功": "persuaded", "劝阻成功": "persuaded", "成功": "persuaded",
+    "未见到人": "not_met", "没见到人": "not_met", "未见到": "not_met", "没见到": "not_met",
+    "已报警": "reported", "报警": "reported", "1": "persuaded", "2": "not_met", "3": "reported",
+}
+DISSUASION_TASK = (
+    "【预警劝阻】任务{id}号：请立即上门见面劝阻，{minutes}分钟内（{deadline}前）反馈！\n"
+    "对象：{name}{flags}　电话：{phone}\n地址：{address}（户{household}，{grid}）\n同户：{members}\n预警：{text}\n"
+    "反馈：/dissuaded {id} 已见面劝阻成功｜未见到人｜已报警 [说明]"
+)
+DISSUASION_UNMATCHED = (
+    "【预警劝阻·名单外】任务{id}号：预警对象“{target}”不在住户名单中，请立即核实处置，{minutes}分钟内（{deadline}前）反馈。\n"
+    "预警：{text}\n反馈：/dissuaded {id} 已见面劝阻成功｜未见到人｜已报警 [说明]"
+)
+DISSUASION_CREATED = "已下发劝阻任务{id}号给{people}，要求{minutes}分钟内反馈。"
+DISSUASION_LATE = "【劝阻超时】任务{id}号已过{minutes}分钟仍未反馈（第{n}次提醒），请立即处置！\n{task}"
+DISSUASION_RECORDED = "任务{id}号已记录：{outcome}{note}。"
+DISSUASION_OUTCOME_ALERT = "【劝阻反馈】任务{id}号（{name}）：{outcome}{note}（{by}）"
+DISSUASION_UNKNOWN = "没有编号为{id}的劝阻任务。"
+DISSUASION_ALREADY = "任务{id}号已反馈过：{outcome}。"
+DISSUASION_NOT_YOURS = "任务{id}号不属于您负责的网格。"
+DISSUASION_STATE_NAMES = {"open": "待反馈", "late": "已超时", "done": "已反馈"}
+STATS_DISSUASION = "预警劝阻：{total}件，已反馈{done}件，劝阻成功率{rate}（未见到人{not_met}，已报警{reported}），超时{late}件，待反馈{open}件"
+STATS_CHECKINS = "平安探访（近7天）：询问{asked}人次，平安{ok}，求助{help}，请照护人看望{caretaker}，报告民警{officer}"
+
+DIGEST_CHECKINS = "七、独居老人平安探访"
+DIGEST_CHECKIN_LINE = "· {name}（户{household}）{due}：{steps}"
+DIGEST_OUTREACH = "八、反诈走访与入户"
+DIGEST_VISIT_DAYS = "本周您已入户走访{days}天，目标{target}天"
+DIGEST_DISSUASION = "九、预警劝阻"
+DIGEST_DISSUASION_LINE = "· 任务{id}号 {name}：{state}"
+LEDGER_YES = "是"
+LEDGER_NO = "否"
+LEDGER_MET = "达标"
+LEDGER_NOT_MET = "未达标"

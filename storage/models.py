@@ -378,4 +378,104 @@ class AgendaItem(SQLModel, table=True):
     created_at: datetime = _when()
 
 
+# --- households and vulnerable residents (独居老人, 残疾, 留守儿童, 重点关注) ---
+
+
+class Household(SQLModel, table=True):
+    """A household (户) of a grid, as the community's own sheet lists it. Only the grid's staff see it."""
+
+    id: str = Field(primary_key=True)  # the community's household number (户编号)
+    grid_id: str = Field(foreign_key="grid.id", index=True)
+    address: str
+    phone: str = ""
+    note: str = ""
+
+
+class Resident(SQLModel, table=True):
+    """A member of a household. ``flags``: alone_elderly, disabled, left_behind_child, watch. Check-ins
+    (``checkin_days``: "daily" or ISO weekdays "1,3,5"; empty: none) go to ``person_id`` in a direct chat, or,
+    for a resident without WeChat, to the caretaker (a grid worker or volunteer)."""
+
+    __table_args__ = (UniqueConstraint("household_id", "name"), Index("ix_resident_next_checkin", "next_checkin_at"))
+    id: Optional[int] = Field(default=None, primary_key=True)
+    household_id: str = Field(foreign_key="household.id", index=True)
+    name: str
+    salutation: str = ""  # how the bot addresses them (王奶奶); empty: their name
+    phone: str = ""
+    flags: list = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    caretaker_id: Optional[str] = None
+    person_id: Optional[str] = Field(default=None, index=True)  # their own chat identity, None: no WeChat
+    checkin_days: str = ""
+    checkin_time: str = ""  # HH:MM local; empty: [households] checkin_time
+    checkin_wait_hours: Optional[int] = None  # empty: [households] checkin_wait_hours
+    next_checkin_at: Optional[datetime] = _when(default=None)  # None: to be computed by the timers
+    active: bool = True  # False: no longer on the household's sheet (kept for the records that name them)
+    note: str = ""
+
+
+class CheckIn(SQLModel, table=True):
+    """One scheduled check-in of one resident, with every step's time.
+
+    ``state``: asked (waiting for the resident), caretaker (the caretaker was asked to look in), officer (the
+    grid officer was told), ok, help (a help call was opened: ``case_id``), skipped (due while the bot was down).
+    """
+
+    __table_args__ = (UniqueConstraint("resident_id", "due_at"), Index("ix_checkin_state", "state", "next_at"))
+    id: Optional[int] = Field(default=None, primary_key=True)
+    resident_id: int = Field(foreign_key="resident.id", index=True)
+    due_at: datetime = _when()
+    state: str = "asked"
+    asked_at: Optional[datetime] = _when(default=None)
+    caretaker_at: Optional[datetime] = _when(default=None)
+    officer_at: Optional[datetime] = _when(default=None)
+    next_at: Optional[datetime] = _when(default=None)  # when the next escalation step is due
+    answered_at: Optional[datetime] = _when(default=None)
+    answered_by: Optional[str] = None
+    answer: str = ""
+    case_id: Optional[int] = None
+
+
+class HomeVisit(SQLModel, table=True):
+    """A face-to-face visit to a household (走访台账): anti-fraud outreach, 走访入户, and what was found."""
+
+    __table_args__ = (Index("ix_homevisit_grid_at", "grid_id", "visited_at"),)
+    id: Optional[int] = Field(default=None, primary_key=True)
+    household_id: str = Field(foreign_key="household.id", index=True)
+    grid_id: str
+    visited_at: datetime = _when()
+    visitor_id: str
+    topic: str
+    anti_fraud: bool = False  # counts towards anti-fraud outreach coverage
+    app_installed: Optional[bool] = None  # the national anti-fraud app; None: not asked
+    findings: str = ""
+    follow_up: str = ""  # what needs doing next; empty: nothing
+    via: str = "command"  # command, console, api
+
+
+class Dissuasion(SQLModel, table=True):
+    """A warning that a resident is in contact with scammers (预警劝阻): given to the household's grid worker
+    and officer at once, an outcome expected by ``deadline_at``. ``state``: open, done. ``outcome``:
+    persuaded (已见面劝阻成功), not_met (未见到人), reported (已报警)."""
+
+    __table_args__ = (UniqueConstraint("source", "source_ref"), Index("ix_dissuasion_due", "state", "next_check_at"))
+    id: Optional[int] = Field(default=None, primary_key=True)
+    household_id: Optional[str] = Field(default=None, foreign_key="household.id", index=True)
+    resident_id: Optional[int] = Field(default=None, foreign_key="resident.id")
+    grid_id: Optional[str] = None
+    target: str  # the name or phone number the warning gave
+    text: str
+    source: str = "command"  # command, api
+    source_ref: Optional[str] = None  # the feed's own id (a resend is the same task)
+    created_by: str
+    created_at: datetime = _when()
+    deadline_at: datetime = _when()
+    next_check_at: Optional[datetime] = _when(default=None)
+    escalations: int = 0
+    state: str = "open"
+    outcome: Optional[str] = None
+    outcome_note: str = ""
+    outcome_by: Optional[str] = None
+    outcome_at: Optional[datetime] = _when(default=None)
+
+
 METADATA = SQLModel.metadata  # every table above; what migrations and tests build the schema from

@@ -8,6 +8,7 @@ from typing import Sequence
 from handlers import texts
 from handlers.commands.common import grid_choices
 from handlers.context import Context
+from handlers.households.stats import household_stats
 from handlers.roles import OFFICERS
 from handlers.router import Router
 from storage import cases, surveys
@@ -27,7 +28,8 @@ def on_stats(ctx: Context) -> None:
         ctx.reply(texts.UNKNOWN_GRID.format(grid=grid_id, grids=grids))
         return
     found = cases.list_cases(ctx.session, grid_id=grid_id, limit=100_000)
-    ctx.reply(stats_text(ctx, found, scope=grid.name if grid else texts.STATS_ALL))
+    ctx.reply("\n".join([stats_text(ctx, found, scope=grid.name if grid else texts.STATS_ALL),
+                         *household_stats(ctx.session, config=ctx.config, now=ctx.now, grid_id=grid_id)]))
 
 
 def stats_text(ctx: Context, found: Sequence[Case], *, scope: str) -> str:

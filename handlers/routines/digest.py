@@ -7,6 +7,7 @@ from typing import Any, Sequence
 from sqlmodel import Session
 
 from handlers import texts
+from handlers.households import digest as households_digest
 from handlers.privacy import mask_personal
 from storage import audit, cases, outbox, people, roster, visits
 from storage.models import Case, Grid, Person
@@ -50,6 +51,7 @@ def compose(session: Session, *, config: Any, schedule: Any, officer: Person, gr
         _cases(texts.DIGEST_FRAUD, cases.cases_created(session, since=now - timedelta(days=1), until=now,
                                                      grid_ids=grid_ids, kind="fraud")),
         *shared,
+        *households_digest.sections(session, config=config, officer=officer, grid_ids=grid_ids, since=since, now=now),
     ]
     return "\n\n".join(sections)
 

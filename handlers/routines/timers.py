@@ -1,4 +1,5 @@
-"""Time-driven case work, run by the scheduler every minute: help escalation, follow-up visits."""
+"""Time-driven case work, run by the scheduler every minute: help escalation, follow-up visits, check-ins of
+residents who live alone, late dissuasion tasks."""
 from __future__ import annotations
 
 from datetime import datetime
@@ -6,6 +7,8 @@ from typing import Any
 
 from sqlmodel import Session
 
+from handlers.households.dissuasion import escalate_late
+from handlers.routines.checkins import run_checkins
 from handlers.routines.followup import expire_surveys, send_surveys
 from handlers.routines.help_escalation import escalate_unacknowledged
 
@@ -16,4 +19,6 @@ def run_timers(session: Session, *, config: Any, now: datetime) -> int:
     done = escalate_unacknowledged(session, config=config, now=now)
     done += send_surveys(session, config=config, now=now)
     done += expire_surveys(session, config=config, now=now)
+    done += run_checkins(session, config=config, now=now)
+    done += escalate_late(session, config=config, now=now)
     return done

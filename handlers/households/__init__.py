@@ -1,0 +1,1 @@
+"""Households and vulnerable residents: access, check-in schedules, danger, outreach, dissuasion, the ledger."""
