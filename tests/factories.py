@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import os
 import re
+import tempfile
 import tomllib
 import uuid
 from pathlib import Path
@@ -37,6 +38,7 @@ def demo_raw() -> dict[str, Any]:
 
 def make_config(**sections: Any) -> Config:
     raw = demo_raw()
+    raw["media"] = {"root": tempfile.mkdtemp(prefix="gridbot-media-")}  # never the checkout's var/media
     raw.update(sections)
     raw["database"] = {"url": "sqlite://"}
     return parse_config(raw, environ={})
