@@ -27,9 +27,11 @@ SCAM_WORD_REFRESH = timedelta(seconds=60)  # other processes' /scamword addition
 
 class Pipeline:
     def __init__(self, *, engine: Engine, executor: Executor, config: Any, clock: Clock, classifier: Any,
-                 routes: Any, channels: ChannelDirectory, on_written: Callable[[], None] = lambda: None) -> None:
+                 routes: Any, channels: ChannelDirectory, on_written: Callable[[], None] = lambda: None,
+                 on_media: Callable[[], None] = lambda: None) -> None:
         self.engine, self.executor, self.config, self.clock = engine, executor, config, clock
         self.classifier, self.routes, self.on_written = classifier, routes, on_written
+        self.on_media = on_media  # wakes the media worker when a message brought media
         self.channels = channels
         self.wake = asyncio.Event()
         self._scam_words_loaded: datetime | None = None
@@ -47,6 +49,8 @@ class Pipeline:
         message_id, is_new = await loop.run_in_executor(self.executor, self._store, values, media_rows)
         if is_new:
             self.wake.set()
+            if media_rows:
+                self.on_media()
         else:
             log.info("duplicate delivery %s:%s ignored", msg.channel, msg.channel_msg_id)
         return message_id

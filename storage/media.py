@@ -8,7 +8,7 @@ from sqlalchemy import insert
 from sqlalchemy.engine import Connection
 from sqlmodel import Session, select
 
-from storage.models import Media, Message
+from storage.models import ACTIVE_STATUSES, Case, Media, Message
 
 PENDING, STORED, FAILED = "pending", "stored", "failed"
 
@@ -123,3 +123,17 @@ def search(session: Session, *, case_id: int | None = None, kind: str | None = N
     return session.exec(stmt.order_by(Media.id.desc()).limit(limit)).all()
 
 
+
+
+def recent_active_cases(session: Session, *, reporter_id: str, kinds: Sequence[str], since: datetime) -> Sequence[Case]:
+    """The reporter's cases of these kinds still being worked on and touched since ``since``, newest first: where
+    a photo, a voice note or a location pin they send next belongs."""
+    stmt = select(Case).where(Case.reporter_id == reporter_id, Case.kind.in_(list(kinds)),
+                              Case.status.in_(list(ACTIVE_STATUSES)), Case.updated_at >= since)
+    return session.exec(stmt.order_by(Case.updated_at.desc(), Case.id.desc())).all()
+
+
+def locations_of_case(session: Session, *, case_id: int) -> Sequence[Message]:
+    """The location pins that joined a case, oldest first."""
+    stmt = select(Message).where(Message.case_id == case_id, Message.kind == "location").order_by(Message.id)
+    return session.exec(stmt).all()

@@ -6,6 +6,7 @@ later through ``response_url`` (valid once, for one hour) or the group-robot web
 """
 from __future__ import annotations
 
+import base64
 import logging
 from collections import OrderedDict
 from collections.abc import Mapping
@@ -15,6 +16,7 @@ from urllib.parse import urlsplit
 
 import aiohttp
 from aiohttp import web
+from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
 from wechatpy.work.crypto import WeChatCrypto
 
 from bot.channels.base import (
@@ -36,6 +38,7 @@ from bot.channels.wechat import security as sec
 from bot.channels.wechat.content import Content, record_content, with_content
 from bot.channels.wechat.api import WECOM_API_BASE, ApiError, check_errcode, post_json
 from bot.clock import Clock
+from bot.media.fetch import Download, MediaJob, download
 from handlers.message import GroupMessage, MediaRef
 
 log = logging.getLogger("bot.channels.aibot")
@@ -235,4 +238,36 @@ def _sender(settings: AibotSettings, deps: SenderDeps) -> AibotSender:
     return AibotSender(deps.session, clock=deps.clock, webhook_keys=keys, api_base=settings.api_base)
 
 
-CHANNEL = Channel("aibot", "企业微信智能机器人", AibotSettings, _routes, _sender, identity="wecom")
+class AibotMediaFetcher:
+    """AI-bot images and files: the callback's URL (valid a few minutes) holds the file AES-256-CBC encrypted
+    with the bot's EncodingAESKey (IV = the key's first 16 bytes, PKCS#7 padding to 32 bytes)."""
+
+    def __init__(self, session: aiohttp.ClientSession, *, aes_key: str, timeout: float) -> None:
+        self._session, self._timeout = session, timeout
+        self._key = base64.b64decode(aes_key + "=") if aes_key else b""
+
+    async def fetch(self, job: MediaJob, *, max_bytes: int) -> Download:
+        if job.source != "url":
+            raise PermanentFailure(f"aibot: cannot fetch a {job.source} medium")
+        got = await download(self._session, job.ref, max_bytes=max_bytes + 32, timeout=self._timeout,
+                             what="aibot media url")
+        return Download(decrypt_file(self._key, got.data), "")
+
+
+def decrypt_file(key: bytes, data: bytes) -> bytes:
+    """The plain bytes of an AI-bot media file; PermanentFailure when they do not decrypt with this key."""
+    if len(key) != 32 or not data or len(data) % 16:
+        raise PermanentFailure("aibot media: not an encrypted file (wrong length or no key)")
+    decryptor = Cipher(algorithms.AES(key), modes.CBC(key[:16])).decryptor()
+    plain = decryptor.update(data) + decryptor.finalize()
+    pad = plain[-1]
+    if not 1 <= pad <= 32 or plain[-pad:] != bytes([pad]) * pad:
+        raise PermanentFailure("aibot media: bad padding (not encrypted with this bot's key)")
+    return plain[:-pad]
+
+
+def _media(settings: AibotSettings, deps: SenderDeps) -> AibotMediaFetcher:
+    return AibotMediaFetcher(deps.session, aes_key=settings.aes_key, timeout=deps.config.media.fetch_timeout_seconds)
+
+
+CHANNEL = Channel("aibot", "企业微信智能机器人", AibotSettings, _routes, _sender, identity="wecom", media=_media)

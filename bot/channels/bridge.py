@@ -36,6 +36,7 @@ from bot.channels.wechat import security as sec
 from bot.channels.wechat.api import request_json
 from bot.channels.wechat.content import Content, link_text, record_content, with_content
 from bot.clock import Clock
+from bot.media.fetch import Download, MediaJob, download
 from handlers.message import GroupMessage, MediaRef, location_details
 
 log = logging.getLogger("bot.channels.bridge")
@@ -227,4 +228,26 @@ def _sender(settings: BridgeSettings, deps: SenderDeps) -> BridgeSender:
     return BridgeSender(deps.session, outbound_url=settings.outbound_url, secret=settings.secret, clock=deps.clock)
 
 
-CHANNEL = Channel("bridge", "微信群网关", BridgeSettings, _routes, _sender, identity="bridge", direct=True)
+class BridgeMediaFetcher:
+    """Media the gateway serves at a URL: fetched with ``X-Bridge-Timestamp`` and ``X-Bridge-Signature =
+    hex(HMAC-SHA256(secret, ts + "." + url))`` so the gateway hands them only to us."""
+
+    def __init__(self, session: aiohttp.ClientSession, *, secret: str, clock: Clock, timeout: float) -> None:
+        self._session, self._secret, self._clock, self._timeout = session, secret, clock, timeout
+
+    async def fetch(self, job: MediaJob, *, max_bytes: int) -> Download:
+        if job.source != "url":
+            raise PermanentFailure(f"bridge: cannot fetch a {job.source} medium")
+        ts = str(int(self._clock.now().timestamp()))
+        headers = {TIMESTAMP_HEADER: ts, SIGNATURE_HEADER: sec.hmac_sha256_hex(self._secret, ts, job.ref.encode())}
+        return await download(self._session, job.ref, max_bytes=max_bytes, timeout=self._timeout,
+                              what="bridge media", headers=headers)
+
+
+def _media(settings: BridgeSettings, deps: SenderDeps) -> BridgeMediaFetcher:
+    return BridgeMediaFetcher(deps.session, secret=settings.secret, clock=deps.clock,
+                              timeout=deps.config.media.fetch_timeout_seconds)
+
+
+CHANNEL = Channel("bridge", "微信群网关", BridgeSettings, _routes, _sender, identity="bridge", direct=True,
+                  media=_media)

@@ -30,7 +30,7 @@ from bot.channels.kit.rate_limit import RateLimiter
 from bot.channels.kit.text_split import split_text
 from bot.channels.wechat import security as sec
 from bot.channels.wechat.content import with_content, xml_content
-from bot.channels.wechat.api import ApiClient, ApiError
+from bot.channels.wechat.api import ApiClient, ApiError, MediaApiFetcher
 from bot.clock import Clock
 from handlers.message import GroupMessage
 
@@ -155,4 +155,10 @@ def _sender(settings: MpSettings, deps: SenderDeps) -> MpSender:
     return MpSender(client, clock=deps.clock)
 
 
-CHANNEL = Channel("mp", "公众号", MpSettings, _routes, _sender, identity="mp", direct=True)
+def _media(settings: MpSettings, deps: SenderDeps) -> MediaApiFetcher:
+    client = ApiClient.mp(deps.session, app_id=settings.app_id, secret=settings.secret, clock=deps.clock,
+                          token_store=deps.token_store, api_base=settings.api_base)
+    return MediaApiFetcher(client, timeout=deps.config.media.fetch_timeout_seconds)
+
+
+CHANNEL = Channel("mp", "公众号", MpSettings, _routes, _sender, identity="mp", direct=True, media=_media)

@@ -26,7 +26,7 @@ from bot.channels.kit.rate_limit import RateLimiter
 from bot.channels.kit.text_split import split_text
 from bot.channels.wechat import security as sec
 from bot.channels.wechat.content import with_content, xml_content
-from bot.channels.wechat.api import ApiClient
+from bot.channels.wechat.api import ApiClient, MediaApiFetcher
 from bot.clock import Clock
 from handlers.message import GroupMessage
 
@@ -149,4 +149,11 @@ def _sender(settings: WecomSettings, deps: SenderDeps) -> WecomAppSender:
     return WecomAppSender(client, agent_id=settings.agent_id, clock=deps.clock)
 
 
-CHANNEL = Channel("wecom", "企业微信应用", WecomSettings, _routes, _sender, identity="wecom", direct=True)
+def _media(settings: WecomSettings, deps: SenderDeps) -> MediaApiFetcher:
+    client = ApiClient.wecom(deps.session, corp_id=settings.corp_id, secret=settings.secret, clock=deps.clock,
+                             token_store=deps.token_store, api_base=settings.api_base)
+    return MediaApiFetcher(client, timeout=deps.config.media.fetch_timeout_seconds)
+
+
+CHANNEL = Channel("wecom", "企业微信应用", WecomSettings, _routes, _sender, identity="wecom", direct=True,
+                  media=_media)
