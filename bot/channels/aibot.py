@@ -257,12 +257,12 @@ class AibotMediaFetcher:
 def decrypt_file(key: bytes, data: bytes) -> bytes:
     """The plain bytes of an AI-bot media file; PermanentFailure when they do not decrypt with this key."""
     if len(key) != 32 or not data or len(data) % 16:
-        raise PermanentFailure("aibot media: not an encrypted file (wrong length or no key)")
+        raise PermanentFailure("aibot media: not encrypted with this bot's key (wrong length)")
     decryptor = Cipher(algorithms.AES(key), modes.CBC(key[:16])).decryptor()
     plain = decryptor.update(data) + decryptor.finalize()
     pad = plain[-1]
     if not 1 <= pad <= 32 or plain[-pad:] != bytes([pad]) * pad:
-        raise PermanentFailure("aibot media: bad padding (not encrypted with this bot's key)")
+        raise PermanentFailure("aibot media: not encrypted with this bot's key (bad padding)")
     return plain[:-pad]
 
 
