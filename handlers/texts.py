@@ -237,7 +237,7 @@ VOICE_IN_CASE = "【语音待收听】{case}号反映人{reporter}发来一条�
 VOICE_FROM_VULNERABLE = "【语音待收听】重点关爱对象{reporter}（{group}）发来一条语音，请及时收听：\n{line}"
 LOCATION_ALERT = "【位置】{case}号（{type}）反映人{reporter}发来位置：\n{line}"
 LOCATION_ACK = "已把您的位置转给{officer}。"
-HELP_WITH_LOCATION = "📍求助人已发送位置：{line}"
+HELP_WITH_LOCATION = "📍求助人已发送{line}"
 EVENT_LOCATION = "{label}（{lat}, {lng}）"
 
 # --- one scam, many groups (fraud incidents) ---
