@@ -19,8 +19,10 @@ DATA = Path(__file__).resolve().parent.parent / "data" / "indicators.json"
 KINDS = ("phone", "url", "domain", "qr", "app", "account")
 _TLDS = ("com|cn|net|org|top|xyz|cc|vip|shop|site|online|club|info|icu|link|live|pro|work|fun|asia|me|co|io|tv|"
          "hk|tw|app|ltd|wang|ink|biz|mobi|cloud|store|tech|space|website|life|world|today|win|bid|loan")
-URL = re.compile(r"(?i)\bhttps?://[^\s，。、；！？“”\"'<>（）()【】]+")
-DOMAIN = re.compile(rf"(?i)(?<![@a-z0-9.-])((?:[a-z0-9](?:[a-z0-9-]{{0,61}}[a-z0-9])?\.)+(?:{_TLDS}))(?![a-z0-9-])(/[^\s，。、；！？“”\"'<>（）()【】]*)?")
+_URL_CHARS = r"[A-Za-z0-9\-._~%!$&*+,;=:@/?#]"  # ASCII only: the words after an address are not part of it
+URL = re.compile(rf"(?i)\bhttps?://{_URL_CHARS}+")
+DOMAIN = re.compile(rf"(?i)(?<![@a-z0-9.-])((?:[a-z0-9](?:[a-z0-9-]{{0,61}}[a-z0-9])?\.)+(?:{_TLDS}))(?![a-z0-9-])"
+                    rf"(/{_URL_CHARS}*)?")
 MOBILE = re.compile(r"(?<!\d)(1[3-9]\d)[ -]?(\d{4})[ -]?(\d{4})(?!\d)")
 LANDLINE = re.compile(r"(?<![\d-])(0\d{2,3})-?(\d{7,8})(?![\d-])")
 HOTLINE = re.compile(r"(?<!\d)([48]00)[ -]?(\d{3})[ -]?(\d{4})(?!\d)")

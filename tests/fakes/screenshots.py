@@ -60,8 +60,9 @@ def screenshot_set(variants: int = 2, *, limit: int | None = None) -> list[Shot]
             for v in range(variants):
                 seed = n * 31 + v * 7 + (0 if kind == "scam" else 500)
                 fmt = "jpeg" if v % 2 else "png"
-                shots.append(Shot(kind, conv.get("scam_type"), conversation_text(conv), render(conv, seed=seed, fmt=fmt),
-                                  f"{kind}-{n:02d}-v{v}.{'jpg' if fmt == 'jpeg' else 'png'}"))
+                name = f"{kind}-{n:02d}-v{v}.{'jpg' if fmt == 'jpeg' else 'png'}"
+                shots.append(Shot(kind, conv.get("scam_type"), conversation_text(conv),
+                                  render(conv, seed=seed, fmt=fmt), name))
     return shots
 
 

@@ -3,8 +3,9 @@
 It serves gettoken, message/send, appchat/send, webhook/send, message/custom/send, the OA
 cgi-bin/token, the AI-bot response_url, a bridge outbound endpoint, media/get (WeCom and OA media by
 media id: ``add_media``, ``expire_media``) and plain files under /files/ (``add_file``: what AI-bot and
-bridge media URLs point at); it records every call and answers injected faults per path first. An unknown path answers 404 and is recorded in ``errors``
-(tests assert ``fake.errors == []``): a fake that is not told what to answer fails loudly.
+bridge media URLs point at); it records every call and answers injected faults per path first. An unknown
+path answers 404 and is recorded in ``errors`` (tests assert ``fake.errors == []``): a fake that is not told
+what to answer fails loudly.
 """
 from __future__ import annotations
 

@@ -7,7 +7,15 @@ import json
 
 import pytest
 
-from tests.bot.channels.helpers import CORP_ID, NOW_TS, aibot_payload, bridge_event, encrypt_only, encrypted_post, signed_bridge
+from tests.bot.channels.helpers import (
+    CORP_ID,
+    NOW_TS,
+    aibot_payload,
+    bridge_event,
+    encrypt_only,
+    encrypted_post,
+    signed_bridge,
+)
 
 
 def xml(msg_type: str, fields: str, *, sender: str = "oResident1", msg_id: str = "900") -> str:
