@@ -7,6 +7,7 @@ BENCHMARKS = (
     "bench.classify_bench",
     "bench.inbound_bench",
     "bench.city_roster",
+    "bench.screenshot_bench",
 )
 
 

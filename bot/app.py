@@ -17,11 +17,15 @@ from bot.channels.base import Sender, SenderDeps
 from bot.channels.wechat.token_store import DbTokenStore
 from bot.clock import Clock, SystemClock
 from bot.config import Config
-from bot.keys import CLOCK, CONFIG, ENGINE, EXECUTOR, OUTBOX, PIPELINE, SENDERS
+from bot.keys import CLOCK, CONFIG, ENGINE, EXECUTOR, FETCHERS, MEDIA, OUTBOX, PIPELINE, SENDERS
+from bot.media.pool import ImageReader
+from bot.media.store import make_store
+from bot.media.worker import MediaWorker
 from bot.outbox import OutboxSender
 from bot.pipeline import Pipeline
 from bot.scheduling.lifecycle import scheduler_ctx
 from bot.web import api, health, households, metrics
+from bot.web import media as media_routes
 from handlers import nlu
 from handlers.dispatch import build_routes
 from storage import migrate
@@ -35,15 +39,16 @@ log = logging.getLogger(__name__)
 def create_app(
     config: Config, *, clock: Clock | None = None, engine: Engine | None = None,
     senders: dict[str, Sender] | None = None, background: bool = True, classifier: Any = None,
-    freeze_gc: bool = False,
+    freeze_gc: bool = False, image_reader: ImageReader | None = None,
 ) -> web.Application:
-    """Build the app. ``background=False`` leaves the worker and sender to be driven step by step (tests)."""
+    """Build the app. ``background=False`` leaves the workers and sender to be driven step by step (tests);
+    ``image_reader``: how images are read (default: a pool of processes sized for the machine)."""
     app = web.Application(middlewares=[api.require_token], client_max_size=256 * 1024)
     app[CONFIG] = config
     app[CLOCK] = clock or SystemClock()
     app.cleanup_ctx.append(_database(engine))
     app.cleanup_ctx.append(_channel_senders)
-    app.cleanup_ctx.append(_workers(senders, background, classifier))
+    app.cleanup_ctx.append(_workers(senders, background, classifier, image_reader))
     app.cleanup_ctx.append(scheduler_ctx(background))
     if freeze_gc:
         app.on_startup.append(_freeze_gc)
@@ -51,6 +56,7 @@ def create_app(
     api.add_routes(app)
     metrics.add_routes(app)
     households.add_routes(app)
+    media_routes.add_routes(app)
     registry.add_routes(app, config, app[CLOCK], accept=lambda msg: app[PIPELINE].accept(msg))
     return app
 
@@ -85,10 +91,12 @@ async def _channel_senders(app: web.Application) -> AsyncIterator[None]:
         store = DbTokenStore(app[ENGINE], app[EXECUTOR])
         deps = SenderDeps(session=session, clock=app[CLOCK], token_store=store, config=app[CONFIG])
         app[SENDERS] = registry.build_senders(app[CONFIG], deps)
+        app[FETCHERS] = registry.build_fetchers(app[CONFIG], deps)
         yield
 
 
-def _workers(senders: dict[str, Sender] | None, background: bool, classifier: Any):  # noqa: ANN202
+def _workers(senders: dict[str, Sender] | None, background: bool, classifier: Any,  # noqa: ANN202
+             image_reader: ImageReader | None):
     async def ctx(app: web.Application) -> AsyncIterator[None]:
         config = app[CONFIG]
         loop = asyncio.get_running_loop()
@@ -96,22 +104,31 @@ def _workers(senders: dict[str, Sender] | None, background: bool, classifier: An
         all_senders: dict[str, Sender] = {**app[SENDERS], **(senders or {})}
         app[OUTBOX] = OutboxSender(engine=app[ENGINE], executor=app[EXECUTOR], clock=app[CLOCK],
                                    senders=all_senders)
+        reader = image_reader or ImageReader.processes(workers=config.media.ocr_workers,
+                                                       use_ocr=config.media.ocr != "off")
+        app[MEDIA] = MediaWorker(engine=app[ENGINE], executor=app[EXECUTOR], clock=app[CLOCK], config=config,
+                                 store=make_store(config.media.root), fetchers=app[FETCHERS], reader=reader,
+                                 on_ready=lambda: app[PIPELINE].wake.set())
         app[PIPELINE] = Pipeline(
             engine=app[ENGINE], executor=app[EXECUTOR], config=config, clock=app[CLOCK],
             classifier=own_classifier, routes=build_routes(config.commands.aliases),
             channels=registry.directory(),
-            on_written=app[OUTBOX].wake.set,
+            on_written=app[OUTBOX].wake.set, on_media=app[MEDIA].wake.set,
         )
         await loop.run_in_executor(app[EXECUTOR], app[PIPELINE].refresh_scam_words)
         tasks = []
         if background:
             tasks = [asyncio.create_task(app[PIPELINE].run_forever(), name="pipeline"),
-                     asyncio.create_task(app[OUTBOX].run_forever(), name="outbox")]
+                     asyncio.create_task(app[OUTBOX].run_forever(), name="outbox"),
+                     asyncio.create_task(app[MEDIA].run_forever(), name="media")]
+            reader.warm()
         yield
         for task in tasks:
             task.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await task
+        if image_reader is None:
+            reader.close()
     return ctx
 
 

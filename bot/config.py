@@ -59,6 +59,7 @@ class Person(Model):
     bridge_id: str = ""  # accounts.bridge
     accounts: dict[str, str] = {}  # account family (see bot/channels/registry.py) → this person's id there
     scope: Scope | None = None  # station: acts on every grid (station leaders); default: admins and the duty officer
+    vulnerable: bool = False  # 重点关爱对象: the officer hears of every voice note they send
 
     def account_ids(self) -> dict[str, str]:
         named = {"wecom": self.wecom_user_id, "mp": self.mp_openid, "bridge": self.bridge_id}
@@ -120,6 +121,7 @@ class Timers(Model):
     followup_days: int = Field(default=3, ge=0)
     followup_answer_hours: int = Field(default=48, ge=1)
     link_window_minutes: int = Field(default=60, ge=1)
+    fraud_incident_hours: int = Field(default=72, ge=1)  # one indicator in several groups within this: one incident
 
 
 def _check_zone(value: str) -> str:
@@ -189,6 +191,27 @@ class Households(Model):
     visit_days_per_week: int = Field(default=1, ge=0, le=7)  # weekly grid-day target per officer (走访入户)
 
 
+class MediaLimits(Model):
+    """The largest photo, voice note, video and file fetched, in bytes."""
+
+    image: int = Field(default=10 * 1024 * 1024, ge=1024)
+    voice: int = Field(default=2 * 1024 * 1024, ge=1024)
+    video: int = Field(default=20 * 1024 * 1024, ge=1024)
+    file: int = Field(default=20 * 1024 * 1024, ge=1024)
+
+
+class MediaSettings(Model):
+    """``[media]``: where fetched media are kept and how images are read."""
+
+    root: str = "var/media"  # a folder (an object-store URL later)
+    max_bytes: MediaLimits = MediaLimits()
+    fetch_timeout_seconds: float = Field(default=30.0, gt=0, le=600)
+    max_attempts: int = Field(default=5, ge=1, le=50)
+    ocr: Literal["auto", "off"] = "auto"  # auto: read images when the ocr extra is installed
+    ocr_workers: int = Field(default=0, ge=0, le=32)  # processes reading images; 0: sized for the machine
+    base_url: str = ""  # how officers reach this server (links in case cards); empty: http://{server.host}:{port}
+
+
 class SchedulerSettings(Model):
     misfire_grace_minutes: int = Field(default=60, ge=0)  # a run missed by more than this is skipped
     timers: bool = True  # run the case-work timers every minute
@@ -211,6 +234,7 @@ class Config(Model):
     friday: Friday = Friday()
     households: Households = Households()
     scheduler: SchedulerSettings = SchedulerSettings()
+    media: MediaSettings = MediaSettings()
 
     def person(self, person_id: str) -> Person | None:
         return next((p for p in self.people if p.id == person_id), None)

@@ -8,6 +8,7 @@ from sqlalchemy.engine import Engine
 
 from bot.clock import Clock
 from bot.config import Config
+from bot.media.worker import MediaWorker
 from bot.outbox import OutboxSender
 from bot.pipeline import Pipeline
 from bot.scheduling.scheduler import Scheduler
@@ -20,3 +21,5 @@ PIPELINE = web.AppKey("pipeline", Pipeline)
 OUTBOX = web.AppKey("outbox", OutboxSender)
 SENDERS = web.AppKey("senders", dict)
 SCHEDULER = web.AppKey("scheduler", Scheduler)
+MEDIA = web.AppKey("media", MediaWorker)
+FETCHERS = web.AppKey("fetchers", dict)

@@ -14,9 +14,9 @@ from sqlmodel import select
 
 from bot.clock import Clock
 from handlers.dispatch import handle_message
-from handlers.message import ChannelDirectory, GroupMessage
+from handlers.message import ChannelDirectory, GroupMessage, MediaRef
 from handlers.privacy import mask_personal
-from storage import inbox, scam_words
+from storage import inbox, media, scam_words
 from storage.db import session as new_session
 from storage.models import Message
 
@@ -27,9 +27,11 @@ SCAM_WORD_REFRESH = timedelta(seconds=60)  # other processes' /scamword addition
 
 class Pipeline:
     def __init__(self, *, engine: Engine, executor: Executor, config: Any, clock: Clock, classifier: Any,
-                 routes: Any, channels: ChannelDirectory, on_written: Callable[[], None] = lambda: None) -> None:
+                 routes: Any, channels: ChannelDirectory, on_written: Callable[[], None] = lambda: None,
+                 on_media: Callable[[], None] = lambda: None) -> None:
         self.engine, self.executor, self.config, self.clock = engine, executor, config, clock
         self.classifier, self.routes, self.on_written = classifier, routes, on_written
+        self.on_media = on_media  # wakes the media worker when a message brought media
         self.channels = channels
         self.wake = asyncio.Event()
         self._scam_words_loaded: datetime | None = None
@@ -40,18 +42,25 @@ class Pipeline:
             channel=msg.channel, channel_msg_id=msg.channel_msg_id, chat_id=msg.chat_id, sender_id=msg.sender_id,
             text=msg.text, sent_at=msg.sent_at, received_at=self.clock.now(), is_direct=msg.is_direct,
             mentions_bot=msg.mentions_bot, sender_name=msg.sender_name, reply_hint=msg.reply_hint,
+            kind=msg.kind, media_pending=msg.waits_for_media, details=msg.details,
         )
+        media_rows = [media_values(ref, channel=msg.channel, now=self.clock.now()) for ref in msg.media]
         loop = asyncio.get_running_loop()
-        message_id, is_new = await loop.run_in_executor(self.executor, self._store, values)
+        message_id, is_new = await loop.run_in_executor(self.executor, self._store, values, media_rows)
         if is_new:
             self.wake.set()
+            if media_rows:
+                self.on_media()
         else:
             log.info("duplicate delivery %s:%s ignored", msg.channel, msg.channel_msg_id)
         return message_id
 
-    def _store(self, values: dict) -> tuple[int, bool]:
+    def _store(self, values: dict, media_rows: list[dict]) -> tuple[int, bool]:
         with self.engine.begin() as conn:
-            return inbox.store_message(conn, values=values)
+            message_id, is_new = inbox.store_message(conn, values=values)
+            if is_new:
+                media.insert_media(conn, message_id=message_id, rows=media_rows)
+            return message_id, is_new
 
     async def run_once(self) -> int:
         """Handle every stored, unhandled message; returns how many were handled."""
@@ -94,6 +103,8 @@ class Pipeline:
             try:
                 handle_message(session, message=message, config=self.config, now=self.clock.now(),
                                classifier=self.classifier, routes=self.routes, channels=self.channels)
+                if message.case_id is not None and message.kind != "text":
+                    media.attach_to_case(session, message_id=message_id, case_id=message.case_id)
                 message.handled_at = self.clock.now()
                 session.add(message)
                 session.commit()
@@ -115,16 +126,25 @@ class Pipeline:
             session.commit()
 
 
+def media_values(ref: MediaRef, *, channel: str, now: datetime) -> dict:
+    """The media row of one reference, stored with its message and fetched later by the media worker."""
+    return {"kind": ref.kind, "channel": channel, "source": ref.source, "ref": ref.ref[:2000], "name": ref.name[:200],
+            "declared_format": ref.format[:20], "inline_data": ref.data, "state": media.PENDING, "attempts": 0,
+            "next_attempt_at": now, "created_at": now, "content_type": "", "size": 0, "sha256": "",
+            "store_key": "", "reading": "none", "recognized_text": "", "qr_payloads": []}
+
+
 def _next_message_query():  # noqa: ANN202
-    """Oldest unhandled message whose chat has no older unhandled message (arrival order per chat)."""
+    """Oldest unhandled message whose chat has no older unhandled message (arrival order per chat). A message
+    waiting for its media to be read is skipped, and the chat's later messages do not wait behind it."""
     earlier = aliased(Message)
     older_pending = exists().where(
         earlier.channel == Message.channel, earlier.chat_id == Message.chat_id,
-        earlier.handled_at.is_(None), earlier.id < Message.id,
+        earlier.handled_at.is_(None), earlier.media_pending.is_(False), earlier.id < Message.id,
     )
     return (
         select(Message)
-        .where(Message.handled_at.is_(None), ~older_pending)
+        .where(Message.handled_at.is_(None), Message.media_pending.is_(False), ~older_pending)
         .order_by(Message.id)
         .limit(1)
         .with_for_update(skip_locked=True, of=Message)

@@ -12,6 +12,7 @@ from handlers import texts
 from handlers.commands import agenda, broadcast, cases, casework, dissuasion, general, households, scamwords, stats
 from handlers.context import Context
 from handlers.intents import chatter, dispute, fraud, help, inquiry
+from handlers.media import evidence
 from handlers.message import ChannelDirectory
 from handlers.nlu.label import INTENTS
 from handlers.roles import STAFF
@@ -57,6 +58,12 @@ def _command(ctx: Context) -> bool:
     return True
 
 
+def _attachment(ctx: Context) -> bool:
+    """A location pin, a voice note without recognition, a photo without words, a video or a file: evidence for
+    the sender's open case, or for the officer to look at (handlers/media/evidence.py)."""
+    return evidence.on_attachment(ctx)
+
+
 def _conversation(ctx: Context) -> bool:
     """A pending exchange of the sender (the follow-up survey, 回访) takes its answer."""
     return any(conversation.handler(ctx) for conversation in ctx.routes.conversations)
@@ -84,7 +91,7 @@ def _intent(ctx: Context) -> bool:
     return True
 
 
-PRECEDENCE: tuple[Callable[[Context], bool], ...] = (_command, _conversation, _silent, _staff, _intent)
+PRECEDENCE: tuple[Callable[[Context], bool], ...] = (_command, _attachment, _conversation, _silent, _staff, _intent)
 
 
 def _group_of(session: Session, message: Message, now: datetime, channels: ChannelDirectory) -> ChatGroup:

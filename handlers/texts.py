@@ -27,6 +27,7 @@ EVENT_NAMES = {  # what each CaseEvent action reads as in a case's history
     "replied": "回复居民", "note": "备注", "resolved": "化解", "closed": "结案", "reopened": "重新打开",
     "escalated": "上报", "marked_hard": "标记疑难", "linked": "关联同一事件", "follow_up": "居民补充",
     "survey_sent": "发送回访", "survey_answered": "回访答复", "visit_task": "派发上门回访", "scam_advert": "疑似诈骗广告",
+    "evidence": "补充材料", "location": "发送位置", "fraud_report": "同一诈骗新举报",
 }
 ACTION_NAMES = {  # the command verbs, in refusals (“不能结案”)
     "take": "接单", "assign": "指派", "transfer": "转派", "note": "备注", "resolve": "化解", "close": "结案",
@@ -313,3 +314,33 @@ LEDGER_YES = "是"
 LEDGER_NO = "否"
 LEDGER_MET = "达标"
 LEDGER_NOT_MET = "未达标"
+
+# --- photos, voice notes, locations and files (handlers/media/) ---
+MEDIA_KIND_NAMES = {"image": "图片", "voice": "语音", "video": "视频", "file": "文件"}
+MEDIA_LINE = "{kind}：{link}"
+MEDIA_LINE_FAILED = "{kind}：未能获取（已过期或不符合要求），请联系反映人重新发送"
+LOCATION_LINE = "位置：{label}（{lat}, {lng}）{map}"
+LOCATION_NO_LABEL = "未标注地点"
+IMAGE_TEXT_PREFIX = "［图片文字］"
+MESSAGE_KIND_NAMES = {"image": "一张图片", "voice": "一条语音", "video": "一段视频", "file": "一个文件",
+                      "location": "一个位置", "other": "一条消息"}
+IMAGE_NEEDS_LOOK = "【图片待查看】{reporter}（{group}）发来一张图片，{reason}，请人工查看是否需要处理：\n{link}"
+IMAGE_REASONS = {"unavailable": "本机未安装图片文字识别", "failed": "图片无法识别", "fetch": "图片未能获取"}
+EVIDENCE_ALERT = "【补充材料】{case}号反映人{reporter}发来{what}：\n{line}"
+VOICE_IN_CASE = "【语音待收听】{case}号反映人{reporter}发来一条语音，请及时收听：\n{line}"
+VOICE_FROM_VULNERABLE = "【语音待收听】重点关爱对象{reporter}（{group}）发来一条语音，请及时收听：\n{line}"
+LOCATION_ALERT = "【位置】{case}号（{type}）反映人{reporter}发来位置：\n{line}"
+LOCATION_ACK = "已把您的位置转给{officer}。"
+HELP_WITH_LOCATION = "📍求助人已发送{line}"
+EVENT_LOCATION = "{label}（{lat}, {lng}）"
+
+# --- one scam, many groups (fraud incidents) ---
+INDICATOR_KIND_NAMES = {"phone": "电话", "url": "网址", "domain": "域名", "qr": "二维码", "app": "App",
+                        "account": "账号"}
+INCIDENT_SPREAD = ("【同一诈骗·多群出现】{case}号（{type}）：{indicators}已在{groups}个群被反映{reports}次，"
+                   "新增：{group}（{reporter}）。\n涉及：{group_names}\n原话：{text}\n"
+                   "如需提醒更多群，可用 /broadcast 网格编号 内容")
+INCIDENT_REPEAT = "【同一诈骗·再次反映】{case}号：{group}的{reporter}再次反映（共{reports}次，{groups}个群）：{text}"
+INCIDENT_EVENT = "{group}：{text}"
+INDICATOR_ITEM = "{kind}“{value}”"
+EXPORT_INDICATOR_HEADERS = ("类型", "线索", "首次发现", "最近发现", "涉及群数", "涉及群", "举报次数", "案件号", "示例（已脱敏）")

@@ -48,6 +48,9 @@ def message_values(
     mentions_bot: bool = False,
     sender_name: str | None = None,
     reply_hint: dict | None = None,
+    kind: str = "text",
+    media_pending: bool = False,
+    details: dict | None = None,
 ) -> dict[str, Any]:
     """Column values for store_message."""
     return {
@@ -63,4 +66,7 @@ def message_values(
         "sent_at": sent_at,
         "received_at": received_at,
         "attempts": 0,
+        "kind": kind,
+        "media_pending": media_pending,
+        "details": details,
     }

@@ -5,7 +5,7 @@ from datetime import datetime, timezone
 from enum import StrEnum
 from typing import Any, Optional
 
-from sqlalchemy import JSON, Column, Index, UniqueConstraint
+from sqlalchemy import JSON, Column, Index, LargeBinary, UniqueConstraint
 from sqlalchemy.types import DateTime, TypeDecorator
 from sqlmodel import Field, SQLModel
 
@@ -155,6 +155,7 @@ class Person(SQLModel, table=True):
     dm_channel: Optional[str] = None
     dm_chat_id: Optional[str] = None
     from_config: bool = False
+    vulnerable: bool = False  # 重点关爱对象 (an elderly resident living alone …): their voice notes reach the officer
 
 
 class Account(SQLModel, table=True):
@@ -190,6 +191,13 @@ class Message(SQLModel, table=True):
     intent: Optional[str] = None
     label: Optional[dict] = Field(default=None, sa_column=Column(JSON))
     case_id: Optional[int] = None
+    # What was sent: text, image, voice, video, file, location, link, record (合并转发), other. ``text`` holds
+    # what the bot understands of it: the typed words, a voice note's recognition, the words read from an image.
+    kind: str = "text"
+    # True while the message waits for its media to be fetched and read (an image's words); the worker skips
+    # it meanwhile and the chat's later messages do not wait for it.
+    media_pending: bool = False
+    details: Optional[dict] = Field(default=None, sa_column=Column(JSON))  # a location, a link, a record's items
 
 
 class Case(SQLModel, table=True):
@@ -476,6 +484,83 @@ class Dissuasion(SQLModel, table=True):
     outcome_note: str = ""
     outcome_by: Optional[str] = None
     outcome_at: Optional[datetime] = _when(default=None)
+
+
+# --- media and fraud indicators ---
+
+
+class Media(SQLModel, table=True):
+    """A photo, voice note, video or file a message carried. Stored with the message at the edge; the media
+    worker fetches it (``state`` pending → stored | failed), checks size and type, keeps it in the media store
+    under its checksum and reads it (an image's words and QR codes)."""
+
+    __table_args__ = (Index("ix_media_due", "state", "next_attempt_at"),)
+    id: Optional[int] = Field(default=None, primary_key=True)
+    message_id: int = Field(foreign_key="message.id", index=True)
+    case_id: Optional[int] = Field(default=None, index=True)
+    kind: str  # image, voice, video, file
+    channel: str
+    source: str  # media_id (the platform's media API), url, inline (bytes sent with the message)
+    ref: str = ""  # the media id or the URL
+    name: str = ""  # a file's name as sent
+    declared_format: str = ""  # what the platform called it (amr, speex, mp4 …)
+    inline_data: Optional[bytes] = Field(default=None, sa_column=Column(LargeBinary, nullable=True))
+    state: str = "pending"  # pending, stored, failed
+    error: Optional[str] = None
+    attempts: int = 0
+    next_attempt_at: datetime = _when()
+    content_type: str = ""
+    size: int = 0
+    sha256: str = ""
+    store_key: str = ""  # where the media store keeps it (a path under var/media/, later an object URL)
+    created_at: datetime = _when()
+    fetched_at: Optional[datetime] = _when(default=None)
+    reading: str = "none"  # none (nothing to read), done, unavailable (no OCR installed), failed
+    recognized_text: str = ""  # words read from the image, or the platform's recognition of a voice note
+    qr_payloads: list = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    read_ms: Optional[int] = None
+
+
+class FraudIndicator(SQLModel, table=True):
+    """One thing a scam is recognised by (a phone number, a domain, a QR payload, an app, an account), with the
+    fraud incident it belongs to now."""
+
+    __table_args__ = (UniqueConstraint("kind", "value"),)
+    id: Optional[int] = Field(default=None, primary_key=True)
+    kind: str  # phone, url, domain, qr, app, account
+    value: str
+    first_seen_at: datetime = _when()
+    last_seen_at: datetime = _when()
+    count: int = 0  # reports that carried it
+    case_id: Optional[int] = Field(default=None, index=True)  # the incident (a fraud case) it was last seen in
+    sample_text: str = ""  # the first report's words, masked
+
+
+class FraudSighting(SQLModel, table=True):
+    """One report of one indicator: which message, which group, which incident."""
+
+    __table_args__ = (UniqueConstraint("indicator_id", "message_id"),)
+    id: Optional[int] = Field(default=None, primary_key=True)
+    indicator_id: int = Field(foreign_key="fraudindicator.id", index=True)
+    message_id: int
+    case_id: int = Field(index=True)
+    group_id: Optional[int] = None
+    grid_id: Optional[str] = None
+    seen_at: datetime = _when()
+
+
+class IncidentGroup(SQLModel, table=True):
+    """A group a fraud incident reached: warned once, however many reports it sends."""
+
+    __table_args__ = (UniqueConstraint("case_id", "group_key"),)
+    id: Optional[int] = Field(default=None, primary_key=True)
+    case_id: int = Field(index=True)
+    group_key: str  # the group's id, or "direct:<person>" for a report in a direct chat
+    group_id: Optional[int] = None
+    grid_id: Optional[str] = None
+    first_report_at: datetime = _when()
+    reports: int = 1
+    warned: bool = False
 
 
 METADATA = SQLModel.metadata  # every table above; what migrations and tests build the schema from

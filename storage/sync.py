@@ -35,7 +35,7 @@ def sync_community(session: Session, *, config: Any, now: datetime, direct: dict
         fields = {
             "name": person.name, "role": person.role, "title": person.title, "phone": person.phone,
             "grid_id": grid_of.get(person.id), "dm_channel": dm_channel, "dm_chat_id": dm_chat_id,
-            "scope": _scope(config, person), "from_config": True,
+            "scope": _scope(config, person), "from_config": True, "vulnerable": person.vulnerable,
         }
         _upsert(session, Person, person.id, fields, changes)
         session.flush()

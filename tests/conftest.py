@@ -7,6 +7,7 @@ import pytest
 from bot.app import create_app
 from tests.factories import PG_ENV, BotDriver, codes_sent, make_config, make_engine_for
 from tests.fakes.clock import FakeClock
+from tests.fakes.reader import FakeImageReader
 
 
 def pytest_report_header(config):  # noqa: ANN001, ANN201
@@ -40,9 +41,15 @@ def config():  # noqa: ANN201
 
 
 @pytest.fixture
-async def bot(aiohttp_client, config, clock, engine):  # noqa: ANN001, ANN201
+def image_reader():  # noqa: ANN201
+    """How the ``bot`` reads images: scripted words (tests/fakes/reader.py), real QR codes."""
+    return FakeImageReader()
+
+
+@pytest.fixture
+async def bot(aiohttp_client, config, clock, engine, image_reader):  # noqa: ANN001, ANN201
     """The app driven step by step. Afterwards, no text it wrote may carry an internal code (opened, in_progress…)."""
-    app = create_app(config, clock=clock, engine=engine, background=False)
+    app = create_app(config, clock=clock, engine=engine, background=False, image_reader=image_reader)
     yield BotDriver(await aiohttp_client(app))
     assert codes_sent(engine) == [], "internal codes reached a user"
 

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import os
 import re
+import tempfile
 import tomllib
 import uuid
 from pathlib import Path
@@ -15,7 +16,7 @@ from sqlmodel import select
 
 from bot.channels import registry
 from bot.config import Config, parse_config
-from bot.keys import CLOCK, CONFIG, ENGINE, OUTBOX, PIPELINE
+from bot.keys import CLOCK, CONFIG, ENGINE, MEDIA, OUTBOX, PIPELINE
 from handlers.routines.timers import run_timers
 from storage import migrate
 from storage.db import make_engine
@@ -37,6 +38,7 @@ def demo_raw() -> dict[str, Any]:
 
 def make_config(**sections: Any) -> Config:
     raw = demo_raw()
+    raw["media"] = {"root": tempfile.mkdtemp(prefix="gridbot-media-")}  # never the checkout's var/media
     raw.update(sections)
     raw["database"] = {"url": "sqlite://"}
     return parse_config(raw, environ={})
@@ -82,8 +84,23 @@ class BotDriver:
         return await resp.json()
 
     async def step(self) -> None:
+        """Handle what is stored, fetch and read the media that came with it, handle what they released, send."""
         await self.app[PIPELINE].run_once()
+        if await self.app[MEDIA].run_once():
+            await self.app[PIPELINE].run_once()
         await self.app[OUTBOX].drain_once()
+
+    async def post(self, body: dict) -> dict:
+        """POST any sandbox body (image_base64, location …); returns the answer."""
+        resp = await self.client.post("/sandbox/messages", json=body)
+        assert resp.status == 200, await resp.text()
+        return await resp.json()
+
+    async def send_and_step(self, body: dict) -> list[dict]:
+        before = len(await self.sent())
+        await self.post(body)
+        await self.step()
+        return (await self.sent())[before:]
 
     async def tick(self) -> int:
         """Run the case timers once at the clock's now (as the scheduler does every minute), then send."""

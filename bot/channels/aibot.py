@@ -6,14 +6,17 @@ later through ``response_url`` (valid once, for one hour) or the group-robot web
 """
 from __future__ import annotations
 
+import base64
 import logging
 from collections import OrderedDict
 from collections.abc import Mapping
+from dataclasses import replace
 from datetime import datetime, timedelta
 from urllib.parse import urlsplit
 
 import aiohttp
 from aiohttp import web
+from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
 from wechatpy.work.crypto import WeChatCrypto
 
 from bot.channels.base import (
@@ -32,9 +35,11 @@ from bot.channels.kit.parts import PartProgress, send_parts
 from bot.channels.kit.rate_limit import RateLimiter
 from bot.channels.kit.text_split import split_text, utf8_len
 from bot.channels.wechat import security as sec
+from bot.channels.wechat.content import Content, record_content, with_content
 from bot.channels.wechat.api import WECOM_API_BASE, ApiError, check_errcode, post_json
 from bot.clock import Clock
-from handlers.message import GroupMessage
+from bot.media.fetch import Download, MediaJob, download
+from handlers.message import GroupMessage, MediaRef
 
 log = logging.getLogger("bot.channels.aibot")
 RESPONSE_URL_TTL = timedelta(hours=1)
@@ -88,9 +93,10 @@ class AibotCallback(sec.GetPostCallback):
             raise ChannelError(403, "aibotid does not match the configured bot id")
 
     def _to_group_message(self, payload: dict) -> GroupMessage | None:
-        text = message_text(payload)
-        if text is None:
+        content = payload_content(payload)
+        if content is None:
             return None
+        text = content.text
         chattype = payload.get("chattype")
         user_id = sec.text_field(payload, "from", "userid")
         if chattype not in ("single", "group"):
@@ -102,9 +108,10 @@ class AibotCallback(sec.GetPostCallback):
         if response_url := sec.text_field(payload, "response_url", required=False):
             expires = now + RESPONSE_URL_TTL - _RESPONSE_URL_MARGIN
             hint = {"response_url": response_url, "response_url_expires_at": expires.isoformat()}
-        return GroupMessage(channel=self.channel, chat_id=chat_id, sender_id=user_id,
-                            text=strip_leading_mention(text), channel_msg_id=sec.text_field(payload, "msgid"),
-                            sent_at=now, is_direct=not is_group, mentions_bot=True, reply_hint=hint)
+        msg = GroupMessage(channel=self.channel, chat_id=chat_id, sender_id=user_id,
+                           text=strip_leading_mention(text), channel_msg_id=sec.text_field(payload, "msgid"),
+                           sent_at=now, is_direct=not is_group, mentions_bot=True, reply_hint=hint)
+        return msg if content.kind == "text" else with_content(msg, replace(content, text=msg.text))
 
 
 def message_text(payload: dict) -> str | None:
@@ -118,6 +125,31 @@ def message_text(payload: dict) -> str | None:
                  for item in items if isinstance(item, dict) and item.get("msgtype") == "text"]
         return " ".join(part for part in parts if part) if parts else None
     return None
+
+
+def payload_content(payload: dict) -> Content | None:
+    """What a callback carries: text, mixed (text and images), image, voice (WeCom's own transcript), file,
+    video, or a merged chat record (合并转发); None for types we do not know. Image and file URLs point at
+    files encrypted with the callback's AES key, valid for a few minutes: the media worker fetches them."""
+    msgtype = payload.get("msgtype")
+    if msgtype == "mixed":
+        items = [item for item in (payload.get("mixed") or {}).get("msg_item") or [] if isinstance(item, dict)]
+        images = tuple(MediaRef("image", "url", url) for item in items if item.get("msgtype") == "image"
+                       if (url := sec.text_field(item, "image", "url", required=False)))
+        text = message_text(payload) or ""
+        return Content("image", text, images) if images else Content("text", text)
+    if msgtype in ("image", "file", "video"):
+        url = sec.text_field(payload, msgtype, "url")
+        name = sec.text_field(payload, msgtype, "filename", required=False) or ""
+        return Content(msgtype, media=(MediaRef(msgtype, "url", url, name=name[:200]),))
+    if msgtype == "voice":
+        return Content("voice", sec.text_field(payload, "voice", "content", required=False) or "")
+    if msgtype in ("merged_msg", "chat_record"):
+        return record_content(payload.get(msgtype))
+    text = message_text(payload)
+    return None if text is None else Content("text", text)
+
+
 
 
 # --- outbound: response_url once, else the group-robot webhook (20 messages/min per key) ---
@@ -206,4 +238,36 @@ def _sender(settings: AibotSettings, deps: SenderDeps) -> AibotSender:
     return AibotSender(deps.session, clock=deps.clock, webhook_keys=keys, api_base=settings.api_base)
 
 
-CHANNEL = Channel("aibot", "企业微信智能机器人", AibotSettings, _routes, _sender, identity="wecom")
+class AibotMediaFetcher:
+    """AI-bot images and files: the callback's URL (valid a few minutes) holds the file AES-256-CBC encrypted
+    with the bot's EncodingAESKey (IV = the key's first 16 bytes, PKCS#7 padding to 32 bytes)."""
+
+    def __init__(self, session: aiohttp.ClientSession, *, aes_key: str, timeout: float) -> None:
+        self._session, self._timeout = session, timeout
+        self._key = base64.b64decode(aes_key + "=") if aes_key else b""
+
+    async def fetch(self, job: MediaJob, *, max_bytes: int) -> Download:
+        if job.source != "url":
+            raise PermanentFailure(f"aibot: cannot fetch a {job.source} medium")
+        got = await download(self._session, job.ref, max_bytes=max_bytes + 32, timeout=self._timeout,
+                             what="aibot media url")
+        return Download(decrypt_file(self._key, got.data), "")
+
+
+def decrypt_file(key: bytes, data: bytes) -> bytes:
+    """The plain bytes of an AI-bot media file; PermanentFailure when they do not decrypt with this key."""
+    if len(key) != 32 or not data or len(data) % 16:
+        raise PermanentFailure("aibot media: not encrypted with this bot's key (wrong length)")
+    decryptor = Cipher(algorithms.AES(key), modes.CBC(key[:16])).decryptor()
+    plain = decryptor.update(data) + decryptor.finalize()
+    pad = plain[-1]
+    if not 1 <= pad <= 32 or plain[-pad:] != bytes([pad]) * pad:
+        raise PermanentFailure("aibot media: not encrypted with this bot's key (bad padding)")
+    return plain[:-pad]
+
+
+def _media(settings: AibotSettings, deps: SenderDeps) -> AibotMediaFetcher:
+    return AibotMediaFetcher(deps.session, aes_key=settings.aes_key, timeout=deps.config.media.fetch_timeout_seconds)
+
+
+CHANNEL = Channel("aibot", "企业微信智能机器人", AibotSettings, _routes, _sender, identity="wecom", media=_media)

@@ -126,3 +126,6 @@ class Channel:
     sender: Callable[[Any, SenderDeps], Sender] | None = None
     identity: str | None = None
     direct: bool = False
+    # ``media(settings, deps)``: the fetcher of the photos, voice notes and files its messages refer to
+    # (bot.media.fetch.MediaFetcher); None when its messages carry none or only inline bytes.
+    media: Callable[[Any, SenderDeps], Any] | None = None

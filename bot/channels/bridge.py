@@ -8,12 +8,16 @@ notice a group it does not know yet.
 """
 from __future__ import annotations
 
+import base64
+import binascii
 import json
 import logging
 from datetime import datetime, timezone
+from urllib.parse import urlsplit
 
 import aiohttp
 from aiohttp import web
+from pydantic import Field
 
 from bot.channels.base import (
     Accept,
@@ -30,8 +34,10 @@ from bot.channels.kit.mentions import strip_mentions
 from bot.channels.kit.rate_limit import RateLimiter
 from bot.channels.wechat import security as sec
 from bot.channels.wechat.api import request_json
+from bot.channels.wechat.content import Content, link_text, record_content, with_content
 from bot.clock import Clock
-from handlers.message import GroupMessage
+from bot.media.fetch import Download, MediaJob, download
+from handlers.message import GroupMessage, MediaRef, location_details
 
 log = logging.getLogger("bot.channels.bridge")
 TIMESTAMP_HEADER = "X-Bridge-Timestamp"
@@ -43,6 +49,7 @@ _MS_THRESHOLD = 10_000_000_000  # timestamps above this are milliseconds
 class BridgeSettings(ChannelSettings):
     secret: str = ""
     outbound_url: str = ""
+    max_body: int = Field(default=4 * 1024 * 1024, ge=64 * 1024, le=64 * 1024 * 1024)  # room for inline media
     required = ("secret", "outbound_url")
 
 
@@ -81,21 +88,26 @@ class BridgeCallback:
         kind = sec.text_field(event, "event")
         if kind != "message" and kind not in MEMBERSHIP_EVENTS:
             return None
-        if kind == "message" and event.get("msg_type", "text") != "text":
+        content = event_content(event) if kind == "message" else None
+        if content is not None and content.kind == "ignored":
             return None
         room = event.get("room")
         if room is not None and not isinstance(room, dict):
             raise ChannelError(400, "room must be an object or null")
         talker_id = sec.text_field(event, "talker", "id")
         chat_id = sec.text_field(room, "id") if room else talker_id
-        text, hint = message_text(event) if kind == "message" else ("", membership_hint(kind, room))
+        if content is not None:
+            text, hint = content.text, message_text(event, required=False)[1]
+        else:
+            text, hint = message_text(event) if kind == "message" else ("", membership_hint(kind, room))
         if source := sec.text_field(event, "source", required=False):
             hint["source"] = source
-        return GroupMessage(
+        msg = GroupMessage(
             channel=self.channel, chat_id=chat_id, sender_id=talker_id, text=text,
             channel_msg_id=sec.text_field(event, "msg_id"), sent_at=self._sent_at(event),
             is_direct=room is None, mentions_bot=room is None or event.get("mention_self") is True,
             sender_name=sec.text_field(event, "talker", "name", required=False), reply_hint=hint)
+        return with_content(msg, content)
 
     def _sent_at(self, event: dict) -> datetime:
         ts = event.get("ts")
@@ -104,17 +116,72 @@ class BridgeCallback:
         return datetime.fromtimestamp(ts / 1000 if ts > _MS_THRESHOLD else ts, timezone.utc)
 
 
-def message_text(event: dict) -> tuple[str, dict]:
+def message_text(event: dict, *, required: bool = True) -> tuple[str, dict]:
     """The text with @-mentions removed (``text_clean`` if the gateway gave one)."""
     clean = event.get("text_clean")
     raw = event.get("text")
-    if not isinstance(raw, str) and not isinstance(clean, str):
+    if required and not isinstance(raw, str) and not isinstance(clean, str):
         raise ChannelError(400, "missing field text")
     text = clean if isinstance(clean, str) and clean.strip() else strip_mentions(raw or "")
     hint: dict = {}
     if isinstance(event.get("room"), dict) and isinstance(event["room"].get("topic"), str):
         hint["topic"] = event["room"]["topic"]
     return text.strip(), hint
+
+
+MEDIA_TYPES = {"image": "image", "voice": "voice", "audio": "voice", "video": "video", "file": "file",
+               "attachment": "file"}
+OTHER_TYPES = frozenset({"emoticon", "contact", "mini_program", "transfer", "red_envelope", "post", "other"})
+IGNORED_TYPES = frozenset({"recalled", "system"})
+
+
+def event_content(event: dict) -> Content | None:
+    """What a non-text message event carries (see docs/bridge.md); None for text. Media come as ``media.url``
+    (fetched later, signed like our outbound calls) or ``media.data_base64`` (the bytes, for small files)."""
+    msg_type = event.get("msg_type", "text")
+    if msg_type == "text":
+        return None
+    if msg_type in MEDIA_TYPES:
+        kind = MEDIA_TYPES[msg_type]
+        typed = message_text(event, required=False)[0] if kind in ("voice", "image") else ""
+        return Content(kind, typed, (media_ref(kind, event.get("media")),))
+    if msg_type == "location":
+        spot = event.get("location")
+        if not isinstance(spot, dict):
+            raise ChannelError(400, "location event without a location object")
+        try:
+            details = location_details(spot.get("lat"), spot.get("lng"), spot.get("label") or "")
+        except ValueError as exc:
+            raise ChannelError(400, str(exc)) from None
+        return Content("location", details["location"]["label"], details=details)
+    if msg_type in ("url", "link"):
+        link = event.get("link") if isinstance(event.get("link"), dict) else {}
+        link = {key: str(link.get(key) or "")[:1000] for key in ("title", "description", "url")}
+        return Content("link", link_text(link), details={"link": link})
+    if msg_type in ("chat_history", "record"):
+        return record_content(event.get("record"))
+    if msg_type in IGNORED_TYPES:
+        return Content("ignored")
+    if msg_type in OTHER_TYPES:
+        return Content("other", details={"platform_type": str(msg_type)[:40]})
+    raise ChannelError(400, f"unknown msg_type {str(msg_type)[:40]!r}")
+
+
+def media_ref(kind: str, media: object) -> MediaRef:
+    if not isinstance(media, dict):
+        raise ChannelError(400, f"{kind} event without a media object")
+    name = str(media.get("name") or "")[:200]
+    fmt = str(media.get("format") or "")[:20]
+    if isinstance(media.get("data_base64"), str):
+        try:
+            data = base64.b64decode(media["data_base64"], validate=True)
+        except (binascii.Error, ValueError):
+            raise ChannelError(400, "media.data_base64 is not base64") from None
+        return MediaRef(kind, "inline", data=data, name=name, format=fmt)
+    url = media.get("url")
+    if not isinstance(url, str) or urlsplit(url).scheme not in ("http", "https"):
+        raise ChannelError(400, "media needs data_base64 or an http(s) url")
+    return MediaRef(kind, "url", url[:2000], name=name, format=fmt)
 
 
 def membership_hint(kind: str, room: dict | None) -> dict:
@@ -153,11 +220,34 @@ class BridgeSender:
 
 
 def _routes(settings: BridgeSettings, clock: Clock, accept: Accept) -> list[Route]:
-    return adapter_routes(BridgeCallback(secret=settings.secret, clock=clock, window=settings.window_seconds), accept)
+    return adapter_routes(BridgeCallback(secret=settings.secret, clock=clock, window=settings.window_seconds,
+                                         max_body=settings.max_body), accept)
 
 
 def _sender(settings: BridgeSettings, deps: SenderDeps) -> BridgeSender:
     return BridgeSender(deps.session, outbound_url=settings.outbound_url, secret=settings.secret, clock=deps.clock)
 
 
-CHANNEL = Channel("bridge", "微信群网关", BridgeSettings, _routes, _sender, identity="bridge", direct=True)
+class BridgeMediaFetcher:
+    """Media the gateway serves at a URL: fetched with ``X-Bridge-Timestamp`` and ``X-Bridge-Signature =
+    hex(HMAC-SHA256(secret, ts + "." + url))`` so the gateway hands them only to us."""
+
+    def __init__(self, session: aiohttp.ClientSession, *, secret: str, clock: Clock, timeout: float) -> None:
+        self._session, self._secret, self._clock, self._timeout = session, secret, clock, timeout
+
+    async def fetch(self, job: MediaJob, *, max_bytes: int) -> Download:
+        if job.source != "url":
+            raise PermanentFailure(f"bridge: cannot fetch a {job.source} medium")
+        ts = str(int(self._clock.now().timestamp()))
+        headers = {TIMESTAMP_HEADER: ts, SIGNATURE_HEADER: sec.hmac_sha256_hex(self._secret, ts, job.ref.encode())}
+        return await download(self._session, job.ref, max_bytes=max_bytes, timeout=self._timeout,
+                              what="bridge media", headers=headers)
+
+
+def _media(settings: BridgeSettings, deps: SenderDeps) -> BridgeMediaFetcher:
+    return BridgeMediaFetcher(deps.session, secret=settings.secret, clock=deps.clock,
+                              timeout=deps.config.media.fetch_timeout_seconds)
+
+
+CHANNEL = Channel("bridge", "微信群网关", BridgeSettings, _routes, _sender, identity="bridge", direct=True,
+                  media=_media)

@@ -29,7 +29,8 @@ from bot.channels.kit.parts import PartProgress, send_parts
 from bot.channels.kit.rate_limit import RateLimiter
 from bot.channels.kit.text_split import split_text
 from bot.channels.wechat import security as sec
-from bot.channels.wechat.api import ApiClient, ApiError
+from bot.channels.wechat.content import with_content, xml_content
+from bot.channels.wechat.api import ApiClient, ApiError, MediaApiFetcher
 from bot.clock import Clock
 from handlers.message import GroupMessage
 
@@ -97,8 +98,10 @@ class MpCallback(sec.GetPostCallback):
 
 
 def to_group_message(message: object, clock: Clock) -> GroupMessage | None:
-    """A resident's text as a direct-chat GroupMessage (chat id = openid); None otherwise."""
-    if getattr(message, "type", None) != "text":
+    """A resident's message as a direct-chat GroupMessage (chat id = openid): text, image, voice (with the
+    platform's ``Recognition`` as its text), video, location, link; None for events."""
+    content = None if getattr(message, "type", None) == "text" else xml_content(message)
+    if content is None and getattr(message, "type", None) != "text":
         return None
     openid = message.source
     if not openid:
@@ -106,8 +109,9 @@ def to_group_message(message: object, clock: Clock) -> GroupMessage | None:
     create_time = message.time
     msg_id = str(message.id) if message.id else f"{openid}:{create_time}"
     sent_at = datetime.fromtimestamp(create_time, timezone.utc) if create_time else clock.now()
-    return GroupMessage(channel="mp", chat_id=openid, sender_id=openid, text=message.content or "",
-                        channel_msg_id=msg_id, sent_at=sent_at, is_direct=True, mentions_bot=True)
+    msg = GroupMessage(channel="mp", chat_id=openid, sender_id=openid, text=getattr(message, "content", "") or "",
+                       channel_msg_id=msg_id, sent_at=sent_at, is_direct=True, mentions_bot=True)
+    return with_content(msg, content)
 
 
 MP_TEXT_BYTES = 2048  # 客服消息 text content
@@ -151,4 +155,10 @@ def _sender(settings: MpSettings, deps: SenderDeps) -> MpSender:
     return MpSender(client, clock=deps.clock)
 
 
-CHANNEL = Channel("mp", "公众号", MpSettings, _routes, _sender, identity="mp", direct=True)
+def _media(settings: MpSettings, deps: SenderDeps) -> MediaApiFetcher:
+    client = ApiClient.mp(deps.session, app_id=settings.app_id, secret=settings.secret, clock=deps.clock,
+                          token_store=deps.token_store, api_base=settings.api_base)
+    return MediaApiFetcher(client, timeout=deps.config.media.fetch_timeout_seconds)
+
+
+CHANNEL = Channel("mp", "公众号", MpSettings, _routes, _sender, identity="mp", direct=True, media=_media)

@@ -81,6 +81,12 @@ def build_senders(config: Any, deps: SenderDeps) -> dict[str, Sender]:
             if channel.sender is not None}
 
 
+def build_fetchers(config: Any, deps: SenderDeps) -> dict[str, Any]:
+    """The media fetcher of every enabled channel that has one (bot.media.fetch.MediaFetcher)."""
+    return {channel.name: channel.media(settings, deps) for channel, settings in enabled(config)
+            if channel.media is not None}
+
+
 def directory() -> ChannelDirectory:
     """What handlers need to know of the channels: whose ids each speaks, and where direct messages go."""
     direct: dict[str, str] = {}

@@ -1,9 +1,12 @@
 """The sandbox channel: a JSON API and a browser page to play resident, officer or mediator."""
 from __future__ import annotations
 
+import base64
+import binascii
 import json
 import logging
 import uuid
+from dataclasses import replace
 from datetime import datetime
 from importlib import resources
 
@@ -12,21 +15,24 @@ from aiohttp import web
 from bot.channels.base import (
     Accept,
     Channel,
+    ChannelError,
     ChannelSettings,
     OutboundMessage,
     Route,
     SenderDeps,
 )
+from bot.channels.wechat.security import read_body
 from bot.clock import Clock
 from bot.keys import CONFIG
 from bot.web.responses import in_db, json_error, json_response
-from handlers.message import GroupMessage
+from handlers.message import GroupMessage, MediaRef, location_details
 from handlers.privacy import mask_personal
 from storage import groups, outbox, people
 
 log = logging.getLogger(__name__)
 MAX_TEXT = 4000
-MAX_BODY = 64 * 1024
+MAX_BODY = 12 * 1024 * 1024  # room for an image_base64 of about 8 MB
+IMAGE_MAGIC = (b"\x89PNG\r\n\x1a\n", b"\xff\xd8\xff")
 
 
 class SandboxSettings(ChannelSettings):
@@ -41,10 +47,10 @@ def message_view(clock: Clock, accept: Accept):  # noqa: ANN201
 
 
 async def _post_message(request: web.Request, clock: Clock, accept: Accept) -> web.Response:
-    if request.content_length is not None and request.content_length > MAX_BODY:
-        return json_error(413, f"body larger than {MAX_BODY} bytes")
     try:
-        body = json.loads(await request.read())
+        body = json.loads(await read_body(request, MAX_BODY))
+    except ChannelError as exc:
+        return json_error(exc.status, exc.reason)
     except (json.JSONDecodeError, UnicodeDecodeError):
         return json_error(400, "body is not valid JSON")
     try:
@@ -68,12 +74,37 @@ def parse_message(body: object, now: datetime) -> GroupMessage:
                         ("msg_id", msg_id)):
         if not isinstance(value, str) or not value.strip() or len(value) > 128:
             raise ValueError(f"{name} must be a non-empty string of at most 128 characters")
+    msg = GroupMessage(channel="sandbox", chat_id=chat_id.strip(), sender_id=sender_id.strip(), text="",
+                       channel_msg_id=msg_id, sent_at=now, is_direct=user_id is not None)
+    if "image_base64" in body or "location" in body:
+        return attachment_message(msg, body)
     if not isinstance(text, str) or not text.strip():
-        raise ValueError("text must be a non-empty string")
+        raise ValueError("text must be a non-empty string (or send image_base64 or location instead)")
     if len(text) > MAX_TEXT:
         raise ValueError(f"text longer than {MAX_TEXT} characters")
-    return GroupMessage(channel="sandbox", chat_id=chat_id.strip(), sender_id=sender_id.strip(), text=text,
-                        channel_msg_id=msg_id, sent_at=now, is_direct=user_id is not None)
+    return replace(msg, text=text)
+
+
+def attachment_message(msg: GroupMessage, body: dict) -> GroupMessage:
+    """``image_base64`` (a PNG or JPEG) or ``location`` ({lat, lng, label}) instead of text."""
+    if ("image_base64" in body) == ("location" in body) or body.get("text"):
+        raise ValueError("give one of text, image_base64 or location")
+    if "location" in body:
+        spot = body["location"]
+        if not isinstance(spot, dict):
+            raise ValueError("location must be an object {lat, lng, label}")
+        details = location_details(spot.get("lat"), spot.get("lng"), spot.get("label") or "")
+        return replace(msg, kind="location", text=details["location"]["label"], details=details)
+    raw = body["image_base64"]
+    if not isinstance(raw, str) or not raw:
+        raise ValueError("image_base64 must be a base64 string of a PNG or JPEG")
+    try:
+        data = base64.b64decode(raw.split(",", 1)[1] if raw.startswith("data:") else raw, validate=True)
+    except (binascii.Error, ValueError):
+        raise ValueError("image_base64 is not valid base64") from None
+    if not data.startswith(IMAGE_MAGIC):
+        raise ValueError("image_base64 must be a PNG or JPEG image")
+    return replace(msg, kind="image", media=(MediaRef("image", "inline", data=data),))
 
 
 async def get_sent(request: web.Request) -> web.Response:

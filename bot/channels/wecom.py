@@ -25,7 +25,8 @@ from bot.channels.kit.parts import PartProgress, send_parts
 from bot.channels.kit.rate_limit import RateLimiter
 from bot.channels.kit.text_split import split_text
 from bot.channels.wechat import security as sec
-from bot.channels.wechat.api import ApiClient
+from bot.channels.wechat.content import with_content, xml_content
+from bot.channels.wechat.api import ApiClient, MediaApiFetcher
 from bot.clock import Clock
 from handlers.message import GroupMessage
 
@@ -79,8 +80,9 @@ class WecomCallback(sec.GetPostCallback):
 
 
 def to_group_message(message: object, clock: Clock) -> GroupMessage | None:
-    """A text message as a direct-chat GroupMessage; None for anything else (events, media)."""
-    if getattr(message, "type", None) != "text":
+    """A message as a direct-chat GroupMessage (text, image, voice, video, location, link, file); None for events."""
+    content = None if getattr(message, "type", None) == "text" else xml_content(message)
+    if content is None and getattr(message, "type", None) != "text":
         return None
     sender = message.source
     if not sender:
@@ -88,9 +90,10 @@ def to_group_message(message: object, clock: Clock) -> GroupMessage | None:
     create_time = message.time
     msg_id = str(message.id) if message.id else f"{sender}:{create_time}"
     sent_at = datetime.fromtimestamp(create_time, timezone.utc) if create_time else clock.now()
-    return GroupMessage(channel="wecom", chat_id=sender, sender_id=sender, text=message.content or "",
-                        channel_msg_id=msg_id, sent_at=sent_at, is_direct=True, mentions_bot=True,
-                        reply_hint={"agent_id": str(message.agent)} if message.agent else {})
+    msg = GroupMessage(channel="wecom", chat_id=sender, sender_id=sender, text=getattr(message, "content", "") or "",
+                       channel_msg_id=msg_id, sent_at=sent_at, is_direct=True, mentions_bot=True,
+                       reply_hint={"agent_id": str(message.agent)} if getattr(message, "agent", None) else {})
+    return with_content(msg, content)
 
 
 APP_TEXT_BYTES = 2048  # message/send and appchat/send text content
@@ -146,4 +149,11 @@ def _sender(settings: WecomSettings, deps: SenderDeps) -> WecomAppSender:
     return WecomAppSender(client, agent_id=settings.agent_id, clock=deps.clock)
 
 
-CHANNEL = Channel("wecom", "企业微信应用", WecomSettings, _routes, _sender, identity="wecom", direct=True)
+def _media(settings: WecomSettings, deps: SenderDeps) -> MediaApiFetcher:
+    client = ApiClient.wecom(deps.session, corp_id=settings.corp_id, secret=settings.secret, clock=deps.clock,
+                             token_store=deps.token_store, api_base=settings.api_base)
+    return MediaApiFetcher(client, timeout=deps.config.media.fetch_timeout_seconds)
+
+
+CHANNEL = Channel("wecom", "企业微信应用", WecomSettings, _routes, _sender, identity="wecom", direct=True,
+                  media=_media)

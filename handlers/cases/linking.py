@@ -6,7 +6,7 @@ import re
 from datetime import timedelta
 
 from handlers import texts
-from handlers.cases.intake import officer_name
+from handlers.cases.intake import attach_media, officer_name
 from handlers.cases.view import type_name
 from handlers.context import Context
 from storage import cases
@@ -66,6 +66,7 @@ def record_follow_up(ctx: Context, case: Case) -> None:
                        detail=ctx.message.text)
     cases.touch(ctx.session, case=case, now=ctx.now)
     ctx.message.case_id = case.id
+    attach_media(ctx, case)
 
 
 def same_incident(ctx: Context, *, subtype: str, building: str | None) -> Case | None:

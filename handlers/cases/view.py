@@ -6,8 +6,9 @@ from typing import Any
 
 from handlers import texts
 from handlers.context import Context
+from handlers.media.rows import location_line, media_line
 from handlers.privacy import mask_personal
-from storage import cases
+from storage import cases, media
 from storage.models import Case, CaseEvent, ChatGroup, Grid, Person
 
 
@@ -42,15 +43,28 @@ def case_card(ctx: Context, case: Case, template: str = texts.CASE_CARD, *, read
     grid = ctx.session.get(Grid, case.grid_id) if case.grid_id else None
     group = ctx.session.get(ChatGroup, case.group_id) if case.group_id else None
     reporter = ctx.person(case.reporter_id)
-    return template.format(
+    actions = texts.CARD_ACTIONS.get(reader.role if reader else "officer", "").format(id=case.id)
+    card = template.format(
         kind=texts.KIND_NAMES.get(case.kind, case.kind), case=case_no(case), id=case.id,
         grid=grid.name if grid else texts.UNGRIDDED, type=type_name(case),
         reporter=reporter.name if reporter else texts.NOBODY,
         phone=(reporter.phone if reporter else "") or texts.PHONE_UNKNOWN,
         group=(group.name or group.chat_id) if group else texts.DIRECT_CHAT_NAME,
-        time=local_time(ctx, case.created_at), text=case.text,
-        actions=texts.CARD_ACTIONS.get(reader.role if reader else "officer", "").format(id=case.id),
-    ).rstrip()
+        time=local_time(ctx, case.created_at), text=case.text, actions=_ACTIONS,
+    )
+    evidence = evidence_lines(ctx, case)
+    return card.replace(_ACTIONS, "\n".join([*evidence, actions]) if evidence else actions).rstrip()
+
+
+_ACTIONS = "\x00actions\x00"
+
+
+def evidence_lines(ctx: Context, case: Case) -> list[str]:
+    """A case's locations and its photos, voice notes and files, a line each with a map or a signed link."""
+    now = getattr(ctx, "now", None) or case.updated_at
+    lines = [location_line(m.details["location"]) for m in media.locations_of_case(ctx.session, case_id=case.id)
+             if isinstance((m.details or {}).get("location"), dict)]
+    return lines + [media_line(ctx.config, row, now) for row in media.media_of_case(ctx.session, case_id=case.id)]
 
 
 def case_detail(ctx: Context, case: Case) -> str:

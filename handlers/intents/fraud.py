@@ -9,29 +9,79 @@ from typing import Any
 from handlers import texts
 from handlers.cases.assignment import grid_officer
 from handlers.cases.intake import open_from_message
-from handlers.cases.view import case_card
+from handlers.cases import incidents
+from handlers.cases.view import case_card, type_name
 from handlers.context import Context
 from handlers.nlu.normalize import normalize
 from handlers.router import Router
 from storage import cases
+from storage import indicators as indicator_rows
+from storage.models import Case, ChatGroup
 
 router = Router("fraud")
 
 
 @router.intent("fraud")
 def on_fraud(ctx: Context) -> None:
+    found = incidents.indicators_of(ctx)
+    incident = incidents.find(ctx, found)
+    if incident is not None:
+        _join_incident(ctx, incident, found)
+        return
     officer = grid_officer(ctx, ctx.grid)
     advert = is_scam_advert(ctx.message.text, phones=ctx.label.entities.phones)
     case = open_from_message(ctx, "fraud", scam_type=ctx.label.scam_type or "other",
                              assignee_id=officer.id if officer else None)
     if advert:
         cases.record_event(ctx.session, case=case, now=ctx.now, actor_id="gridbot", action="scam_advert")
-    warning = warning_for(case.scam_type) + (texts.FRAUD_ADVERT_WARNING if advert else "")
-    ctx.reply(warning, mention=[] if advert else [ctx.sender], kind="alert", case_id=case.id)
+    warn_group(ctx, case, advert)
+    incidents.record(ctx, case, found, warned=True)
     alert = case_card(ctx, case, texts.FRAUD_ALERT, reader=officer)
     if advert:
         alert = texts.FRAUD_ADVERT_FLAG.format(reporter=ctx.sender.name) + "\n" + alert
     ctx.tell(officer, alert, case_id=case.id)
+
+
+def warn_group(ctx: Context, case: Case, advert: bool) -> None:
+    """The fraud warning in the chat the report came from — the one public reply of this intent. A report of a
+    known incident is warned here only when its group has not been warned of that incident yet."""
+    warning = warning_for(case.scam_type) + (texts.FRAUD_ADVERT_WARNING if advert else "")
+    ctx.reply(warning, mention=[] if advert else [ctx.sender], kind="alert", case_id=case.id)
+
+
+def _join_incident(ctx: Context, case: Case, found: list) -> None:
+    """The same scam again: link it to the incident, warn this group once, tell the officers how far it spread."""
+    joined = incidents.join(ctx, case, found)
+    officer = ctx.person(case.assignee_id) or grid_officer(ctx, ctx.grid)
+    if not joined.first_in_group:
+        ctx.tell(officer, texts.INCIDENT_REPEAT.format(case=case.id, group=incidents.where(ctx),
+                                                       reporter=ctx.sender.name, reports=joined.reports,
+                                                       groups=len(joined.groups), text=incidents.sample(ctx)),
+                 case_id=case.id)
+        return
+    warn_group(ctx, case, is_scam_advert(ctx.message.text, phones=ctx.label.entities.phones))
+    incidents.mark_warned(ctx, joined.row)
+    known = {(i.kind, i.value) for i in indicators_of_case(ctx, case)}
+    names = [_group_name(ctx, g) for g in joined.groups]
+    spread = texts.INCIDENT_SPREAD.format(
+        case=case.id, type=type_name(case), indicators=incidents.describe(found, known), groups=len(joined.groups),
+        reports=joined.reports, group=incidents.where(ctx), reporter=ctx.sender.name, group_names="、".join(names),
+        text=incidents.sample(ctx))
+    ctx.tell(officer, spread, case_id=case.id)
+    local = grid_officer(ctx, ctx.grid)
+    if local is not None and local is not officer:
+        ctx.tell(local, spread, case_id=case.id)
+
+
+def indicators_of_case(ctx: Context, case: Case) -> list:
+    return list(indicator_rows.indicators_of_case(ctx.session, case_id=case.id))
+
+
+def _group_name(ctx: Context, row) -> str:  # noqa: ANN001
+    if row.group_id is None:
+        return texts.DIRECT_CHAT_NAME
+    group = ctx.session.get(ChatGroup, row.group_id)
+    return (group.name or group.chat_id) if group else str(row.group_id)
 
 
 DATA = Path(__file__).resolve().parent.parent / "data" / "fraud_templates.json"

@@ -6,6 +6,8 @@ from handlers.cases.assignment import duty_officer, grid_officer
 from handlers.cases.intake import officer_name, open_from_message
 from handlers.cases.view import case_card
 from handlers.context import Context
+from handlers.media import evidence
+from handlers.media.rows import location_line
 from handlers.router import Router
 from storage.models import Case
 
@@ -20,6 +22,9 @@ def on_help(ctx: Context) -> None:
     ctx.reply(texts.HELP_ACK.format(officer=officer_name(officer)), mention=[ctx.sender],
               kind="alert", case_id=case.id)
     alert = help_card(ctx, case)
+    spot = evidence.recent_location(ctx)
+    if spot is not None:  # a pin shared just before the call: the first alert says where
+        alert = texts.HELP_WITH_LOCATION.format(line=location_line(spot)) + "\n" + alert
     ctx.tell(officer, alert, case_id=case.id)
     if duty and duty is not officer:
         ctx.tell(duty, alert, case_id=case.id)

@@ -1,9 +1,11 @@
 """A fake WeChat/WeCom API server on 127.0.0.1 for sender tests.
 
 It serves gettoken, message/send, appchat/send, webhook/send, message/custom/send, the OA
-cgi-bin/token, the AI-bot response_url and a bridge outbound endpoint; it records every call and
-answers injected faults per path first. An unknown path answers 404 and is recorded in ``errors``
-(tests assert ``fake.errors == []``): a fake that is not told what to answer fails loudly.
+cgi-bin/token, the AI-bot response_url, a bridge outbound endpoint, media/get (WeCom and OA media by
+media id: ``add_media``, ``expire_media``) and plain files under /files/ (``add_file``: what AI-bot and
+bridge media URLs point at); it records every call and answers injected faults per path first. An unknown
+path answers 404 and is recorded in ``errors`` (tests assert ``fake.errors == []``): a fake that is not told
+what to answer fails loudly.
 """
 from __future__ import annotations
 
@@ -17,7 +19,8 @@ from dataclasses import dataclass, field
 
 from aiohttp import web
 
-TOKEN_PATHS = ("/cgi-bin/message/send", "/cgi-bin/appchat/send", "/cgi-bin/message/custom/send")
+TOKEN_PATHS = ("/cgi-bin/message/send", "/cgi-bin/appchat/send", "/cgi-bin/message/custom/send",
+               "/cgi-bin/media/get")
 
 
 @dataclass(frozen=True)
@@ -70,11 +73,16 @@ class FakeWechatApi:
         self._serial = itertools.count(1)
         self._release = asyncio.Event()
         self._runner: web.AppRunner | None = None
+        self.media: dict[str, tuple[bytes, str]] = {}  # media id → (bytes, content type)
+        self.expired_media: set[str] = set()
+        self.files: dict[str, tuple[bytes, str]] = {}  # path under /files/ → (bytes, content type)
+        self.gone_files: set[str] = set()
         self._routes = {
             "/cgi-bin/gettoken": self._gettoken, "/cgi-bin/token": self._mp_token,
             "/cgi-bin/message/send": self._ok, "/cgi-bin/appchat/send": self._ok,
             "/cgi-bin/message/custom/send": self._ok, "/cgi-bin/webhook/send": self._webhook,
             "/cgi-bin/aibot/response": self._ok, "/bridge/outbound": self._bridge,
+            "/cgi-bin/media/get": self._media_get,
         }
 
     async def start(self) -> str:
@@ -97,6 +105,24 @@ class FakeWechatApi:
         """Queue faults for ``path``; each call to it consumes one before normal handling."""
         self._faults[path].extend(faults)
 
+    def add_media(self, media_id: str, data: bytes, content_type: str = "image/png") -> None:
+        self.media[media_id] = (data, content_type)
+
+    def expire_media(self, media_id: str) -> None:
+        """The media id is older than three days: media/get answers 40007."""
+        self.media.pop(media_id, None)
+        self.expired_media.add(media_id)
+
+    def add_file(self, name: str, data: bytes, content_type: str = "application/octet-stream") -> str:
+        """Serve ``data`` at /files/<name>; returns its URL."""
+        self.files[name] = (data, content_type)
+        return f"{self.base_url}/files/{name}"
+
+    def gone_file(self, name: str) -> str:
+        """A URL that has expired (404), as an AI-bot media URL does after five minutes."""
+        self.gone_files.add(name)
+        return f"{self.base_url}/files/{name}"
+
     def expire_tokens(self) -> None:
         """Every issued access token now answers 42001, as after WeCom's 2 h expiry."""
         self._expired |= self._valid
@@ -113,6 +139,8 @@ class FakeWechatApi:
             body = raw.decode("utf-8", "replace")
         self.calls.append(Call(request.method, request.path, dict(request.query), body, dict(request.headers)))
         handler = self._routes.get(request.path)
+        if handler is None and request.path.startswith("/files/"):
+            handler = self._file
         if handler is None:
             self.errors.append(f"unexpected {request.method} {request.path}")
             return web.json_response({"errcode": 404, "errmsg": "fake: unknown path"}, status=404)
@@ -157,6 +185,25 @@ class FakeWechatApi:
 
     async def _ok(self, request: web.Request, raw: bytes) -> web.Response:
         return web.json_response({"errcode": 0, "errmsg": "ok"})
+
+    async def _media_get(self, request: web.Request, raw: bytes) -> web.Response:
+        media_id = request.query.get("media_id", "")
+        if media_id in self.media:
+            data, content_type = self.media[media_id]
+            return web.Response(body=data, content_type=content_type,
+                                headers={"Content-Disposition": f'attachment; filename="{media_id}"'})
+        if media_id not in self.expired_media:
+            self.errors.append(f"media/get of unknown media id {media_id!r}")
+        return web.json_response({"errcode": 40007, "errmsg": "invalid media_id"})
+
+    async def _file(self, request: web.Request, raw: bytes) -> web.Response:
+        name = request.path.removeprefix("/files/")
+        if name in self.files:
+            data, content_type = self.files[name]
+            return web.Response(body=data, content_type=content_type)
+        if name not in self.gone_files:
+            self.errors.append(f"unexpected file {name!r}")
+        return web.Response(status=404, text="fake: no such file")
 
     async def _webhook(self, request: web.Request, raw: bytes) -> web.Response:
         if not request.query.get("key"):

@@ -16,6 +16,7 @@ import aiohttp
 
 from bot.channels.base import PermanentFailure, TemporaryFailure, Throttled
 from bot.clock import Clock
+from bot.media.fetch import Download, MediaJob, download, json_answer
 
 WECOM_API_BASE = "https://qyapi.weixin.qq.com"
 MP_API_BASE = "https://api.weixin.qq.com"
@@ -49,6 +50,7 @@ class ApiError(PermanentFailure):
 
     def __init__(self, errcode: int, errmsg: str, what: str) -> None:
         hint = " (add this server's IP to 企业可信IP)" if errcode == 60020 else ""
+        hint += f" ({MEDIA_ERRORS[errcode]})" if errcode in MEDIA_ERRORS else ""
         super().__init__(f"{what}: errcode {errcode}: {errmsg}{hint}")
         self.errcode, self.errmsg = errcode, errmsg
 
@@ -180,3 +182,44 @@ class ApiClient:
         data = await post_json(self._session, self._base + path, payload, timeout=self._timeout, what=path,
                                params={"access_token": token})
         return check_errcode(data, path)
+
+    async def download(self, path: str, params: dict, *, max_bytes: int, timeout: float) -> Download:
+        """GET ``path`` (e.g. /cgi-bin/media/get) for bytes with the access token; an error answered as JSON
+        becomes the matching failure (40007: the media id expired or is wrong), a rejected token is refreshed
+        once. The Official Account answers a video with ``{"video_url"}``: that address is fetched instead."""
+        token = await self.access_token()
+        for attempt in (1, 2):
+            got = await download(self._session, self._base + path, params={**params, "access_token": token},
+                                 max_bytes=max_bytes, timeout=timeout, what=path)
+            answer = json_answer(got)
+            if answer is None:
+                return got
+            if isinstance(answer.get("video_url"), str) and answer["video_url"].startswith(("http://", "https://")):
+                return await download(self._session, answer["video_url"], max_bytes=max_bytes, timeout=timeout,
+                                      what=f"{path} video_url")
+            try:
+                check_errcode(answer, path)
+            except _TokenRejected:
+                if attempt == 2:
+                    raise TemporaryFailure(f"{path}: fresh access token rejected too") from None
+                token = await self.access_token(rejected=token)
+                continue
+            if answer.get("errcode", 0) == 0:
+                raise PermanentFailure(f"{path}: answered JSON, not the medium")
+        raise TemporaryFailure(f"{path}: no answer")  # pragma: no cover - the loop always returns or raises
+
+
+MEDIA_ERRORS = {40007: "expired or unknown media id", 40004: "media type not allowed", 45001: "media too large"}
+
+
+class MediaApiFetcher:
+    """WeCom app and Official Account media: ``GET /cgi-bin/media/get?media_id=`` with the access token."""
+
+    def __init__(self, client: ApiClient, *, timeout: float) -> None:
+        self._client, self._timeout = client, timeout
+
+    async def fetch(self, job: MediaJob, *, max_bytes: int) -> Download:
+        if job.source != "media_id":
+            raise PermanentFailure(f"{job.channel}: cannot fetch a {job.source} medium")
+        return await self._client.download("/cgi-bin/media/get", {"media_id": job.ref}, max_bytes=max_bytes,
+                                           timeout=self._timeout)

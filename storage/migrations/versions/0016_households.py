@@ -1,7 +1,7 @@
 """households (#16): households, residents, check-ins, home visits and dissuasion tasks
 
 Revision ID: 0016_households
-Revises: 0002_rosters
+Revises: 0015_media
 Create Date: 2026-12-01
 """
 from __future__ import annotations
@@ -13,7 +13,7 @@ from alembic import op
 import storage.models
 
 revision = '0016_households'
-down_revision = '0002_rosters'
+down_revision = '0015_media'
 branch_labels = None
 depends_on = None
 

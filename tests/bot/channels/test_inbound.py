@@ -92,13 +92,14 @@ async def test_aibot_single_chat_is_direct_and_u2005_mention_stripped(callbacks,
     assert (msg.chat_id, msg.is_direct, msg.text) == ("zhangsan", True, "怎么办居住证")
 
 
-async def test_aibot_mixed_message_keeps_its_text_and_image_only_is_ignored(callbacks, recorder):
+async def test_aibot_mixed_message_keeps_its_text_and_its_images(callbacks, recorder):
     mixed = {"msg_item": [{"msgtype": "text", "text": {"content": "@网格助手 看这张图"}},
                           {"msgtype": "image", "image": {"url": "https://x/y"}}]}
     assert (await post_aibot(callbacks, aibot_payload(msgtype="mixed", mixed=mixed))).status == 200
-    image = aibot_payload(msgtype="image", image={"url": "https://x/y"}, msgid="m2")
+    image = aibot_payload(msgtype="image", image={"url": "https://x/z"}, msgid="m2")
     assert (await post_aibot(callbacks, image)).status == 200
-    assert [m.text for m in recorder.messages] == ["看这张图"]
+    assert [(m.kind, m.text, [r.ref for r in m.media]) for m in recorder.messages] == [
+        ("image", "看这张图", ["https://x/y"]), ("image", "", ["https://x/z"])]
 
 
 async def test_aibot_from_another_bot_id_is_refused(callbacks, recorder):
@@ -150,8 +151,8 @@ async def test_bridge_room_join_is_accepted_as_an_empty_event_message(callbacks,
     assert msg.reply_hint == {"event": "room-join", "topic": "新小区网格群", "source": "wechaty"}
 
 
-async def test_bridge_image_and_unknown_events_are_ignored(callbacks, recorder):
-    for event in (bridge_event(msg_type="image"), bridge_event(event="friendship")):
+async def test_bridge_recalled_and_unknown_events_are_ignored(callbacks, recorder):
+    for event in (bridge_event(msg_type="recalled"), bridge_event(event="friendship")):
         headers, body = signed_bridge(event)
         resp = await callbacks.post("/bridge", data=body, headers=headers)
         assert resp.status == 200 and (await resp.json())["ignored"] is True

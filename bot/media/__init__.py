@@ -1,0 +1,1 @@
+"""Media: fetching what messages carry (after the message is stored), checking it, keeping it, reading images."""
