@@ -14,6 +14,7 @@ from sqlmodel import select
 
 from bot.clock import Clock
 from handlers.dispatch import handle_message
+from handlers.faq import Library
 from handlers.message import ChannelDirectory, GroupMessage
 from handlers.privacy import mask_personal
 from storage import inbox, scam_words
@@ -27,10 +28,12 @@ SCAM_WORD_REFRESH = timedelta(seconds=60)  # other processes' /scamword addition
 
 class Pipeline:
     def __init__(self, *, engine: Engine, executor: Executor, config: Any, clock: Clock, classifier: Any,
-                 routes: Any, channels: ChannelDirectory, on_written: Callable[[], None] = lambda: None) -> None:
+                 routes: Any, channels: ChannelDirectory, on_written: Callable[[], None] = lambda: None,
+                 faq: Library | None = None) -> None:
         self.engine, self.executor, self.config, self.clock = engine, executor, config, clock
         self.classifier, self.routes, self.on_written = classifier, routes, on_written
         self.channels = channels
+        self.faq = faq or Library()  # the FAQ this process serves; it follows the officers' entries by itself
         self.wake = asyncio.Event()
         self._scam_words_loaded: datetime | None = None
 
@@ -93,7 +96,7 @@ class Pipeline:
             message_id = message.id
             try:
                 handle_message(session, message=message, config=self.config, now=self.clock.now(),
-                               classifier=self.classifier, routes=self.routes, channels=self.channels)
+                               classifier=self.classifier, routes=self.routes, channels=self.channels, faq=self.faq)
                 message.handled_at = self.clock.now()
                 session.add(message)
                 session.commit()

@@ -72,8 +72,12 @@ def parse_message(body: object, now: datetime) -> GroupMessage:
         raise ValueError("text must be a non-empty string")
     if len(text) > MAX_TEXT:
         raise ValueError(f"text longer than {MAX_TEXT} characters")
+    mentions_bot = body.get("mentions_bot", False)
+    if not isinstance(mentions_bot, bool):
+        raise ValueError("mentions_bot must be true or false")
     return GroupMessage(channel="sandbox", chat_id=chat_id.strip(), sender_id=sender_id.strip(), text=text,
-                        channel_msg_id=msg_id, sent_at=now, is_direct=user_id is not None)
+                        channel_msg_id=msg_id, sent_at=now, is_direct=user_id is not None,
+                        mentions_bot=mentions_bot or user_id is not None)
 
 
 async def get_sent(request: web.Request) -> web.Response:

@@ -7,6 +7,7 @@ from typing import Any, Sequence
 from sqlmodel import Session
 
 from handlers import texts
+from handlers.faq import candidates
 from handlers.privacy import mask_personal
 from storage import audit, cases, outbox, people, visits
 from storage.models import Case, Grid, Person
@@ -52,6 +53,9 @@ def compose(session: Session, *, config: Any, schedule: Any, officer: Person, gr
                                                      grid_ids=grid_ids, kind="fraud")),
         *shared,
     ]
+    faq_lines = candidates.suggestions(session, grid_ids=grid_ids, since=since, now=now)
+    if faq_lines:  # only when there is something to suggest
+        sections.append(_section(texts.DIGEST_FAQ, faq_lines))
     return "\n\n".join(sections)
 
 

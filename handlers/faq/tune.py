@@ -1,0 +1,212 @@
+"""Fit the FAQ's confidence model and thresholds on the knowledge base's own questions (not on the
+measurement set): ``python -m handlers.faq.tune [--write]``.
+
+10-fold cross-validation over the sample questions (question i of a topic is in fold i mod 10; titles and
+keywords stay in every fold's index): each held-out question is ranked by an index of the other folds.
+Negatives are questions the FAQ must not answer: data/tuning_outside.txt (written for this) and the
+classifier's labelled non-inquiry messages (disputes, fraud, chatter, calls for help) where present.
+Two held-out questions of different topics joined ("A，B") tune the threshold for adding a second topic.
+
+The logistic model is fitted by Newton's method; the thresholds maximise a utility where a wrong answer
+costs four right ones (the golden rule: speak in a group only when right) and a clarifying question that
+offers the right topic is worth 0.6 of an answer.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import random
+from dataclasses import asdict, replace
+from pathlib import Path
+from typing import Iterable, Sequence
+
+from handlers.faq import kb
+from handlers.faq.retrieve import TUNING, Retriever, Tuning, confidence, features
+
+FOLDS = 10
+DATA = Path(__file__).resolve().parent / "data"
+CLASSIFIER_DATA = Path(__file__).resolve().parent.parent / "nlu" / "data" / "train_extra.jsonl"
+WRONG, CLARIFY_HIT, CLARIFY_MISS, EXTRA_RIGHT, EXTRA_WRONG = -4.0, 0.3, -0.5, 0.5, -1.0
+NEGATIVE_SHARE = 0.15  # negatives weigh this much against the held-out questions (about their share of inquiries)
+
+
+def outside_questions() -> list[str]:
+    lines = (DATA / "tuning_outside.txt").read_text(encoding="utf-8").splitlines()
+    found = [line.strip() for line in lines if line.strip() and not line.startswith("#")]
+    if CLASSIFIER_DATA.exists():
+        for line in CLASSIFIER_DATA.read_text(encoding="utf-8").splitlines():
+            row = json.loads(line)
+            if row.get("intent") not in (None, "inquiry"):
+                found.append(row["text"])
+    return found
+
+
+# How residents dress a question up (written for augmentation; the measurement set was not consulted).
+PREFIXES = ("不好意思打扰一下，", "早上好，", "各位邻居好，我想问问", "家里老人让我问一下，", "我是新搬来的，",
+            "今天请了假专门来问，", "单位让我弄这个，", "上次没问清楚，", "@警官 ", "麻烦帮忙看下，")
+SUFFIXES = ("，谢谢", "，急用", "，麻烦了", "，在线等", "？？", "，我不太懂这些", "，多谢多谢", "")
+
+
+def wrap(question: str, rng: random.Random) -> str:
+    return rng.choice(PREFIXES) + question.rstrip("？?。") + rng.choice(SUFFIXES)
+
+
+def folds(topics: Sequence[kb.Topic]) -> list[tuple[list[kb.Topic], list[tuple[str, str]]]]:
+    """[(the topics with fold f's questions taken out, [(held-out question, its topic key)])]."""
+    out = []
+    for f in range(FOLDS):
+        kept = [replace(t, questions=tuple(q for i, q in enumerate(t.questions) if i % FOLDS != f)) for t in topics]
+        held = [(q, t.key) for t in topics for i, q in enumerate(t.questions) if i % FOLDS == f]
+        out.append((kept, held))
+    return out
+
+
+def collect(tuning: Tuning) -> dict[str, list]:
+    """Feature rows of held-out questions, negatives and joined pairs, fold by fold."""
+    topics = kb.packaged()
+    negatives = outside_questions()
+    rows: dict[str, list] = {"single": [], "negative": [], "pair": []}
+    rng = random.Random(11)
+    for f, (kept, held) in enumerate(folds(topics)):
+        retriever = Retriever(kept, tuning)
+        for question, key in held:
+            rows["single"].append(_row(retriever, question, {key}))
+            rows["single"].append(_row(retriever, wrap(question, rng), {key}))
+        for question in negatives[f::FOLDS]:
+            rows["negative"].append(_row(retriever, question, set()))
+        for _ in range(len(held) // 3):
+            (qa, ka), (qb, kb_) = rng.sample(held, 2)
+            if ka != kb_:
+                rows["pair"].append((retriever, f"{qa}，{qb}", {ka, kb_}))
+    return rows
+
+
+def _row(retriever: Retriever, question: str, gold: set[str]) -> tuple[list[float], bool, dict]:
+    ranked = retriever.index.rank(question)
+    values = features(ranked, question)
+    right = bool(ranked) and ranked[0].topic.key in gold
+    return values, right, {"question": question, "gold": gold, "ranked": [(r.topic.key, r.score) for r in ranked]}
+
+
+def fit(rows: Iterable[tuple[list[float], bool, float]], l2: float = 0.01, steps: int = 30) -> list[float]:
+    """Weighted logistic regression by Newton's method (a handful of features, a few thousand rows)."""
+    rows = list(rows)
+    k = len(rows[0][0])
+    w = [0.0] * k
+    for _ in range(steps):
+        grad = [l2 * wi for wi in w]
+        hess = [[l2 * (i == j) for j in range(k)] for i in range(k)]
+        for x, y, weight in rows:
+            p = 1 / (1 + math.exp(-max(-30, min(30, sum(a * b for a, b in zip(w, x))))))
+            for i in range(k):
+                grad[i] += weight * (p - y) * x[i]
+                for j in range(k):
+                    hess[i][j] += weight * p * (1 - p) * x[i] * x[j]
+        w = [a - b for a, b in zip(w, _solve(hess, grad))]
+    return w
+
+
+def _solve(a: list[list[float]], b: list[float]) -> list[float]:
+    """Gaussian elimination with partial pivoting."""
+    n = len(b)
+    m = [row[:] + [b[i]] for i, row in enumerate(a)]
+    for c in range(n):
+        pivot = max(range(c, n), key=lambda r: abs(m[r][c]))
+        m[c], m[pivot] = m[pivot], m[c]
+        for r in range(n):
+            if r != c and m[c][c]:
+                factor = m[r][c] / m[c][c]
+                m[r] = [x - factor * y for x, y in zip(m[r], m[c])]
+    return [m[i][n] / m[i][i] if m[i][i] else 0.0 for i in range(n)]
+
+
+def utility(tuning: Tuning, rows: dict[str, list]) -> tuple[float, dict[str, float]]:
+    """The utility of a tuning on the collected rows, and the figures behind it."""
+    score = 0.0
+    answered = right = clarified = hits = 0
+    negative_weight = NEGATIVE_SHARE * len(rows["single"]) / max(len(rows["negative"]), 1)
+    for group in ("single", "negative"):
+        for values, is_right, info in rows[group]:
+            conf = confidence(tuning, values)
+            ranked = info["ranked"]
+            weight = 1.0 if group == "single" else negative_weight
+            if conf >= tuning.answer:
+                answered += group == "single"
+                right += is_right
+                score += weight * (1.0 if is_right else WRONG)
+            elif conf >= tuning.clarify and len(ranked) > 1 and ranked[1][1] >= tuning.close * ranked[0][1]:
+                offered = {key for key, s in ranked[:3] if s >= tuning.close * ranked[0][1]}
+                hit = bool(offered & info["gold"])
+                clarified += 1
+                hits += hit
+                score += weight * (CLARIFY_HIT if hit else CLARIFY_MISS)
+    n = len(rows["single"])
+    return score, {"answer_rate": answered / n, "accuracy": right / max(answered, 1),
+                   "clarify_rate": clarified / (n + len(rows["negative"])), "clarify_hits": hits / max(clarified, 1)}
+
+
+def choose(rows: dict[str, list], base: Tuning) -> Tuning:
+    best = (-math.inf, base)
+    for answer in [x / 100 for x in range(50, 96, 2)]:
+        for clarify in [x / 100 for x in range(10, 60, 5)]:
+            for close in (0.6, 0.7, 0.75, 0.8, 0.85, 0.9):
+                if clarify < answer:
+                    candidate = replace(base, answer=answer, clarify=clarify, close=close)
+                    score = utility(candidate, rows)[0]
+                    if score > best[0]:
+                        best = (score, candidate)
+    return best[1]
+
+
+def choose_second(pairs: list, singles_text: list[tuple[str, str]], tuning: Tuning) -> float:
+    """The clause confidence that adds a second topic: extra right topics on joined pairs against
+    wrong extra topics on both."""
+    best = (-math.inf, tuning.second)
+    for second in [x / 100 for x in range(50, 100, 3)]:
+        candidate = replace(tuning, second=second)
+        score = 0.0
+        for retriever, question, gold in pairs:
+            ranked = retriever.index.rank(question)
+            if not ranked or ranked[0].topic.key not in gold:
+                continue
+            extra = {t.key for t in Retriever.others(_with(retriever, candidate), question, ranked[0])}
+            score += EXTRA_RIGHT * len(extra & gold) + EXTRA_WRONG * len(extra - gold)
+        if score > best[0]:
+            best = (score, second)
+    return best[1]
+
+
+def _with(retriever: Retriever, tuning: Tuning) -> Retriever:
+    retriever.tuning = tuning
+    return retriever
+
+
+def run(write: bool = False) -> Tuning:
+    base = Tuning()
+    rows = collect(base)
+    weighted = [(x, float(y), 1.0) for x, y, _ in rows["single"]]
+    share = NEGATIVE_SHARE * len(rows["single"]) / max(len(rows["negative"]), 1)
+    weighted += [(x, 0.0, share) for x, _, _ in rows["negative"]]
+    tuning = replace(base, coefficients=tuple(round(c, 4) for c in fit(weighted)))
+    tuning = choose(rows, tuning)
+    tuning = replace(tuning, second=choose_second(rows["pair"], [], tuning))
+    score, figures = utility(tuning, rows)
+    print(json.dumps({"tuning": _dump(tuning), "cross-validation": {k: round(v, 3) for k, v in figures.items()},
+                      "utility": round(score, 1), "held_out": len(rows["single"]),
+                      "negatives": len(rows["negative"]), "pairs": len(rows["pair"])}, ensure_ascii=False))
+    if write:
+        TUNING.write_text(json.dumps(_dump(tuning), ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    return tuning
+
+
+def _dump(tuning: Tuning) -> dict:
+    data = asdict(tuning)
+    data["coefficients"] = list(tuning.coefficients)
+    return data
+
+
+if __name__ == "__main__":
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--write", action="store_true", help="write data/tuning.json")
+    run(parser.parse_args().write)
