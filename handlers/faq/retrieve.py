@@ -27,10 +27,15 @@ SOFTMAX_T = 4.0  # score units: how far ahead the best topic must be to take mos
 _CLAUSE = re.compile(r"[，,。.？?！!；;、\s]+|另外|还有|顺便|以及|再问一下|还想问")
 
 
+FEATURES = ("bias", "log score", "runner-up ratio", "coverage", "log content terms", "nearest sample",
+            "nearest lead", "asks", "score share", "anchored", "coverage lead", "runner-up anchored",
+            "anchored among top five")
+
+
 @dataclass(frozen=True)
 class Tuning:
     weights: Weights = Weights()
-    coefficients: tuple[float, ...] = (0.0,) * 10
+    coefficients: tuple[float, ...] = (0.0,) * len(FEATURES)
     answer: float = 0.8  # confidence needed to answer
     clarify: float = 0.3  # below this, not even a clarifying question
     close: float = 0.75  # second/first score ratio that makes two topics "close"
@@ -63,22 +68,28 @@ class Finding:
 
 
 def features(ranked: Sequence[Ranked], question: str) -> list[float]:
-    """What the confidence model reads from a ranking: 1, log score, runner-up ratio, coverage, log number
-    of content terms, nearest sample similarity, its lead over the runner-up's, and whether it asks."""
+    """What the confidence model reads from a ranking (named in ``FEATURES``): how strong the best topic is
+    and how far ahead, how much of the question it explains, how close its nearest sample question is,
+    whether the question asks at all, and whether the question mentions the topic (and others)."""
     content = text.content_terms(question)
     asks = 1.0 if text.asks(question) else 0.0
     if not ranked:
-        return [1.0, 0.0, 1.0, 0.0, math.log1p(len(content)), 0.0, 0.0, asks, 0.0, 0.0]
+        return [1.0, 0.0, 1.0, 0.0, math.log1p(len(content)), 0.0, 0.0, asks, 0.0, 0.0, 0.0, 0.0, 0.0]
     first = ranked[0]
     second = ranked[1] if len(ranked) > 1 else None
     ratio = (second.score / first.score) if second and first.score else 0.0
     lead = first.nearest - (second.nearest if second else 0.0)
     share = 1.0 / sum(math.exp((r.score - first.score) / SOFTMAX_T) for r in ranked)
     return [1.0, math.log1p(first.score), ratio, first.coverage, math.log1p(len(content)), first.nearest, lead, asks,
-            share, 1.0 if first.anchored else 0.0]
+            share, float(first.anchored), first.coverage - (second.coverage if second else 0.0),
+            float(bool(second and second.anchored)), sum(r.anchored for r in ranked) / 5]
 
 
 def confidence(tuning: Tuning, values: Sequence[float]) -> float:
+    """The model's probability that the best topic is what was asked; none for a message that does not ask
+    (“反诈app我装好了”): the FAQ answers questions, it does not comment on news."""
+    if not values[FEATURES.index("asks")]:
+        return 0.0
     return sigmoid(sum(c * v for c, v in zip(tuning.coefficients, values)))
 
 

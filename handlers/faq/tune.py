@@ -7,9 +7,14 @@ Negatives are questions the FAQ must not answer: data/tuning_outside.txt (writte
 classifier's labelled non-inquiry messages (disputes, fraud, chatter, calls for help) where present.
 Two held-out questions of different topics joined ("A，B") tune the threshold for adding a second topic.
 
-The logistic model is fitted by Newton's method; the thresholds maximise a utility where a wrong answer
-costs four right ones (the golden rule: speak in a group only when right) and a clarifying question that
-offers the right topic is worth 0.6 of an answer.
+Each held-out question is also scored dressed up as residents write (a greeting or background before it,
+thanks after it, no punctuation), so that noise around a question is not mistaken for a wrong topic.
+
+The logistic model is fitted by Newton's method. The answer threshold is the lowest at which the
+cross-validation meets the issue's targets (top-1 accuracy of answers ≥ 0.95, wrong answers ≤ 3 % of all
+questions, negatives weighted as 15 % of the questions); the clarifying thresholds then maximise a utility
+where a wrong answer costs four right ones and a clarifying question that offers the right topic is worth
+0.3 of an answer (one that does not costs 0.5).
 """
 from __future__ import annotations
 
@@ -17,6 +22,7 @@ import argparse
 import json
 import math
 import random
+import re
 from dataclasses import asdict, replace
 from pathlib import Path
 from typing import Iterable, Sequence
@@ -28,6 +34,7 @@ FOLDS = 10
 DATA = Path(__file__).resolve().parent / "data"
 CLASSIFIER_DATA = Path(__file__).resolve().parent.parent / "nlu" / "data" / "train_extra.jsonl"
 WRONG, CLARIFY_HIT, CLARIFY_MISS, EXTRA_RIGHT, EXTRA_WRONG = -4.0, 0.3, -0.5, 0.5, -1.0
+TARGET_ACCURACY, TARGET_WRONG = 0.95, 0.03  # the targets of issue 11, met on the cross-validation
 NEGATIVE_SHARE = 0.15  # negatives weigh this much against the held-out questions (about their share of inquiries)
 
 
@@ -42,14 +49,20 @@ def outside_questions() -> list[str]:
     return found
 
 
-# How residents dress a question up (written for augmentation; the measurement set was not consulted).
+# How residents dress a question up (written for augmentation; the measurement set was not consulted):
+# greetings and background before it, thanks and urgency after, run-on speech without punctuation.
 PREFIXES = ("不好意思打扰一下，", "早上好，", "各位邻居好，我想问问", "家里老人让我问一下，", "我是新搬来的，",
-            "今天请了假专门来问，", "单位让我弄这个，", "上次没问清楚，", "@警官 ", "麻烦帮忙看下，")
-SUFFIXES = ("，谢谢", "，急用", "，麻烦了", "，在线等", "？？", "，我不太懂这些", "，多谢多谢", "")
+            "今天请了假专门来问，", "单位让我弄这个，", "上次没问清楚，", "@警官 ", "麻烦帮忙看下，",
+            "我们家情况有点特殊，前两天去了一趟没办成，", "我妈今年七十多了腿脚不方便，", "我是外地来这边打工的，",
+            "孩子在外地上学平时不在家，", "我对这些手续一窍不通，问了好几个人都说不清楚，", "")
+SUFFIXES = ("，谢谢", "，急用", "，麻烦了", "，在线等", "？？", "，我不太懂这些", "，多谢多谢", "",
+            "，麻烦告诉我一下具体怎么弄，谢谢了", "，挺着急的，下周就要用", "，有没有知道的邻居说一下")
 
 
 def wrap(question: str, rng: random.Random) -> str:
-    return rng.choice(PREFIXES) + question.rstrip("？?。") + rng.choice(SUFFIXES)
+    """The question as a resident might write it; a third of the time spoken without any punctuation."""
+    text = rng.choice(PREFIXES) + question.rstrip("？?。") + rng.choice(SUFFIXES)
+    return re.sub(r"[，,。？?！!\s]", "", text) if rng.random() < 0.33 else text
 
 
 def folds(topics: Sequence[kb.Topic]) -> list[tuple[list[kb.Topic], list[tuple[str, str]]]]:
@@ -122,9 +135,10 @@ def _solve(a: list[list[float]], b: list[float]) -> list[float]:
 
 
 def utility(tuning: Tuning, rows: dict[str, list]) -> tuple[float, dict[str, float]]:
-    """The utility of a tuning on the collected rows, and the figures behind it."""
-    score = 0.0
-    answered = right = clarified = hits = 0
+    """The utility of a tuning on the collected rows, and the figures behind it (negatives weighted to
+    ``NEGATIVE_SHARE`` of the held-out questions, as in the fit)."""
+    score = answered = right = wrong = clarified = hits = 0.0
+    answered_singles = 0
     negative_weight = NEGATIVE_SHARE * len(rows["single"]) / max(len(rows["negative"]), 1)
     for group in ("single", "negative"):
         for values, is_right, info in rows[group]:
@@ -132,31 +146,42 @@ def utility(tuning: Tuning, rows: dict[str, list]) -> tuple[float, dict[str, flo
             ranked = info["ranked"]
             weight = 1.0 if group == "single" else negative_weight
             if conf >= tuning.answer:
-                answered += group == "single"
-                right += is_right
+                answered += weight
+                answered_singles += group == "single"
+                right += weight * is_right
+                wrong += weight * (not is_right)
                 score += weight * (1.0 if is_right else WRONG)
             elif conf >= tuning.clarify and len(ranked) > 1 and ranked[1][1] >= tuning.close * ranked[0][1]:
                 offered = {key for key, s in ranked[:3] if s >= tuning.close * ranked[0][1]}
                 hit = bool(offered & info["gold"])
-                clarified += 1
-                hits += hit
+                clarified += weight
+                hits += weight * hit
                 score += weight * (CLARIFY_HIT if hit else CLARIFY_MISS)
     n = len(rows["single"])
-    return score, {"answer_rate": answered / n, "accuracy": right / max(answered, 1),
-                   "clarify_rate": clarified / (n + len(rows["negative"])), "clarify_hits": hits / max(clarified, 1)}
+    total = n * (1 + NEGATIVE_SHARE)
+    return score, {"answer_rate": answered_singles / n,
+                   "accuracy": right / max(answered, 1e-9), "wrong_rate": wrong / total,
+                   "clarify_rate": clarified / total, "clarify_hits": hits / max(clarified, 1e-9)}
 
 
 def choose(rows: dict[str, list], base: Tuning) -> Tuning:
-    best = (-math.inf, base)
-    for answer in [x / 100 for x in range(50, 96, 2)]:
-        for clarify in [x / 100 for x in range(10, 60, 5)]:
-            for close in (0.6, 0.7, 0.75, 0.8, 0.85, 0.9):
-                if clarify < answer:
-                    candidate = replace(base, answer=answer, clarify=clarify, close=close)
-                    score = utility(candidate, rows)[0]
-                    if score > best[0]:
-                        best = (score, candidate)
+    """The answer threshold: the lowest at which cross-validation meets the targets (top-1 accuracy of
+    answers, wrong answers among all questions), so as many questions as possible are answered; then the
+    clarifying thresholds that maximise the utility with it."""
+    answer = next((a / 100 for a in range(30, 97) if _meets(replace(base, answer=a / 100), rows)), 0.96)
+    best = (-math.inf, replace(base, answer=answer))
+    for clarify in [x / 100 for x in range(10, int(answer * 100), 5)]:
+        for close in (0.6, 0.7, 0.75, 0.8, 0.85, 0.9):
+            candidate = replace(base, answer=answer, clarify=clarify, close=close)
+            score = utility(candidate, rows)[0]
+            if score > best[0]:
+                best = (score, candidate)
     return best[1]
+
+
+def _meets(tuning: Tuning, rows: dict[str, list]) -> bool:
+    figures = utility(replace(tuning, clarify=tuning.answer), rows)[1]
+    return figures["accuracy"] >= TARGET_ACCURACY and figures["wrong_rate"] <= TARGET_WRONG
 
 
 def choose_second(pairs: list, singles_text: list[tuple[str, str]], tuning: Tuning) -> float:

@@ -9,7 +9,7 @@ import pytest
 from handlers.faq import kb
 from handlers.faq.bm25 import BM25
 from handlers.faq.evaluate import DEFAULT_SET, evaluate, load
-from handlers.faq.retrieve import ANSWER, CLARIFY, NONE, Retriever, Tuning, clauses
+from handlers.faq.retrieve import ANSWER, CLARIFY, FEATURES, NONE, Retriever, Tuning, clauses
 
 DOCS = Tuning.load()
 
@@ -70,7 +70,7 @@ def test_clauses_split_at_punctuation_spaces_and_also():
 
 def test_the_tuning_in_use_is_the_written_one():
     raw = json.loads((kb.KB_DIR.parent / "tuning.json").read_text(encoding="utf-8"))
-    assert DOCS.answer == raw["answer"] and len(DOCS.coefficients) == len(raw["coefficients"]) == 10
+    assert DOCS.answer == raw["answer"] and len(DOCS.coefficients) == len(raw["coefficients"]) == len(FEATURES)
     assert 0 < DOCS.clarify < DOCS.answer < 1
 
 
@@ -89,4 +89,4 @@ def test_figures_on_the_shipped_question_set_stay_where_docs_say(retriever):
     assert result["answer_rate"] >= FLOOR["answer_rate"]
 
 
-FLOOR = {"answer_rate": 0.70}
+FLOOR = {"answer_rate": 0.74}
