@@ -201,7 +201,7 @@ def content_terms(text: str) -> frozenset[str]:
 
 _ASKING = re.compile(
     r"[?？]|吗|[怎咋啥哪谁]|(?<!好)几|如何|什么|多少|是否|能否|可否|有没有|能不能|可不可以|要不要|会不会|行不行|是不是|"
-    r"用不用|需不需要|请问|咨询|想问|问一下|问下|求问|不知道|乜|点样|边度|伐|呢|吧$|"
+    r"用不用|需不需要|请问|咨询|想问|问一下|问下|求问|不知道|呢|吧$|[啊呀嘛咧]$|未$|"
     r"(想|要|需要|打算|准备|得)(去|给|帮)?(孩子|老人|家里人)?(办|开|补|换|迁|登记|申请|上户|报户|领|查|挂失|续)")
 
 
@@ -209,7 +209,7 @@ def asks(text: str) -> bool:
     """Whether a message is put as a question or a request: a question word or mark, a wish to get
     something done (“想给孩子办身份证”), or a bare short phrase (“身份证补办”). Statements
     (“已经装好反诈app了”) are not."""
-    norm = simplify(text)
+    norm = normalise(text)
     return bool(_ASKING.search(norm)) or len(norm) <= 10
 
 
