@@ -40,6 +40,7 @@ class Tuning:
     clarify: float = 0.3  # below this, not even a clarifying question
     close: float = 0.75  # second/first score ratio that makes two topics "close"
     second: float = 0.8  # confidence a clause needs to add its own topic to the answer
+    part: float = 1.0  # confidence each part needs when the whole question is not sure (1: never)
 
     @classmethod
     def load(cls, path: Path = TUNING) -> "Tuning":
@@ -47,7 +48,8 @@ class Tuning:
             return cls()
         raw = json.loads(path.read_text(encoding="utf-8"))
         return cls(weights=Weights(**raw["weights"]), coefficients=tuple(raw["coefficients"]),
-                   answer=raw["answer"], clarify=raw["clarify"], close=raw["close"], second=raw["second"])
+                   answer=raw["answer"], clarify=raw["clarify"], close=raw["close"], second=raw["second"],
+                   part=raw.get("part", 1.0))
 
 
 @cache
@@ -113,10 +115,37 @@ class Retriever:
         t = self.tuning
         if conf >= t.answer:
             return Finding(ANSWER, (ranked[0].topic, *self.others(question, ranked[0])), conf, ranked)
+        parts = self.sure_parts(question, ranked)
+        if parts:
+            return Finding(ANSWER, tuple(topic for topic, _ in parts), min(c for _, c in parts), ranked)
         close = [r.topic for r in ranked[1:MAX_TOPICS] if r.score >= t.close * ranked[0].score]
         if conf >= t.clarify and close:
             return Finding(CLARIFY, (ranked[0].topic, *close), conf, ranked)
         return Finding(NONE, confidence=conf, ranked=ranked)
+
+    def sure_parts(self, question: str, whole: Sequence[Ranked]) -> list[tuple[Topic, float]]:
+        """When the whole question is not sure: its parts that are (a background story before “…要带什么”,
+        or two questions in one message), at least ``part`` sure each."""
+        return [(t, c) for t, c in self.part_candidates(question, whole) if c >= self.tuning.part][:MAX_TOPICS]
+
+    def part_candidates(self, question: str, whole: Sequence[Ranked]) -> list[tuple[Topic, float]]:
+        return [(t, confidence(self.tuning, values)) for t, values in self.part_features(question, whole)]
+
+    def part_features(self, question: str, whole: Sequence[Ranked]) -> list[tuple[Topic, list[float]]]:
+        """The best topic of each clause that asks, when it is among the whole question's best topics, with
+        the clause's features."""
+        if not text.asks_explicitly(question):
+            return []
+        leading = {r.topic.key for r in whole[:MAX_TOPICS]}
+        found: list[tuple[Topic, list[float]]] = []
+        for clause in clauses(question):
+            if not text.asks_explicitly(clause):
+                continue
+            ranked = self.index.rank(clause)
+            topic = ranked[0].topic if ranked else None
+            if topic and topic.key in leading and all(topic != t for t, _ in found):
+                found.append((topic, features(ranked, clause)))
+        return found
 
     def others(self, question: str, first: Ranked) -> list[Topic]:
         """Topics of other parts of the question that the first topic does not explain (居住证 + 周末)."""

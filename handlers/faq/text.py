@@ -213,6 +213,11 @@ def asks(text: str) -> bool:
     return bool(_ASKING.search(norm)) or len(norm) <= 10
 
 
+def asks_explicitly(text: str) -> bool:
+    """A question word, mark or request: what a part of a longer message needs to count as a question."""
+    return bool(_ASKING.search(normalise(text)))
+
+
 def warm_up(texts: Iterable[str] = ("居住证怎么办",)) -> None:
     for text in texts:
         terms(text)

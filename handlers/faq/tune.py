@@ -99,7 +99,9 @@ def _row(retriever: Retriever, question: str, gold: set[str]) -> tuple[list[floa
     ranked = retriever.index.rank(question)
     values = features(ranked, question)
     right = bool(ranked) and ranked[0].topic.key in gold
-    return values, right, {"question": question, "gold": gold, "ranked": [(r.topic.key, r.score) for r in ranked]}
+    parts = [(t.key, v) for t, v in retriever.part_features(question, ranked)]
+    return values, right, {"question": question, "gold": gold, "ranked": [(r.topic.key, r.score) for r in ranked],
+                           "parts": parts}
 
 
 def fit(rows: Iterable[tuple[list[float], bool, float]], l2: float = 0.01, steps: int = 30) -> list[float]:
@@ -145,7 +147,10 @@ def utility(tuning: Tuning, rows: dict[str, list]) -> tuple[float, dict[str, flo
             conf = confidence(tuning, values)
             ranked = info["ranked"]
             weight = 1.0 if group == "single" else negative_weight
-            if conf >= tuning.answer:
+            part = next((key for key, v in info["parts"] if confidence(tuning, v) >= tuning.part), None)
+            if conf < tuning.answer and part is not None:  # answered by its sure parts
+                is_right = part in info["gold"]
+            if conf >= tuning.answer or part is not None:
                 answered += weight
                 answered_singles += group == "single"
                 right += weight * is_right
@@ -165,23 +170,32 @@ def utility(tuning: Tuning, rows: dict[str, list]) -> tuple[float, dict[str, flo
 
 
 def choose(rows: dict[str, list], base: Tuning) -> Tuning:
-    """The answer threshold: the lowest at which cross-validation meets the targets (top-1 accuracy of
-    answers, wrong answers among all questions), so as many questions as possible are answered; then the
-    clarifying thresholds that maximise the utility with it."""
-    answer = next((a / 100 for a in range(30, 97) if _meets(replace(base, answer=a / 100), rows)), 0.96)
-    best = (-math.inf, replace(base, answer=answer))
+    """The answer threshold and the threshold for the sure parts of an unsure question: of the pairs at which
+    the cross-validation meets the targets (top-1 accuracy of answers, wrong answers among all questions),
+    the one that answers most; then the clarifying thresholds that maximise the utility with them."""
+    best_rate, answer, part = -1.0, 0.96, 1.0
+    for a in range(30, 97):
+        for p in (100, *range(a, 100)):
+            candidate = replace(base, answer=a / 100, part=p / 100)
+            rate = _meets(candidate, rows)
+            if rate is not None and rate > best_rate:
+                best_rate, answer, part = rate, a / 100, p / 100
+    best = (-math.inf, replace(base, answer=answer, part=part))
     for clarify in [x / 100 for x in range(10, int(answer * 100), 5)]:
         for close in (0.6, 0.7, 0.75, 0.8, 0.85, 0.9):
-            candidate = replace(base, answer=answer, clarify=clarify, close=close)
+            candidate = replace(base, answer=answer, part=part, clarify=clarify, close=close)
             score = utility(candidate, rows)[0]
             if score > best[0]:
                 best = (score, candidate)
     return best[1]
 
 
-def _meets(tuning: Tuning, rows: dict[str, list]) -> bool:
+def _meets(tuning: Tuning, rows: dict[str, list]) -> float | None:
+    """The answer rate when the targets are met, else None."""
     figures = utility(replace(tuning, clarify=tuning.answer), rows)[1]
-    return figures["accuracy"] >= TARGET_ACCURACY and figures["wrong_rate"] <= TARGET_WRONG
+    if figures["accuracy"] >= TARGET_ACCURACY and figures["wrong_rate"] <= TARGET_WRONG:
+        return figures["answer_rate"]
+    return None
 
 
 def choose_second(pairs: list, singles_text: list[tuple[str, str]], tuning: Tuning) -> float:

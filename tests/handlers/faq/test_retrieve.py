@@ -89,4 +89,4 @@ def test_figures_on_the_shipped_question_set_stay_where_docs_say(retriever):
     assert result["answer_rate"] >= FLOOR["answer_rate"]
 
 
-FLOOR = {"answer_rate": 0.76}
+FLOOR = {"answer_rate": 0.78}
