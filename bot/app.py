@@ -116,6 +116,7 @@ def _workers(senders: dict[str, Sender] | None, background: bool, classifier: An
             on_written=app[OUTBOX].wake.set, on_media=app[MEDIA].wake.set,
         )
         await loop.run_in_executor(app[EXECUTOR], app[PIPELINE].refresh_scam_words)
+        await loop.run_in_executor(None, app[PIPELINE].faq.warm_up)  # the FAQ's index, before message one
         tasks = []
         if background:
             tasks = [asyncio.create_task(app[PIPELINE].run_forever(), name="pipeline"),

@@ -62,6 +62,10 @@ def _parser() -> argparse.ArgumentParser:
     evaluate.add_argument("file")
     evaluate.add_argument("--json", action="store_true")
     evaluate.set_defaults(run=cmd_eval)
+    faq_eval = sub.add_parser("faq-eval", help="evaluate the FAQ on a labelled question set (JSONL)")
+    faq_eval.add_argument("file", help='one {"text", "topics": [topic ids]} a line; topics [] = must not answer')
+    faq_eval.add_argument("--json", action="store_true")
+    faq_eval.set_defaults(run=cmd_faq_eval)
     return parser
 
 
@@ -255,6 +259,24 @@ def cmd_eval(args: argparse.Namespace) -> int:
         result = evaluate(args.file)
     except ValueError as exc:
         print(f"gridbot eval: {exc}", file=sys.stderr)
+        return 2
+    print(json.dumps(result, ensure_ascii=False) if args.json else format_report(result))
+    return 0
+
+
+def cmd_faq_eval(args: argparse.Namespace) -> int:
+    """The packaged knowledge base's figures on a question set (officers' database entries are not read)."""
+    from handlers.faq import kb
+    from handlers.faq.evaluate import evaluate, format_report, load
+    from handlers.faq.retrieve import Retriever
+
+    if not Path(args.file).is_file():
+        print(f"gridbot faq-eval: no such file {args.file}", file=sys.stderr)
+        return 2
+    try:
+        result = evaluate(load(args.file), Retriever(kb.packaged()))
+    except ValueError as exc:
+        print(f"gridbot faq-eval: {args.file}: {exc}", file=sys.stderr)
         return 2
     print(json.dumps(result, ensure_ascii=False) if args.json else format_report(result))
     return 0

@@ -14,6 +14,7 @@ from sqlmodel import select
 
 from bot.clock import Clock
 from handlers.dispatch import handle_message
+from handlers.faq import Library
 from handlers.message import ChannelDirectory, GroupMessage, MediaRef
 from handlers.privacy import mask_personal
 from storage import inbox, media, scam_words
@@ -28,11 +29,12 @@ SCAM_WORD_REFRESH = timedelta(seconds=60)  # other processes' /scamword addition
 class Pipeline:
     def __init__(self, *, engine: Engine, executor: Executor, config: Any, clock: Clock, classifier: Any,
                  routes: Any, channels: ChannelDirectory, on_written: Callable[[], None] = lambda: None,
-                 on_media: Callable[[], None] = lambda: None) -> None:
+                 on_media: Callable[[], None] = lambda: None, faq: Library | None = None) -> None:
         self.engine, self.executor, self.config, self.clock = engine, executor, config, clock
         self.classifier, self.routes, self.on_written = classifier, routes, on_written
         self.on_media = on_media  # wakes the media worker when a message brought media
         self.channels = channels
+        self.faq = faq or Library()  # the FAQ this process serves; it follows the officers' entries by itself
         self.wake = asyncio.Event()
         self._scam_words_loaded: datetime | None = None
 
@@ -102,7 +104,8 @@ class Pipeline:
             message_id = message.id
             try:
                 handle_message(session, message=message, config=self.config, now=self.clock.now(),
-                               classifier=self.classifier, routes=self.routes, channels=self.channels)
+                               classifier=self.classifier, routes=self.routes, channels=self.channels,
+                               faq=self.faq)
                 if message.case_id is not None and message.kind != "text":
                     media.attach_to_case(session, message_id=message_id, case_id=message.case_id)
                 message.handled_at = self.clock.now()

@@ -28,6 +28,7 @@ class Context:
     routes: Any = None  # handlers.router.Routes
     call: Any = None  # handlers.router.CommandCall of a command being run
     channels: ChannelDirectory | None = None
+    faq: Any = None  # handlers.faq.Library of this app (None: the process's default one)
     _sent: int = field(default=0, repr=False)
 
     @property

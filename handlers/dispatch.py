@@ -1,6 +1,7 @@
 """One stored message in, decisions out. The routers and the order in which a message meets them are declared
-here: a command first, then a pending conversation, then silence in unbound groups and for staff talk, then
-the one route of the message's intent."""
+here: a command first, then a pending conversation, then the bot joining a group, then silence in unbound
+groups and for staff talk, then a resident addressing the bot itself or asking for their case's progress,
+then the one route of the message's intent."""
 from __future__ import annotations
 
 from datetime import datetime
@@ -9,7 +10,9 @@ from typing import Any, Callable
 from sqlmodel import Session
 
 from handlers import texts
-from handlers.commands import agenda, broadcast, cases, casework, dissuasion, general, households, scamwords, stats
+from handlers.commands import (
+    agenda, broadcast, cases, casework, dissuasion, faq, general, households, progress, scamwords, stats,
+)
 from handlers.context import Context
 from handlers.intents import chatter, dispute, fraud, help, inquiry
 from handlers.media import evidence
@@ -17,13 +20,14 @@ from handlers.message import ChannelDirectory
 from handlers.nlu.label import INTENTS
 from handlers.roles import STAFF
 from handlers.router import Router, Routes, parse_command
-from handlers.routines import checkin_replies, followup
+from handlers.routines import checkin_replies, followup, introduce
 from storage import groups, outbox, people
 from storage.models import AuditEntry, ChatGroup, Message, Role
 
 ROUTERS: tuple[Router, ...] = (
     general.router, cases.router, casework.router, stats.router, broadcast.router, scamwords.router,
-    agenda.router, households.router, dissuasion.router, checkin_replies.router, followup.router,
+    agenda.router, households.router, dissuasion.router, faq.router, progress.router, checkin_replies.router,
+    followup.router,
     dispute.router, inquiry.router, fraud.router, help.router, chatter.router,
 )
 
@@ -35,7 +39,7 @@ def build_routes(aliases: dict[str, list[str]] | None = None) -> Routes:
 
 def handle_message(
     session: Session, *, message: Message, config: Any, now: datetime, classifier: Any, routes: Routes,
-    channels: ChannelDirectory,
+    channels: ChannelDirectory, faq: Any = None,
 ) -> None:
     """Decide what one message means and write the consequences into the session (no commit)."""
     group = None if message.is_direct else _group_of(session, message, now, channels)
@@ -44,7 +48,7 @@ def handle_message(
     sender = people.resident_for(session, family=family, sender_id=message.sender_id, name=message.sender_name,
                                  grid_id=group.grid_id if group else None, dm_channel=dm_channel)
     ctx = Context(session=session, config=config, now=now, message=message, sender=sender, group=group,
-                  classifier=classifier, routes=routes, channels=channels)
+                  classifier=classifier, routes=routes, channels=channels, faq=faq)
     for step in PRECEDENCE:
         if step(ctx):
             return
@@ -65,7 +69,7 @@ def _attachment(ctx: Context) -> bool:
 
 
 def _conversation(ctx: Context) -> bool:
-    """A pending exchange of the sender (the follow-up survey, 回访) takes its answer."""
+    """A pending exchange of the sender (the follow-up survey 回访, a clarifying question) takes its answer."""
     return any(conversation.handler(ctx) for conversation in ctx.routes.conversations)
 
 
@@ -91,7 +95,19 @@ def _intent(ctx: Context) -> bool:
     return True
 
 
-PRECEDENCE: tuple[Callable[[Context], bool], ...] = (_command, _attachment, _conversation, _silent, _staff, _intent)
+def _joined(ctx: Context) -> bool:
+    """The bot was added to a bound group (the bridge's room-join): it introduces itself there."""
+    return introduce.on_joined(ctx)
+
+
+def _addressed(ctx: Context) -> bool:
+    """A resident greets the bot or asks what it is, or asks how their own case is going."""
+    return introduce.on_addressed(ctx) or progress.on_progress_text(ctx)
+
+
+PRECEDENCE: tuple[Callable[[Context], bool], ...] = (
+    _command, _attachment, _conversation, _joined, _silent, _staff, _addressed, _intent,
+)
 
 
 def _group_of(session: Session, message: Message, now: datetime, channels: ChannelDirectory) -> ChatGroup:

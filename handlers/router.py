@@ -144,7 +144,8 @@ class Routes:
         by_name: dict[str, list[str]] = {}
         for alias, name in self.aliases.items():
             by_name.setdefault(name, []).append(alias)
-        lines = [texts.HELP_HEADER]
+        lines = [texts.RESIDENT_HELP, ""] if role == "resident" else []
+        lines.append(texts.HELP_HEADER)
         for cmd in self.commands.values():
             if role in cmd.roles:
                 alias = f"（/{'、/'.join(by_name[cmd.name])}）" if cmd.name in by_name else ""

@@ -177,9 +177,86 @@ UNKNOWN_BROADCAST = "没有编号为{id}的广播草稿。"
 BROADCAST_TEXT = "【警务提醒】{text}"
 ALL_GRIDS_NAME = "全部网格"
 
-# --- FAQ ---
-FAQ_STATION = "\n📍{station}：{address}；{hours}；电话 {phone}。"
+# --- FAQ: answers, clarifying questions ---
+FAQ_ONE = "【{title}】\n{answer}"
+FAQ_SEVERAL = "您问到{n}件事，分别答复如下：\n"
+FAQ_PART = "{no}【{title}】\n{answer}"
+FAQ_STATION = "\n📍{station}：{details}。"
+FAQ_STATION_PARTS = {"address": "地址 {address}", "hours": "{hours}", "phone": "电话 {phone}"}
+FAQ_ASK_STATION = "请咨询本网格民警"
 FAQ_MORE = "\n（如仍有疑问，可@本网格民警{officer}或私聊本助手）"
+FAQ_CLARIFY = "您想问：{choices}？回复数字"
+FAQ_CHOICE_RANGE = "请回复 1 到 {n} 的数字；也可以直接把问题说得具体一些。"
+
+# --- FAQ: officers' commands (/faq, /问答) ---
+FAQ_USAGE = ("/faq list [关键词] | /faq show 标题 | /faq add 标题｜问法1；问法2｜答案 | "
+             "/faq edit 标题｜新问法（可空）｜新答案（可空） | /faq remove 标题 | /faq learn 案件编号 [确认 [标题]]")
+FAQ_LIST_HEADER = "问答库共{n}条（✎ 民警修改过，＋ 民警添加）。查看：/faq show 标题"
+FAQ_LIST_DOMAIN = "【{domain}】{titles}"
+FAQ_LIST_NONE = "没有标题或领域含“{word}”的问答。"
+FAQ_MARK_CHANGED = "✎"
+FAQ_MARK_OWN = "＋"
+FAQ_SHOW = "【{title}】（{domain}，{source}）\n问法（{n}条）：{questions}\n答案：\n{answer}"
+FAQ_SOURCE_PACKAGED = "内置"
+FAQ_SOURCE_CHANGED = "{who}于{when}修改"
+FAQ_SOURCE_OWN = "{who}于{when}添加"
+FAQ_UNKNOWN_TITLE = "没有标题为“{title}”的问答。{hint}"
+FAQ_NEAREST_HINT = "最接近的是：{titles}。"
+FAQ_TITLE_TAKEN = "已有标题为“{title}”的问答，请换一个标题，或用 /faq edit 修改它。"
+FAQ_PLACEHOLDER_NAMES = {"station": "派出所", "address": "地址", "hours": "办公时间", "phone": "电话"}
+FAQ_BAD_ANSWER = "答案里可以写 {派出所} {地址} {办公时间} {电话}，发送时自动填入本所信息；其余花括号请删掉。"
+FAQ_NEED_PARTS = "请用“｜”分开标题、问法和答案，问法之间用“；”分开。例如：\n/faq add 核酸证明｜核酸证明在哪开；要不要核酸证明｜……"
+FAQ_ADDED = "已添加问答“{title}”（{n}条问法），从下一条消息起生效。"
+FAQ_EDITED = "已修改问答“{title}”，从下一条消息起生效。"
+FAQ_REMOVED = "已删除问答“{title}”，从下一条消息起不再用它回答。"
+FAQ_LEARN_NOT_INQUIRY = "{case}号不是业务咨询，不能转为问答。"
+FAQ_LEARN_NO_REPLY = "{case}号还没有民警的 /reply 答复，无法生成问答草稿。"
+FAQ_LEARN_DRAFT = ("【问答草稿】来自{case}号\n标题：{title}\n问法：{question}\n答案：{answer}\n"
+                   "确认保存请回复 /faq learn {case} 确认（“确认”后可另写标题）；保存后还可用 /faq edit 修改。")
+FAQ_LEARN_SAVED = "已把{case}号的答复保存为问答“{title}”，从下一条消息起生效。"
+FAQ_LEARN_DONE = "{case}号的答复已经保存为问答“{title}”。"
+FAQ_CONFIRM_WORDS = ("确认", "ok", "confirm", "yes", "是")
+FAQ_EVENT_DETAIL = "{title}：{what}"
+FAQ_WHAT = {"add": "添加", "edit": "修改", "remove": "删除", "learn": "由案件答复转为问答"}
+
+# --- digest: FAQ candidates ---
+DIGEST_FAQ = "七、可转为问答的答复（同样的答复已用于多件咨询）"
+DIGEST_FAQ_LINE = "· {cases}号答复相同：“{reply}” 回复 /faq learn {case} 生成问答草稿"
+
+# --- residents: self-introduction, help, progress of their own cases ---
+INTRO = ("您好！我是{community}的社区警务助手，替{station}和本网格民警值守本群。\n"
+         "· 派出所业务直接问我，比如“居住证怎么办”“身份证丢了怎么补”，我马上答复；\n"
+         "· 邻里纠纷、可疑电话、被骗等情况直接说，我会登记并转给责任民警{officer}；\n"
+         "· 想知道自己反映的事办到哪一步，发“进度 编号”或 /进度 编号；\n"
+         "· 紧急情况请直接拨打110，不要只在群里说！")
+RESIDENT_HELP = ("您可以直接在群里或私聊里：\n· 问派出所业务（户籍、身份证、居住证、无犯罪记录证明、出入境、车驾管、"
+                 "出租房屋登记等）\n· 反映邻里纠纷、噪音、物业等问题，由本网格民警跟进\n· 报告可疑电话、短信或被骗情况\n"
+                 "· 查自己反映事项的进度：发“进度 编号”\n紧急情况请拨打110。")
+PROGRESS_NONE = "没有查到您反映过的事项。有问题可以直接在群里说，我会登记并转给本网格民警。"
+PROGRESS_NOT_YOURS = "没有查到您反映的{case}号事项。只能查询自己反映的事项，请核对编号。"
+PROGRESS_SHORT = "您反映的{case}号事项目前{status}：{step}。"
+PROGRESS_SENT_DIRECT = "详细进展已私信您。"
+PROGRESS_DETAIL = ("【{case}号进度】\n类型：{type}\n反映时间：{created}\n当前状态：{status}\n负责：{officer}\n"
+                   "最近进展：{when} {step}\n您反映的内容：{text}")
+PROGRESS_OTHERS = "\n您还有其他事项：{cases}（发“进度 编号”查看）"
+PROGRESS_USAGE = "/progress 编号"
+PUBLIC_STEPS = {  # what a resident may read of each event (notes and internal marks are not here)
+    "opened": ("已登记", "已登记，等待民警受理"),
+    "assigned": ("已安排专人负责", "已安排{assignee}负责"),
+    "transferred": ("已转交专人负责", "已转交{assignee}负责"),
+    "acknowledged": ("民警已受理", "{actor}已受理"),
+    "taken": ("民警已受理", "{actor}已受理，正在处理"),
+    "replied": ("民警已答复", "{actor}答复：{detail}"),
+    "resolved": ("已化解", "已化解：{detail}"),
+    "closed": ("已办结", "已办结{detail}"),
+    "reopened": ("已重新处理", "已重新打开，继续处理"),
+    "escalated": ("已提交上级协调", "已提交上级协调处理"),
+    "linked": ("已与同一事件合并处理", "已与邻居反映的同一事件合并处理"),
+    "follow_up": ("已记录您补充的情况", "已记录您补充的情况"),
+    "survey_sent": ("已向您回访", "已向您发送回访"),
+    "survey_answered": ("已收到您的回访评价", "已收到您的回访评价"),
+    "visit_task": ("已安排上门回访", "已安排网格员上门回访"),
+}
 
 # --- fraud ---
 FRAUD_ADVERT_FLAG = "⚠️疑似诈骗广告，建议移出发布者（{reporter}）并提醒群成员。"

@@ -163,3 +163,19 @@ def resolved_awaiting_followup(session: Session, *, resolved_before: datetime,
     return session.exec(select(Case).where(Case.kind == "dispute", Case.status == "resolved",
                                            Case.resolved_at <= resolved_before, Case.grid_id.in_(grid_ids))
                         .order_by(Case.resolved_at, Case.id)).all()
+
+
+def cases_reported_by(session: Session, *, reporter_id: str, limit: int = 10) -> Sequence[Case]:
+    """A person's own reports, newest first."""
+    stmt = select(Case).where(Case.reporter_id == reporter_id).order_by(Case.id.desc()).limit(limit)
+    return session.exec(stmt).all()
+
+
+def replied_inquiries(session: Session, *, since: datetime,
+                      grid_ids: Sequence[str]) -> Sequence[tuple[Case, CaseEvent]]:
+    """Officers' replies (/reply) to inquiry cases of some grids since a time, oldest first."""
+    stmt = (select(Case, CaseEvent).join(CaseEvent, CaseEvent.case_id == Case.id)
+            .where(Case.kind == "inquiry", col(Case.grid_id).in_(list(grid_ids)), CaseEvent.action == "replied",
+                   CaseEvent.at > since)
+            .order_by(CaseEvent.id))
+    return session.exec(stmt).all()

@@ -563,4 +563,48 @@ class IncidentGroup(SQLModel, table=True):
     warned: bool = False
 
 
+# --- the FAQ officers own ---
+
+
+class FaqEntry(SQLModel, table=True):
+    """An officer's FAQ entry: a topic of their own (``topic_key`` None), or a change to a packaged topic
+    (``topic_key`` = its id; ``state = removed`` hides it). ``state``: ``draft`` (made by /faq learn, waiting
+    for the officer's confirmation), ``active``, ``removed``. ``version`` grows with every change, so every
+    process sees a change on its next message (handlers/faq/library.py)."""
+
+    __table_args__ = (UniqueConstraint("topic_key"), UniqueConstraint("source_case_id"))
+    id: Optional[int] = Field(default=None, primary_key=True)
+    topic_key: Optional[str] = None
+    title: str
+    questions: list = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    answer: str = ""
+    station: bool = False
+    state: str = "active"
+    source_case_id: Optional[int] = None  # the inquiry case whose officer reply it was learned from
+    created_by: str
+    created_at: datetime = _when()
+    updated_by: str
+    updated_at: datetime = _when()
+    version: int = 1
+
+
+class FaqClarification(SQLModel, table=True):
+    """A clarifying question (“您想问：1 … 2 …？回复数字”) waiting for one resident's number in one chat until
+    ``expires_at`` (after that it is simply no longer open). ``state``: ``asked``, ``answered``, ``superseded``
+    (the resident asked something else meanwhile)."""
+
+    __table_args__ = (Index("ix_faqclarification_person", "person_id", "state"),)
+    id: Optional[int] = Field(default=None, primary_key=True)
+    person_id: str
+    channel: str
+    chat_id: str
+    options: list = Field(default_factory=list, sa_column=Column(JSON, nullable=False))  # topic keys, in order
+    question: str = ""
+    message_id: Optional[int] = None
+    state: str = "asked"
+    asked_at: datetime = _when()
+    expires_at: datetime = _when()
+    answered_at: Optional[datetime] = _when(default=None)
+
+
 METADATA = SQLModel.metadata  # every table above; what migrations and tests build the schema from

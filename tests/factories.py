@@ -28,7 +28,7 @@ _URL = re.compile(r"https?://\S+")
 _COMMAND = re.compile(r"[/／][A-Za-z]+")
 _ID = re.compile(r"[A-Za-z0-9_.:@-]*[0-9:@-][A-Za-z0-9_.:@-]*")  # officer-2, grid-1, wxid_li:3 …
 _CODE = re.compile(r"[a-z_]{3,}")
-COMMAND_WORDS = {"all", "add", "remove", "list", "status"}  # words officers type after a command
+COMMAND_WORDS = {"all", "add", "remove", "list", "status", "show", "edit", "learn"}  # words officers type after a command
 DIRECT = registry.directory().direct  # account family → the channel that sends its direct messages
 
 

@@ -74,8 +74,12 @@ def parse_message(body: object, now: datetime) -> GroupMessage:
                         ("msg_id", msg_id)):
         if not isinstance(value, str) or not value.strip() or len(value) > 128:
             raise ValueError(f"{name} must be a non-empty string of at most 128 characters")
+    mentions_bot = body.get("mentions_bot", False)
+    if not isinstance(mentions_bot, bool):
+        raise ValueError("mentions_bot must be true or false")
     msg = GroupMessage(channel="sandbox", chat_id=chat_id.strip(), sender_id=sender_id.strip(), text="",
-                       channel_msg_id=msg_id, sent_at=now, is_direct=user_id is not None)
+                       channel_msg_id=msg_id, sent_at=now, is_direct=user_id is not None,
+                       mentions_bot=mentions_bot or user_id is not None)
     if "image_base64" in body or "location" in body:
         return attachment_message(msg, body)
     if not isinstance(text, str) or not text.strip():

@@ -8,7 +8,8 @@ from storage import media
 from storage.models import Case, Person
 
 
-def open_from_message(ctx: Context, kind: str, **fields) -> Case:  # noqa: ANN003
+def open_from_message(ctx: Context, kind: str, *, text: str | None = None, **fields) -> Case:  # noqa: ANN003
+    """``text``: what the case records as the resident's words (default: the message's text)."""
     grid = ctx.grid
     label = ctx.label
     text = ctx.message.text
@@ -16,7 +17,7 @@ def open_from_message(ctx: Context, kind: str, **fields) -> Case:  # noqa: ANN00
         text = texts.IMAGE_TEXT_PREFIX + text
     case = flow.open_case(
         ctx.session, now=ctx.now, actor_id=ctx.sender.id, kind=kind, grid_id=grid.id if grid else None,
-        group_id=ctx.group.id if ctx.group else None, reporter_id=ctx.sender.id, text=text,
+        group_id=ctx.group.id if ctx.group else None, reporter_id=ctx.sender.id, text=text or ctx.message.text,
         urgent=bool(label and label.urgent), **fields,
     )
     ctx.message.case_id = case.id

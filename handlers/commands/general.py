@@ -6,6 +6,7 @@ from handlers.commands.common import grid_choices
 from handlers.context import Context
 from handlers.roles import EVERYONE, OFFICERS
 from handlers.router import Router
+from handlers.routines import introduce
 from storage.models import AuditEntry, Grid
 
 router = Router("general")
@@ -35,6 +36,7 @@ def on_bind(ctx: Context) -> None:
     ctx.session.add(AuditEntry(at=ctx.now, actor_id=ctx.sender.id, action="bind",
                                detail=f"{ctx.group.channel}:{ctx.group.chat_id} {previous or '-'} → {grid.id}"))
     ctx.reply(texts.GROUP_BOUND.format(grid=grid.name))
+    introduce.introduce_in(ctx, ctx.group)
 
 
 @router.command("unbind", usage="/unbind", summary="解除本群的网格绑定", roles=OFFICERS)

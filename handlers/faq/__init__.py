@@ -1,58 +1,30 @@
-"""The FAQ knowledge base for inquiries: weighted keyword sets per topic, read from data/faq.json.
+"""The FAQ: a police-services knowledge base (data/kb/*.toml, one file per domain) with retrieval.
 
-A question scores the sum of the weights of the keywords it contains; the best topic answers when it
-reaches the threshold and leads the runner-up by the margin. Otherwise the bot is not sure, and the
-inquiry becomes a case for the grid officer.
+- ``kb``: the packaged topics, and the officers' entries applied over them;
+- ``text`` / ``bm25`` / ``index``: normalisation, terms, BM25 ranking, coverage and anchors;
+- ``retrieve``: the decision — answer (one or several topics), clarify, or none — with its confidence;
+- ``library``: what one app serves, rebuilt when the officers' entries change (every process, next message);
+- ``answer``: the words of a reply; ``about``: messages about the bot itself or greetings to it;
+- ``evaluate`` (``gridbot faq-eval``) and ``tune`` (``python -m handlers.faq.tune``).
 """
 from __future__ import annotations
 
-import json
-from dataclasses import dataclass
 from functools import cache
-from pathlib import Path
+from typing import Any
 
-from handlers.nlu.normalize import normalize
+from handlers.faq.about import addressed_to_bot, is_about_bot, is_greeting
+from handlers.faq.library import Library
+from handlers.faq.retrieve import ANSWER, CLARIFY, NONE, Finding
 
-DATA = Path(__file__).resolve().parent / "data" / "faq.json"
-
-
-@dataclass(frozen=True)
-class Entry:
-    id: str
-    topic: str
-    answer: str
-    keywords: tuple[tuple[str, int], ...]
-    station: bool = False
-
-
-@dataclass(frozen=True)
-class Match:
-    entry: Entry | None
-    score: int
-    runner_up: int
-    confident: bool
+__all__ = ["ANSWER", "CLARIFY", "NONE", "Finding", "Library", "addressed_to_bot", "default_library",
+           "is_about_bot", "is_greeting", "library_of"]
 
 
 @cache
-def knowledge_base() -> tuple[tuple[Entry, ...], int, int]:
-    raw = json.loads(DATA.read_text(encoding="utf-8"))
-    entries = tuple(
-        Entry(id=e["id"], topic=e["topic"], answer=e["answer"], station=bool(e.get("station")),
-              keywords=tuple((normalize(k), int(w)) for k, w in e["keywords"].items()))
-        for e in raw["entries"]
-    )
-    return entries, int(raw["threshold"]), int(raw["margin"])
+def default_library() -> Library:
+    """The process's Library, for callers that were not handed one (an app's pipeline hands its own)."""
+    return Library()
 
 
-def score(entry: Entry, text: str) -> int:
-    return sum(weight for word, weight in entry.keywords if word in text)
-
-
-def match(question: str) -> Match:
-    """The best FAQ entry for a question, with whether it is sure enough to answer."""
-    entries, threshold, margin = knowledge_base()
-    text = normalize(question)
-    ranked = sorted(((score(e, text), i) for i, e in enumerate(entries)), reverse=True)
-    (best, index), (second, _) = ranked[0], ranked[1]
-    confident = best >= threshold and best - second >= margin
-    return Match(entry=entries[index] if best else None, score=best, runner_up=second, confident=confident)
+def library_of(ctx: Any) -> Library:
+    return getattr(ctx, "faq", None) or default_library()

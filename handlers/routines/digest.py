@@ -7,6 +7,7 @@ from typing import Any, Sequence
 from sqlmodel import Session
 
 from handlers import texts
+from handlers.faq import candidates
 from handlers.households import digest as households_digest
 from handlers.privacy import mask_personal
 from storage import audit, cases, outbox, people, roster, visits
@@ -53,6 +54,9 @@ def compose(session: Session, *, config: Any, schedule: Any, officer: Person, gr
         *shared,
         *households_digest.sections(session, config=config, officer=officer, grid_ids=grid_ids, since=since, now=now),
     ]
+    faq_lines = candidates.suggestions(session, grid_ids=grid_ids, since=since, now=now)
+    if faq_lines:  # only when there is something to suggest
+        sections.append(_section(texts.DIGEST_FAQ, faq_lines))
     return "\n\n".join(sections)
 
 

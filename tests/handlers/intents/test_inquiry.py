@@ -1,43 +1,20 @@
-"""Inquiries: confident FAQ answers in the group; unsure ones become a case for the grid officer."""
+"""Inquiries through the sandbox: a sure answer in the group (several in one reply), one clarifying question
+when two topics are close (the number answers it), else a case for the grid officer."""
 from __future__ import annotations
 
 import pytest
+from sqlmodel import select
 
-from handlers import faq
+from bot.keys import CLOCK, ENGINE
+from handlers.intents.inquiry import CLARIFY_MINUTES, parse_choice
+from storage.db import session
+from storage.models import FaqClarification
 
-QUESTIONS = [
-    ("请问新生儿怎么落户", "hukou_newborn"),
-    ("外地户口迁入需要什么", "hukou_move_in"),
-    ("分户怎么办理", "hukou_split"),
-    ("居住证怎么办理", "residence_permit"),
-    ("第一次办身份证要带什么", "id_first"),
-    ("身份证丢了怎么补办", "id_replace"),
-    ("临时身份证怎么办", "id_temporary"),
-    ("无犯罪记录证明在哪开", "no_criminal_record"),
-    ("办护照需要什么材料", "passport"),
-    ("港澳通行证怎么续签", "hk_macau_permit"),
-    ("驾驶证到期换证", "driving_license"),
-    ("违章怎么处理", "traffic_violation"),
-    ("出租房屋要登记吗", "rental_registration"),
-    ("怎么网上报警", "report_crime"),
-    ("派出所几点上班", "station_info"),
-    ("請問新生兒怎麼落戶", "hukou_newborn"),
-]
-
-
-@pytest.mark.parametrize(("question", "topic"), QUESTIONS)
-def test_faq_matches_topic(question, topic):
-    found = faq.match(question)
-    assert found.confident and found.entry.id == topic
-
-
-@pytest.mark.parametrize("question", ["请问一下那个事情怎么弄", "邻居纠纷可以找谁调解", "你好"])
-def test_faq_is_not_sure_of_vague_questions(question):
-    assert not faq.match(question).confident
+PERMIT_AND_WEEKEND = "请问办居住证要带哪些材料 在哪里办 周末能办吗"
 
 
 @pytest.mark.postgres
-async def test_confident_answer_in_group_with_station_info(bot):
+async def test_sure_answer_in_the_group_with_the_station_details(bot):
     sent = await bot.talk("grid-1", "resident-1", "请问新生儿怎么落户")
     assert len(sent) == 1 and sent[0]["chat_id"] == "grid-1" and sent[0]["mentions"] == ["resident-1"]
     assert "出生医学证明" in sent[0]["text"] and "幸福路88号" in sent[0]["text"]
@@ -46,9 +23,56 @@ async def test_confident_answer_in_group_with_station_info(bot):
 
 
 @pytest.mark.postgres
+async def test_residence_permit_and_weekend_hours_are_answered_in_one_reply(bot):
+    sent = await bot.talk("grid-2", "resident-7", PERMIT_AND_WEEKEND)
+    assert len(sent) == 1
+    text = sent[0]["text"]
+    assert "居住证" in text and "材料" in text and "周六上午 9:00-12:00" in text
+    assert text.count("周六上午 9:00-12:00") == 1  # the station footer does not repeat the hours
+
+
 async def test_station_hours_question_gets_the_station_info(bot):
     sent = await bot.talk("grid-3", "resident-5", "派出所几点上班")
     assert "9:00-12:00" in sent[0]["text"] and "0571-00000000" in sent[0]["text"]
+
+
+@pytest.mark.postgres
+async def test_close_topics_get_one_question_and_the_number_answers_it(bot):
+    sent = await bot.talk("grid-1", "resident-1", "身份证丢了急着坐高铁")
+    assert len(sent) == 1 and sent[0]["text"].startswith("您想问：1 ") and sent[0]["text"].endswith("回复数字")
+    choices = sent[0]["text"]
+    assert "临时身份证" in choices
+    number = next(n for n in "123" if f"{n} 临时身份证" in choices)
+    sent = await bot.talk("grid-1", "resident-1", number)
+    assert len(sent) == 1 and "【临时身份证】" in sent[0]["text"] and sent[0]["mentions"] == ["resident-1"]
+    assert await bot.talk("grid-1", "resident-1", number) == []  # answered once; "1" again is chatter
+    with session(bot.app[ENGINE]) as s:
+        assert [c.state for c in s.exec(select(FaqClarification)).all()] == ["answered"]
+
+
+async def test_a_number_out_of_range_is_asked_again_and_another_residents_number_is_not_taken(bot):
+    await bot.talk("grid-1", "resident-1", "身份证丢了急着坐高铁")
+    assert await bot.talk("grid-1", "resident-2", "1") == []
+    sent = await bot.talk("grid-1", "resident-1", "9")
+    assert "请回复 1 到" in sent[0]["text"]
+
+
+async def test_the_clarifying_question_waits_only_a_short_while(bot):
+    await bot.talk("grid-1", "resident-1", "身份证丢了急着坐高铁")
+    bot.app[CLOCK].advance(minutes=CLARIFY_MINUTES + 1)
+    assert await bot.talk("grid-1", "resident-1", "1") == []
+
+
+async def test_a_new_question_replaces_the_pending_one(bot):
+    await bot.talk("grid-1", "resident-1", "身份证丢了急着坐高铁")
+    await bot.talk("grid-1", "resident-1", "派出所几点上班")
+    assert await bot.talk("grid-1", "resident-1", "2") == []
+
+
+@pytest.mark.parametrize("text, number", [("2", 2), ("２", 2), ("第二个", 2), ("1。", 1), ("3号", 3),
+                                          ("12", None), ("好的", None), ("2栋", None)])
+def test_parse_choice(text, number):
+    assert parse_choice(text) == number
 
 
 @pytest.mark.postgres
