@@ -58,10 +58,7 @@ def _database(engine: Engine | None):  # noqa: ANN202
                                "run `gridbot db upgrade`")
         single = app[ENGINE].dialect.name == "sqlite"  # SQLite has one writer: one DB thread avoids lock waits
         app[EXECUTOR] = ThreadPoolExecutor(max_workers=1 if single else 8, thread_name_prefix="db")
-        with new_session(app[ENGINE]) as session:
-            changes = sync_community(session, config=app[CONFIG], now=app[CLOCK].now(),
-                                     direct=registry.directory().direct)
-            session.commit()
+        changes = sync_roster(app[ENGINE], app[CONFIG], app[CLOCK].now())
         if changes:
             log.info("community synced: %d change(s)", len(changes))
         yield
@@ -69,6 +66,17 @@ def _database(engine: Engine | None):  # noqa: ANN202
         if owned:
             app[ENGINE].dispose()
     return ctx
+
+
+def sync_roster(engine: Engine, config: Config, now: Any = None) -> list[str]:
+    """Bring config.toml's community into the database (at start-up, and before the demo's passwords are set)."""
+    from datetime import datetime, timezone
+
+    with new_session(engine) as session:
+        changes = sync_community(session, config=config, now=now or datetime.now(timezone.utc),
+                                 direct=registry.directory().direct)
+        session.commit()
+    return changes
 
 
 async def _channel_senders(app: web.Application) -> AsyncIterator[None]:

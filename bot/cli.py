@@ -53,6 +53,9 @@ def _parser() -> argparse.ArgumentParser:
     evaluate.add_argument("file")
     evaluate.add_argument("--json", action="store_true")
     evaluate.set_defaults(run=cmd_eval)
+    from bot.cli_console import add_parsers
+
+    add_parsers(sub, _config_arg)
     return parser
 
 

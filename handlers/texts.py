@@ -26,11 +26,12 @@ EVENT_NAMES = {  # what each CaseEvent action reads as in a case's history
     "opened": "登记", "assigned": "指派", "acknowledged": "受理", "taken": "接单", "transferred": "转派",
     "replied": "回复居民", "note": "备注", "resolved": "化解", "closed": "结案", "reopened": "重新打开",
     "escalated": "上报", "marked_hard": "标记疑难", "linked": "关联同一事件", "follow_up": "居民补充",
-    "survey_sent": "发送回访", "survey_answered": "回访答复", "visit_task": "派发上门回访", "scam_advert": "疑似诈骗广告",
+    "survey_sent": "发送回访",
+    "marked_wrong": "标记误报", "consent": "记录调解意愿", "paper": "生成调解文书", "survey_answered": "回访答复", "visit_task": "派发上门回访", "scam_advert": "疑似诈骗广告",
 }
 ACTION_NAMES = {  # the command verbs, in refusals (“不能结案”)
     "take": "接单", "assign": "指派", "transfer": "转派", "note": "备注", "resolve": "化解", "close": "结案",
-    "reopen": "重新打开", "escalate": "上报", "hard": "标记疑难", "acknowledge": "受理", "assign_on_open": "指派",
+    "reopen": "重新打开", "escalate": "上报", "hard": "标记疑难", "wrong": "标记误报", "acknowledge": "受理", "assign_on_open": "指派",
 }
 OUTBOX_KIND_NAMES = {
     "reply": "回复", "alert": "提醒", "notice": "通知", "broadcast": "广播", "agenda": "议程", "digest": "简报",
@@ -131,6 +132,8 @@ CASE_REOPENED_TO_ASSIGNEE = "{case}号已重新打开（{actor}）：{reason}\n�
 CASE_ESCALATED = "{case}号已上报到{level}层级：{reason}"
 CASE_ESCALATED_ALERT = "【上报】{case}号已由{actor}上报到{level}（小事不出网格、大事不出社区）：{reason}\n{card}"
 ESCALATE_TOP = "{case}号已在派出所层级，不能再上报。"
+CASE_MARKED_WRONG = "{case}号已标记为误报并结案。"
+FALSE_ALARM = "误报"
 CASE_MARKED_HARD = "{case}号已标记为疑难案件，将列入周五调解议程。"
 CASE_ALREADY_HARD = "{case}号已经是疑难案件。"
 MINE_HEADER = "您负责的未结案件（{count}件）："
@@ -142,9 +145,12 @@ HARD_MARK = "【疑难】"
 FOLLOW_UP_CUES = ("还是", "还在", "又开始", "又来", "依然", "仍然", "没解决", "还没", "继续", "一直", "更吵", "更严重")
 
 # --- stats ---
-STATS_HEADER = "案件统计（{scope}）：共{total}件"
-STATS_KIND_LINE = "{kind}：{count}件（{statuses}）"
-STATS_RATES = "化解率：{resolution}　满意率：{satisfaction}　平均化解用时：{avg}"
+STATS_HEADER = "案件统计（{scope}，{period}登记）：共{total}件"
+STATS_KIND_LINE = "{kind}：{count}件（{statuses}）化解率{resolution}，满意率{satisfaction}，首次响应{response}，化解用时{avg}"
+STATS_RATES = "合计 化解率：{resolution}　满意率：{satisfaction}　首次响应（中位）：{response}　化解用时（中位）：{avg}"
+STATS_REOPENED = "其中{n}件曾重新打开，每件只计一次。"
+STATS_BAD_PERIOD = "看不懂期间“{period}”。可用：本月、上月、本周、上周、今年、30天、2026-11、2026-11-01..2026-11-30"
+DURATION_MINUTES = "{n:.0f}分钟"
 STATS_ALL = "全部网格"
 STATS_NONE = "—"
 DURATION_DAYS = "{n:.1f}天"
@@ -219,3 +225,19 @@ JOB_TITLES = {"timers": "案件定时任务", "digest": "每日简报", "notice"
 SCHEDULE_SKIPPED = "{job}（原定{due}）错过{minutes}分钟，超过补发时限{grace}分钟，未发送"
 DIGEST_SKIPPED_LINE = "· {detail}"
 DIGEST_MORE = "…另有{n}条，可用 /case 编号 查看"
+
+# --- mediation papers (人民调解文书) ---
+PAPER_NAMES = {"application": "人民调解申请书", "notice": "人民调解告知书", "agreement": "人民调解协议书"}
+PARTY_NAMES = {"applicant": "申请人", "respondent": "被申请人"}
+CONSENT_EVENT = "{party}{name}同意人民调解"
+CONSENT_NEEDS_NAME = "请填写当事人姓名。"
+PAPER_ROLE = "只有民警、管理员和调解员可以记录调解意愿、制作调解文书。"
+PAPER_NOT_DISPUTE = "{case}号不是矛盾纠纷，不需要调解文书。"
+PAPER_UNKNOWN = "没有这种调解文书。"
+PAPER_NEEDS_CONSENT = "请先记录双方当事人同意调解，再制作调解文书。"
+PAPER_NEEDS_OUTCOME = "案件还没有调解结果，化解后才能制作调解协议书。"
+AGENDA_AWAITING_CONSENT = "待双方同意调解"
+
+# --- ledgers and exports (台账) ---
+LEDGER_VISIT_PENDING = "待答复"
+DELIVERY_NAMES = {"pending": "排队中", "sent": "已送达", "failed": "失败"}
