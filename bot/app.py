@@ -20,7 +20,7 @@ from bot.keys import CLOCK, CONFIG, ENGINE, EXECUTOR, OUTBOX, PIPELINE, SENDERS
 from bot.outbox import OutboxSender
 from bot.pipeline import Pipeline
 from bot.scheduling.lifecycle import scheduler_ctx
-from bot.web import api, health
+from bot.web import api, console, health
 from handlers import nlu
 from handlers.dispatch import build_routes
 from storage import migrate
@@ -36,7 +36,7 @@ def create_app(
     senders: dict[str, Sender] | None = None, background: bool = True, classifier: Any = None,
 ) -> web.Application:
     """Build the app. ``background=False`` leaves the worker and sender to be driven step by step (tests)."""
-    app = web.Application(middlewares=[api.require_token], client_max_size=256 * 1024)
+    app = web.Application(middlewares=[api.require_token, console.middleware], client_max_size=256 * 1024)
     app[CONFIG] = config
     app[CLOCK] = clock or SystemClock()
     app.cleanup_ctx.append(_database(engine))
@@ -45,6 +45,7 @@ def create_app(
     app.cleanup_ctx.append(scheduler_ctx(background))
     health.add_routes(app)
     api.add_routes(app)
+    console.add_routes(app)
     registry.add_routes(app, config, app[CLOCK], accept=lambda msg: app[PIPELINE].accept(msg))
     return app
 

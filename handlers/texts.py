@@ -181,6 +181,10 @@ BROADCAST_ALREADY_SENT = "广播{id}已经发送过了，不会重复发送。"
 UNKNOWN_BROADCAST = "没有编号为{id}的广播草稿。"
 BROADCAST_TEXT = "【警务提醒】{text}"
 ALL_GRIDS_NAME = "全部网格"
+BROADCAST_TAG_NAME = "标签“{tag}”的群"
+BROADCAST_RETRIED = "已重新发送{n}个失败的群。"
+BROADCAST_NOTHING_TO_RETRY = "没有发送失败的群。"
+BROADCAST_SUMMARY = "共{total}个群：已送达{sent}，排队中{pending}，失败{failed}"
 
 # --- FAQ ---
 FAQ_STATION = "\n📍{station}：{address}；{hours}；电话 {phone}。"
@@ -241,3 +245,9 @@ AGENDA_AWAITING_CONSENT = "待双方同意调解"
 # --- ledgers and exports (台账) ---
 LEDGER_VISIT_PENDING = "待答复"
 DELIVERY_NAMES = {"pending": "排队中", "sent": "已送达", "failed": "失败"}
+
+# --- the officers' console ---
+CONSOLE_NEEDS_TEXT = "请填写内容（结果、原因或人员）后再提交。"
+CONSOLE_CONSENT_RECORDED = "已记录当事人同意调解。"
+CONSOLE_PAPER_MADE = "调解文书已生成并附在案件上。"
+CONSOLE_OFFICERS_ONLY = "只有民警和管理员可以广播。"

@@ -137,7 +137,7 @@ class ChatGroup(SQLModel, table=True):
     grid_id: Optional[str] = Field(default=None, foreign_key="grid.id")
     name: str = ""
     webhook_key: str = ""
-    tags: list = Field(default_factory=list, sa_column=Column(JSON, nullable=False))  # e.g. 商铺, 老旧小区: broadcast targets
+    tags: list = Field(default_factory=list, sa_column=Column(JSON, nullable=False, default=list))  # 商铺…: broadcast targets
     from_config: bool = False
     bound_by: Optional[str] = None
     bound_at: Optional[datetime] = _when(default=None)
