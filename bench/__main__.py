@@ -6,6 +6,7 @@ import importlib
 BENCHMARKS = (
     "bench.classify_bench",
     "bench.inbound_bench",
+    "bench.export_bench",
 )
 
 

@@ -39,6 +39,18 @@ class ExportKind:
     rows: Callable[[Session, Request], Iterator[tuple]]
 
 
+def batched(rows: Iterator[Any], size: int = 2000) -> Iterator[list[Any]]:
+    """Rows in lists of ``size``, so names can be looked up once per batch, not once per row."""
+    batch: list[Any] = []
+    for row in rows:
+        batch.append(row)
+        if len(batch) >= size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
 def local(when: datetime | None, tz: Any, fmt: str = "%Y-%m-%d %H:%M") -> str:
     return when.astimezone(tz).strftime(fmt) if when else ""
 

@@ -7,7 +7,7 @@ from sqlmodel import Session
 
 from handlers import texts
 from handlers.cases.page import mask_name
-from handlers.exports import Column, ExportKind, Request, local
+from handlers.exports import Column, ExportKind, Request, batched, local
 from handlers.privacy import mask_personal
 from storage import reports
 
@@ -23,18 +23,19 @@ def rows(session: Session, request: Request) -> Iterator[tuple]:
                                 scope=request.scope)
     grids = reports.grid_names(session)
     reporters = reports.reporter_names(session, where=where)
-    staff: dict[str, str] = {}
     tz = request.tz
-    for r in reports.iter_cases(session, where=where):
-        missing = [i for i in (r.assignee_id, r.mediator_id) if i and i not in staff]
-        if missing:
-            staff.update(reports.names(session, ids=missing))
-        yield (r.id, texts.type_label(r.kind, r.subtype, r.scam_type), texts.STATUS_NAMES[r.status],
-               grids.get(r.grid_id, texts.UNGRIDDED), texts.LEVEL_NAMES.get(r.level, ""),
-               staff.get(r.assignee_id, ""), staff.get(r.mediator_id, ""), mask_name(reporters.get(r.id, "")),
-               mask_personal(r.text)[:200], mask_personal(r.outcome or ""),
-               texts.SATISFACTION_NAMES.get(r.satisfaction or "", ""), local(r.created_at, tz),
-               local(r.resolved_at, tz), local(r.closed_at, tz))
+    for batch in batched(reports.iter_cases(session, where=where)):
+        staff = reports.names(session, ids=[i for r in batch for i in (r.assignee_id, r.mediator_id)])
+        yield from (_row(r, grids, staff, reporters, tz) for r in batch)
+
+
+def _row(r, grids: dict, staff: dict, reporters: dict, tz) -> tuple:  # noqa: ANN001
+    return (r.id, texts.type_label(r.kind, r.subtype, r.scam_type), texts.STATUS_NAMES[r.status],
+            grids.get(r.grid_id, texts.UNGRIDDED), texts.LEVEL_NAMES.get(r.level, ""),
+            staff.get(r.assignee_id, ""), staff.get(r.mediator_id, ""), mask_name(reporters.get(r.id, "")),
+            mask_personal(r.text)[:200], mask_personal(r.outcome or ""),
+            texts.SATISFACTION_NAMES.get(r.satisfaction or "", ""), local(r.created_at, tz),
+            local(r.resolved_at, tz), local(r.closed_at, tz))
 
 
 KIND = ExportKind("cases", "案件清单", COLUMNS, rows)

@@ -8,7 +8,7 @@ from sqlmodel import Session
 
 from handlers import texts
 from handlers.cases.page import mask_name
-from handlers.exports import Column, ExportKind, Request, day
+from handlers.exports import Column, ExportKind, Request, batched, day
 from handlers.privacy import mask_personal
 from storage import papers, reports
 
@@ -23,24 +23,13 @@ def rows(session: Session, request: Request) -> Iterator[tuple]:
     where = reports.case_filter(since=request.since, until=request.until, grid_ids=request.grid_ids, kind="dispute",
                                 scope=request.scope)
     grids = reports.grid_names(session)
-    reporters = reporters_of(session, where)
+    reporters = reports.reporter_names(session, where=where)
     visits = reports.latest_surveys(session, where=where)
-    batch: list = []
-    for row in reports.iter_cases(session, where=where):
-        batch.append(row)
-        if len(batch) >= reports.BATCH:
-            yield from _rows(session, request, batch, grids, reporters, visits)
-            batch = []
-    yield from _rows(session, request, batch, grids, reporters, visits)
-
-
-def reporters_of(session: Session, where: list) -> dict[int, str]:
-    return reports.reporter_names(session, where=where)
+    for batch in batched(reports.iter_cases(session, where=where)):
+        yield from _rows(session, request, batch, grids, reporters, visits)
 
 
 def _rows(session: Session, request: Request, batch: list, grids: dict, reporters: dict, visits: dict) -> Iterator[tuple]:
-    if not batch:
-        return
     staff = reports.names(session, ids=[i for r in batch for i in (r.mediator_id, r.assignee_id)])
     docs = papers.document_names(session, case_ids=[r.id for r in batch])
     tz = request.tz
