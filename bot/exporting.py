@@ -38,7 +38,9 @@ def write_xlsx(kind: ExportKind, rows: Iterable[tuple], path: Path, *, title: st
     """Write the rows to ``path``; returns how many data rows were written."""
     rows = iter(rows)
     sample = list(itertools.islice(rows, SAMPLE))
-    book = xlsxwriter.Workbook(str(path), {"constant_memory": True, "strings_to_numbers": False})
+    # Plain values: no URL or formula detection per string (a resident's "=…" stays text, and it is faster).
+    book = xlsxwriter.Workbook(str(path), {"constant_memory": True, "strings_to_numbers": False,
+                                           "strings_to_urls": False, "strings_to_formulas": False})
     try:
         sheet = book.add_worksheet(kind.title[:31])
         header = book.add_format({"bold": True, "bg_color": "#DDEBF7", "border": 1, "text_wrap": True,
@@ -57,14 +59,22 @@ def write_xlsx(kind: ExportKind, rows: Iterable[tuple], path: Path, *, title: st
     return count
 
 
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_safe(value: object) -> object:
+    """A text a spreadsheet would run as a formula (a resident wrote "=HYPERLINK(…)") is kept as text."""
+    return "'" + value if isinstance(value, str) and value.startswith(FORMULA_START) else value
+
+
 def iter_csv(kind: ExportKind, rows: Iterable[tuple]) -> Iterator[bytes]:
-    """CSV as chunks of UTF-8 bytes (with a BOM), for a file or an HTTP stream."""
+    """CSV as chunks of UTF-8 bytes (with a BOM), for a file or an HTTP stream; formula-like texts neutralised."""
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     buffer.write("\ufeff")
     writer.writerow([c.header for c in kind.columns])
     for n, row in enumerate(rows, start=1):
-        writer.writerow(row)
+        writer.writerow([csv_safe(v) for v in row])
         if n % 1000 == 0:
             yield buffer.getvalue().encode("utf-8")
             buffer.seek(0)

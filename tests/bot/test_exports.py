@@ -27,6 +27,17 @@ def test_every_kind_of_the_contract_is_registered():
         assert kind.title and all(c.header for c in kind.columns)
 
 
+def test_formula_like_texts_stay_text(tmp_path):
+    from bot.exporting import csv_safe, write_xlsx
+
+    assert [csv_safe(v) for v in ("=HYPERLINK(\"x\")", "+1", "正常", 5)] == ["'=HYPERLINK(\"x\")", "'+1", "正常", 5]
+    kind = KINDS["cases"]
+    row = ("=1+1",) + ("",) * (len(kind.columns) - 1)
+    write_xlsx(kind, [row], tmp_path / "f.xlsx")
+    cell = openpyxl.load_workbook(tmp_path / "f.xlsx").active["A2"]
+    assert cell.value == "=1+1" and cell.data_type == "s", "written as a string, not a formula"
+
+
 def test_display_width_counts_chinese_as_two():
     assert [display_width(v) for v in ("abc", "网格", "8栋2单元")] == [3, 4, 8]
 

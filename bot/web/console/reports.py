@@ -52,9 +52,18 @@ async def reports_page(request: web.Request) -> web.Response:
     satisfaction_chart = charts.rate_bars(
         [(texts.KIND_NAMES[k], found.by_kind[k].satisfaction_rate, percent(found.by_kind[k].happy, found.by_kind[k].answered))
          for k in answered], "回访满意率（按类型）") if answered else ""
+    timed = [(k, found.by_kind[k]) for k in kinds]
+    longest = max([t.median_resolution_hours or 0 for _, t in timed] + [t.median_response_hours or 0 for _, t in timed]
+                  + [1e-9])
+    time_chart = charts.rate_bars(
+        [row for k, t in timed for row in (
+            (f"{texts.KIND_NAMES[k]}·响应", (t.median_response_hours or 0) / longest, hours(t.median_response_hours)),
+            (f"{texts.KIND_NAMES[k]}·化解", (t.median_resolution_hours or 0) / longest, hours(t.median_resolution_hours)))],
+        "首次响应与化解用时（中位）") if timed else ""
     return render(request, "reports.html", f=found, rows=rows, grid_rows=grid_rows, grids=grids, grid_id=grid_id,
                   charts=[("每周登记案件（按类型）", Markup(week_chart)), ("化解率（按类型）", Markup(resolution_chart)),
-                          ("回访满意率（按类型）", Markup(satisfaction_chart))],
+                          ("回访满意率（按类型）", Markup(satisfaction_chart)),
+                          ("首次响应与化解用时（中位）", Markup(time_chart))],
                   since=period.first_day.isoformat(), until=period.last_day.isoformat())
 
 

@@ -105,7 +105,7 @@ async def test_reports_page_with_charts_per_grid_and_period(bot):
     give_password(bot.app[ENGINE], "duty-1")
     await sign_in(bot.client, "duty-1")
     page = await (await bot.client.get("/console/reports?since=2026-11-01&until=2026-11-30")).text()
-    assert "2026-11-01 至 2026-11-30" in page and page.count("<svg") == 2, "no surveys yet: two charts"
+    assert "2026-11-01 至 2026-11-30" in page and page.count("<svg") == 3, "no surveys yet: no satisfaction chart"
     assert '<b id="fig-total">2</b>' in page and "50%（1/2）" in page
     assert "第一网格" in page and "第二网格" in page
     page = await (await bot.client.get("/console/reports?since=2026-11-01&until=2026-11-30&grid_id=grid-2")).text()
