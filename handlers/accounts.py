@@ -20,6 +20,7 @@ from storage.models import Person
 
 SCRYPT_N, SCRYPT_R, SCRYPT_P = 2 ** 14, 8, 1
 MIN_PASSWORD = 8
+MAX_FAILURES, LOCKOUT = 5, timedelta(minutes=15)  # then that person's sign-in waits (failures are audit rows)
 
 
 class AccountError(Exception):
@@ -69,14 +70,24 @@ class SignedIn:
     expires_at: datetime
 
 
+def locked_out(session: Session, *, person_id: str, now: datetime) -> bool:
+    """Too many wrong passwords for this person lately: sign-in waits, whatever the password."""
+    return auth.failed_sign_ins(session, person_id=person_id, since=now - LOCKOUT) >= MAX_FAILURES
+
+
 def sign_in(session: Session, *, person_id: str, password: str, now: datetime,
             hours: int) -> tuple[str, SignedIn] | None:
-    """(cookie secret, the session) for a right password of a member of staff; None otherwise."""
-    person = session.get(Person, person_id.strip())
+    """(cookie secret, the session) for a right password of a member of staff; None otherwise. Every attempt is
+    audited; after MAX_FAILURES wrong ones within LOCKOUT the person cannot sign in until they age out."""
+    person_id = person_id.strip()[:64]
+    person = session.get(Person, person_id)
     stored = auth.password_hash(session, person_id=person.id) if may_sign_in(person) else None
-    if stored is None or not check_password(password, stored):
-        check_password(password, hash_password("timing-equaliser", salt=b"0" * 16))  # same cost either way
+    if locked_out(session, person_id=person_id, now=now) or stored is None or not check_password(password, stored):
+        if stored is None:
+            check_password(password, hash_password("timing-equaliser", salt=b"0" * 16))  # same cost either way
+        auth.audit_sign_in(session, person_id=person_id, now=now, ok=False)
         return None
+    auth.audit_sign_in(session, person_id=person_id, now=now, ok=True)
     secret, csrf = secrets.token_urlsafe(32), secrets.token_urlsafe(24)
     expires_at = now + timedelta(hours=hours)
     auth.purge_expired_sessions(session, now=now)

@@ -5,10 +5,12 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Sequence
 
-from sqlalchemy import delete
+from sqlalchemy import delete, func
 from sqlmodel import Session, select
 
-from storage.models import ApiToken, Credential, WebSession
+from storage.models import ApiToken, AuditEntry, Credential, WebSession
+
+SIGN_IN_FAILED, SIGNED_IN = "console_sign_in_failed", "console_sign_in"
 
 
 def password_hash(session: Session, *, person_id: str) -> str | None:
@@ -64,3 +66,13 @@ def api_token(session: Session, *, token_hash: str) -> ApiToken | None:
 
 def tokens_of(session: Session, *, person_id: str) -> Sequence[ApiToken]:
     return session.exec(select(ApiToken).where(ApiToken.person_id == person_id).order_by(ApiToken.id)).all()
+
+
+def audit_sign_in(session: Session, *, person_id: str, now: datetime, ok: bool) -> None:
+    session.add(AuditEntry(at=now, actor_id=person_id, action=SIGNED_IN if ok else SIGN_IN_FAILED))
+
+
+def failed_sign_ins(session: Session, *, person_id: str, since: datetime) -> int:
+    stmt = select(func.count()).select_from(AuditEntry).where(
+        AuditEntry.actor_id == person_id, AuditEntry.action == SIGN_IN_FAILED, AuditEntry.at > since)
+    return session.exec(stmt).one()

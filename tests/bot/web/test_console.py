@@ -55,6 +55,27 @@ async def test_a_wrong_password_is_refused_and_the_right_one_signs_in(bot):
     assert "李警官" in page and "案件看板" in page
 
 
+async def test_repeated_wrong_passwords_lock_the_sign_in_for_a_while(bot, clock):
+    from handlers.accounts import LOCKOUT, MAX_FAILURES
+    from storage.models import AuditEntry
+    from tests.bot.web.console_kit import csrf_of
+
+    give_password(bot.app[ENGINE], "officer-2")
+    for _ in range(MAX_FAILURES):
+        token = csrf_of(await (await bot.client.get("/console/login")).text())
+        await bot.client.post("/console/login", data={"person": "officer-2", "password": "guess-guess", "csrf": token},
+                              allow_redirects=False)
+    token = csrf_of(await (await bot.client.get("/console/login")).text())
+    resp = await bot.client.post("/console/login", data={"person": "officer-2", "password": PASSWORD, "csrf": token},
+                                 allow_redirects=False)
+    assert "error=bad" in resp.headers["Location"], "even the right password waits"
+    clock.advance(LOCKOUT)
+    await sign_in(bot.client, "officer-2")
+    with new_session(bot.app[ENGINE]) as session:
+        actions = [a.action for a in session.exec(select(AuditEntry).where(AuditEntry.actor_id == "officer-2"))]
+    assert actions.count("console_sign_in_failed") == MAX_FAILURES + 1 and actions.count("console_sign_in") == 1
+
+
 async def test_the_login_form_needs_its_own_token(bot):
     give_password(bot.app[ENGINE], "officer-2")
     resp = await bot.client.post("/console/login", data={"person": "officer-2", "password": PASSWORD,
