@@ -230,3 +230,16 @@ async def test_personal_numbers_are_masked_except_for_the_grids_police(bot):
 async def test_the_api_token_of_config_cannot_sign_in(bot):
     resp = await bot.client.get("/console/cases", headers={"Authorization": "Bearer dev-token"}, allow_redirects=False)
     assert resp.status == 303
+
+
+async def test_the_case_page_shows_original_messages_and_linked_reports(bot):
+    first = await report(bot)
+    await bot.talk("grid-2", "resident-8", "8栋2单元楼上半夜蹦迪 吵得整栋楼睡不着 8栋2单元402")
+    await bot.talk("grid-2", "resident-7", "还是很吵")
+    give_password(bot.app[ENGINE], "officer-2")
+    await sign_in(bot.client, "officer-2")
+    page = await (await bot.client.get(f"/console/cases/{first}")).text()
+    originals = page.split("原始消息")[1].split("关联反映")[0]
+    assert NOISE in originals and "还是很吵" in originals
+    linked = page.split("关联反映")[1].split("</section>")[0]
+    assert f'href="/console/cases/{first + 1}"' in linked and "噪音扰民" in linked
