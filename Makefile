@@ -20,6 +20,7 @@ $(TEST_STAMP): pyproject.toml | $(BIN)/python
 
 run: $(STAMP)
 	$(BIN)/gridbot db upgrade --config config.toml
+	$(BIN)/gridbot user demo-passwords --config config.toml
 	$(BIN)/gridbot serve --config config.toml
 
 test: $(TEST_STAMP)

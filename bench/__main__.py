@@ -8,6 +8,7 @@ BENCHMARKS = (
     "bench.inbound_bench",
     "bench.city_roster",
     "bench.screenshot_bench",
+    "bench.export_bench",
 )
 
 

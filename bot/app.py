@@ -24,7 +24,7 @@ from bot.media.worker import MediaWorker
 from bot.outbox import OutboxSender
 from bot.pipeline import Pipeline
 from bot.scheduling.lifecycle import scheduler_ctx
-from bot.web import api, health, households, metrics
+from bot.web import api, console, health, households, metrics
 from bot.web import media as media_routes
 from handlers import nlu
 from handlers.dispatch import build_routes
@@ -43,7 +43,7 @@ def create_app(
 ) -> web.Application:
     """Build the app. ``background=False`` leaves the workers and sender to be driven step by step (tests);
     ``image_reader``: how images are read (default: a pool of processes sized for the machine)."""
-    app = web.Application(middlewares=[api.require_token], client_max_size=256 * 1024)
+    app = web.Application(middlewares=[api.require_token, console.middleware], client_max_size=256 * 1024)
     app[CONFIG] = config
     app[CLOCK] = clock or SystemClock()
     app.cleanup_ctx.append(_database(engine))
@@ -57,6 +57,7 @@ def create_app(
     metrics.add_routes(app)
     households.add_routes(app)
     media_routes.add_routes(app)
+    console.add_routes(app)
     registry.add_routes(app, config, app[CLOCK], accept=lambda msg: app[PIPELINE].accept(msg))
     return app
 
@@ -72,10 +73,7 @@ def _database(engine: Engine | None):  # noqa: ANN202
         single = app[ENGINE].dialect.name == "sqlite"  # SQLite has one writer: one DB thread avoids lock waits
         threads = 1 if single else max(1, min(8, db.pool_size - 1))  # a connection each, one left for the leader
         app[EXECUTOR] = ThreadPoolExecutor(max_workers=threads, thread_name_prefix="db")
-        with new_session(app[ENGINE]) as session:
-            changes = sync_community(session, config=app[CONFIG], now=app[CLOCK].now(),
-                                     direct=registry.directory().direct)
-            session.commit()
+        changes = sync_roster(app[ENGINE], app[CONFIG], app[CLOCK].now())
         if changes:
             log.info("community synced: %d change(s)", len(changes))
         yield
@@ -83,6 +81,17 @@ def _database(engine: Engine | None):  # noqa: ANN202
         if owned:
             app[ENGINE].dispose()
     return ctx
+
+
+def sync_roster(engine: Engine, config: Config, now: Any = None) -> list[str]:
+    """Bring config.toml's community into the database (at start-up, and before the demo's passwords are set)."""
+    from datetime import datetime, timezone
+
+    with new_session(engine) as session:
+        changes = sync_community(session, config=config, now=now or datetime.now(timezone.utc),
+                                 direct=registry.directory().direct)
+        session.commit()
+    return changes
 
 
 async def _channel_senders(app: web.Application) -> AsyncIterator[None]:

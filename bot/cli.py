@@ -49,15 +49,6 @@ def _parser() -> argparse.ArgumentParser:
     imp.add_argument("--dry-run", action="store_true", help="check and count, write nothing")
     _config_arg(imp)
     imp.set_defaults(run=cmd_import)
-    export = sub.add_parser("export", help="write a table for people outside the bot (csv or xlsx)")
-    export.add_argument("kind", choices=("fraud-indicators",))
-    export.add_argument("--from", dest="since", help="first day, YYYY-MM-DD (local time)")
-    export.add_argument("--to", dest="until", help="last day, YYYY-MM-DD (local time), included")
-    export.add_argument("--grid", help="only what was seen in this grid")
-    export.add_argument("--format", choices=("csv", "xlsx"), default="csv")
-    export.add_argument("--output", help="the file to write (csv: default stdout)")
-    _config_arg(export)
-    export.set_defaults(run=cmd_export)
     evaluate = sub.add_parser("eval", help="evaluate the classifier on a labelled JSONL file")
     evaluate.add_argument("file")
     evaluate.add_argument("--json", action="store_true")
@@ -66,6 +57,9 @@ def _parser() -> argparse.ArgumentParser:
     faq_eval.add_argument("file", help='one {"text", "topics": [topic ids]} a line; topics [] = must not answer')
     faq_eval.add_argument("--json", action="store_true")
     faq_eval.set_defaults(run=cmd_faq_eval)
+    from bot.cli_console import add_parsers
+
+    add_parsers(sub, _config_arg)
     return parser
 
 
@@ -155,6 +149,7 @@ def cmd_db(args: argparse.Namespace) -> int:
 
 
 def cmd_import(args: argparse.Namespace) -> int:
+    from bot.app import sync_roster
     from bot.clock import SystemClock
     from bot.importing import run_import
     from storage.db import make_engine
@@ -168,59 +163,13 @@ def cmd_import(args: argparse.Namespace) -> int:
         return 2
     engine = make_engine(config.database.url)
     try:
-        _sync_config_community(engine, config)  # a sheet may name the grids and people of config.toml
+        sync_roster(engine, config)  # a sheet may name the grids and people of config.toml
         ok, lines = run_import(engine, kind=args.kind, path=args.file, dry_run=args.dry_run, now=SystemClock().now())
     finally:
         engine.dispose()
     for line in lines:
         print(line, file=sys.stdout if ok else sys.stderr)
     return 0 if ok else 2
-
-
-def _sync_config_community(engine, config: Config) -> None:  # noqa: ANN001
-    """What `serve` does at start: bring the community of config.toml into the database (idempotent)."""
-    from bot.channels.registry import directory
-    from bot.clock import SystemClock
-    from storage.db import session as new_session
-    from storage.sync import sync_community
-
-    with new_session(engine) as session:
-        sync_community(session, config=config, now=SystemClock().now(), direct=directory().direct)
-        session.commit()
-
-
-def cmd_export(args: argparse.Namespace) -> int:
-    from datetime import datetime, time, timedelta
-
-    from bot.exporting import export_fraud_indicators
-    from storage.db import make_engine
-
-    config = load_checked(args.config)
-    if config is None:
-        return 2
-    problem = schema_problem(config, args.config)
-    if problem:
-        print(f"gridbot export: {problem}", file=sys.stderr)
-        return 2
-    try:
-        since = datetime.combine(datetime.strptime(args.since, "%Y-%m-%d"), time(), config.tz) if args.since else None
-        until = (datetime.combine(datetime.strptime(args.until, "%Y-%m-%d"), time(), config.tz) + timedelta(days=1)
-                 if args.until else None)
-    except ValueError:
-        print("gridbot export: --from and --to take a date as YYYY-MM-DD", file=sys.stderr)
-        return 2
-    engine = make_engine(config.database.url)
-    try:
-        lines = export_fraud_indicators(engine, config=config, output=Path(args.output) if args.output else None,
-                                        fmt=args.format, since=since, until=until, grid_id=args.grid)
-    except ValueError as exc:
-        print(f"gridbot export: {exc}", file=sys.stderr)
-        return 2
-    finally:
-        engine.dispose()
-    for line in lines:
-        print(line, file=sys.stderr)
-    return 0
 
 
 def cmd_schedule(args: argparse.Namespace) -> int:

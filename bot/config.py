@@ -71,6 +71,7 @@ class GroupRef(Model):
     chat_id: str = Field(min_length=1)
     name: str = ""
     webhook_key: str = ""
+    tags: list[str] = []  # broadcast targets by tag (商铺, 住宅…)
 
 
 class Grid(Model):
@@ -180,6 +181,16 @@ class Friday(Model):
     outcome_time: str = Field(default="17:30", pattern=r"^([01]\d|2[0-3]):[0-5]\d$")
     hard_after_days: int = Field(default=7, ge=1)
     history_events: int = Field(default=3, ge=0, le=20)
+    # A dispute goes on the agenda only once both parties' consent to mediation is recorded (人民调解申请书/告知书).
+    require_consent: bool = False
+
+
+class Console(Model):
+    """The officers' web console (/console) and its sign-in."""
+
+    session_hours: int = Field(default=12, ge=1, le=24 * 30)  # a sign-in lasts this long, then the person signs in again
+    secure_cookie: bool = False  # set true behind HTTPS so the session cookie never travels in clear
+    papers_dir: str = ""  # a folder of edited mediation paper templates (application.txt, notice.txt, agreement.txt)
 
 
 class Households(Model):
@@ -235,6 +246,7 @@ class Config(Model):
     households: Households = Households()
     scheduler: SchedulerSettings = SchedulerSettings()
     media: MediaSettings = MediaSettings()
+    console: Console = Console()
 
     def person(self, person_id: str) -> Person | None:
         return next((p for p in self.people if p.id == person_id), None)

@@ -1,58 +1,114 @@
-"""``gridbot export KIND``: tables for people outside the bot. ``fraud-indicators``: every scam indicator seen,
-for the anti-fraud centre (96110) — first and last seen, the groups, the count and a masked sample."""
+"""Writing an export: xlsx with XlsxWriter in constant-memory mode (rows stream to disk as they come, so a
+month of a whole city never sits in memory), or csv with a BOM so spreadsheet programs read the Chinese.
+Chinese headers, the header row frozen, column widths fitted to the first rows."""
 from __future__ import annotations
 
 import csv
 import io
-import sys
-from datetime import datetime
+import itertools
+import unicodedata
 from pathlib import Path
-from typing import Any
+from typing import IO, Iterable, Iterator
 
+import xlsxwriter
 from sqlalchemy.engine import Engine
 
-from handlers import texts
-from storage import indicators
+from handlers.exports import ExportKind, Request
 from storage.db import session as new_session
 
-KINDS = ("fraud-indicators",)
+SAMPLE = 500  # rows read ahead to fit the column widths
+MAX_WIDTH = 60
+FORMATS = ("xlsx", "csv")
 
 
-def export_fraud_indicators(engine: Engine, *, config: Any, output: Path | None, fmt: str = "csv",
-                            since: datetime | None = None, until: datetime | None = None,
-                            grid_id: str | None = None) -> list[str]:
-    """Write the table (csv or xlsx) to ``output`` (csv: stdout when None); returns lines for the terminal."""
+def display_width(value: object) -> int:
+    """Characters as a spreadsheet shows them: a Chinese character takes two."""
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in str(value))
+
+
+def fitted_widths(kind: ExportKind, sample: list[tuple]) -> list[int]:
+    widths = [max(c.width, display_width(c.header)) for c in kind.columns]
+    for row in sample:
+        for i, value in enumerate(row):
+            widths[i] = max(widths[i], min(display_width(value), MAX_WIDTH))
+    return [w + 2 for w in widths]
+
+
+def write_xlsx(kind: ExportKind, rows: Iterable[tuple], path: Path, *, title: str = "") -> int:
+    """Write the rows to ``path``; returns how many data rows were written."""
+    rows = iter(rows)
+    sample = list(itertools.islice(rows, SAMPLE))
+    # Plain values: no URL or formula detection per string (a resident's "=…" stays text, and it is faster).
+    book = xlsxwriter.Workbook(str(path), {"constant_memory": True, "strings_to_numbers": False,
+                                           "strings_to_urls": False, "strings_to_formulas": False})
+    try:
+        sheet = book.add_worksheet(kind.title[:31])
+        header = book.add_format({"bold": True, "bg_color": "#DDEBF7", "border": 1, "text_wrap": True,
+                                  "valign": "vcenter"})
+        for i, width in enumerate(fitted_widths(kind, sample)):
+            sheet.set_column(i, i, width)
+        sheet.freeze_panes(1, 0)
+        sheet.write_row(0, 0, [c.header for c in kind.columns], header)
+        count = 0
+        for count, row in enumerate(itertools.chain(sample, rows), start=1):
+            sheet.write_row(count, 0, row)
+        if title:
+            book.set_properties({"title": title, "subject": kind.title})
+    finally:
+        book.close()
+    return count
+
+
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_safe(value: object) -> object:
+    """A text a spreadsheet would run as a formula (a resident wrote "=HYPERLINK(…)") is kept as text."""
+    return "'" + value if isinstance(value, str) and value.startswith(FORMULA_START) else value
+
+
+def iter_csv(kind: ExportKind, rows: Iterable[tuple]) -> Iterator[bytes]:
+    """CSV as chunks of UTF-8 bytes (with a BOM), for a file or an HTTP stream; formula-like texts neutralised."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    buffer.write("\ufeff")
+    writer.writerow([c.header for c in kind.columns])
+    for n, row in enumerate(rows, start=1):
+        writer.writerow([csv_safe(v) for v in row])
+        if n % 1000 == 0:
+            yield buffer.getvalue().encode("utf-8")
+            buffer.seek(0)
+            buffer.truncate()
+    yield buffer.getvalue().encode("utf-8")
+
+
+def write_csv(kind: ExportKind, rows: Iterable[tuple], out: IO[bytes]) -> None:
+    for chunk in iter_csv(kind, rows):
+        out.write(chunk)
+
+
+def export_to_file(engine: Engine, kind: ExportKind, request: Request, *, fmt: str, path: Path) -> int:
+    """Run one export into a file; returns the rows written (csv: counted as they pass)."""
     with new_session(engine) as session:
-        found = indicators.indicators_for_export(session, since=since, until=until, grid_id=grid_id)
-    tz = config.tz
-    rows = [[texts.INDICATOR_KIND_NAMES.get(ind.kind, ind.kind), ind.value,
-             ind.first_seen_at.astimezone(tz).strftime("%Y-%m-%d %H:%M"),
-             ind.last_seen_at.astimezone(tz).strftime("%Y-%m-%d %H:%M"), len(groups), "、".join(groups), count,
-             ind.case_id or "", ind.sample_text] for ind, groups, count in found]
-    if fmt == "xlsx":
-        if output is None:
-            raise ValueError("--format xlsx needs --output FILE")
-        _write_xlsx(output, rows)
-    else:
-        buf = io.StringIO()
-        writer = csv.writer(buf)
-        writer.writerow(texts.EXPORT_INDICATOR_HEADERS)
-        writer.writerows(rows)
-        if output is None:
-            sys.stdout.write(buf.getvalue())
-        else:
-            output.write_text(buf.getvalue(), encoding="utf-8-sig")  # a BOM: Excel opens it as UTF-8
-    where = str(output) if output else "stdout"
-    return [f"fraud-indicators: {len(rows)} 条线索 → {where}"]
+        rows = kind.rows(session, request)
+        if fmt == "xlsx":
+            return write_xlsx(kind, rows, path, title=f"{kind.title} {request.label}".strip())
+        counted = _Counter(rows)
+        with open(path, "wb") as out:
+            write_csv(kind, counted, out)
+        return counted.n
 
 
-def _write_xlsx(path: Path, rows: list[list]) -> None:
-    from openpyxl import Workbook
+class _Counter:
+    def __init__(self, rows: Iterable[tuple]) -> None:
+        self.rows, self.n = iter(rows), 0
 
-    book = Workbook()
-    sheet = book.active
-    sheet.title = "涉诈线索"
-    sheet.append(list(texts.EXPORT_INDICATOR_HEADERS))
-    for row in rows:
-        sheet.append(row)
-    book.save(path)
+    def __iter__(self) -> Iterator[tuple]:
+        for row in self.rows:
+            self.n += 1
+            yield row
+
+
+def file_name(kind: ExportKind, request: Request, fmt: str) -> str:
+    label = request.label.replace(" 至 ", "_").replace(" ", "") or "全部"
+    return f"{kind.title}-{label}.{fmt}"

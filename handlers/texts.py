@@ -28,10 +28,11 @@ EVENT_NAMES = {  # what each CaseEvent action reads as in a case's history
     "escalated": "上报", "marked_hard": "标记疑难", "linked": "关联同一事件", "follow_up": "居民补充",
     "survey_sent": "发送回访", "survey_answered": "回访答复", "visit_task": "派发上门回访", "scam_advert": "疑似诈骗广告",
     "evidence": "补充材料", "location": "发送位置", "fraud_report": "同一诈骗新举报",
+    "marked_wrong": "标记误报", "consent": "记录调解意愿", "paper": "生成调解文书",
 }
 ACTION_NAMES = {  # the command verbs, in refusals (“不能结案”)
     "take": "接单", "assign": "指派", "transfer": "转派", "note": "备注", "resolve": "化解", "close": "结案",
-    "reopen": "重新打开", "escalate": "上报", "hard": "标记疑难", "acknowledge": "受理", "assign_on_open": "指派",
+    "reopen": "重新打开", "escalate": "上报", "hard": "标记疑难", "wrong": "标记误报", "acknowledge": "受理", "assign_on_open": "指派",
 }
 OUTBOX_KIND_NAMES = {
     "reply": "回复", "alert": "提醒", "notice": "通知", "broadcast": "广播", "agenda": "议程", "digest": "简报",
@@ -132,6 +133,8 @@ CASE_REOPENED_TO_ASSIGNEE = "{case}号已重新打开（{actor}）：{reason}\n�
 CASE_ESCALATED = "{case}号已上报到{level}层级：{reason}"
 CASE_ESCALATED_ALERT = "【上报】{case}号已由{actor}上报到{level}（小事不出网格、大事不出社区）：{reason}\n{card}"
 ESCALATE_TOP = "{case}号已在派出所层级，不能再上报。"
+CASE_MARKED_WRONG = "{case}号已标记为误报并结案。"
+FALSE_ALARM = "误报"
 CASE_MARKED_HARD = "{case}号已标记为疑难案件，将列入周五调解议程。"
 CASE_ALREADY_HARD = "{case}号已经是疑难案件。"
 MINE_HEADER = "您负责的未结案件（{count}件）："
@@ -143,9 +146,12 @@ HARD_MARK = "【疑难】"
 FOLLOW_UP_CUES = ("还是", "还在", "又开始", "又来", "依然", "仍然", "没解决", "还没", "继续", "一直", "更吵", "更严重")
 
 # --- stats ---
-STATS_HEADER = "案件统计（{scope}）：共{total}件"
-STATS_KIND_LINE = "{kind}：{count}件（{statuses}）"
-STATS_RATES = "化解率：{resolution}　满意率：{satisfaction}　平均化解用时：{avg}"
+STATS_HEADER = "案件统计（{scope}，{period}登记）：共{total}件"
+STATS_KIND_LINE = "{kind}：{count}件（{statuses}）化解率{resolution}，满意率{satisfaction}，首次响应{response}，化解用时{avg}"
+STATS_RATES = "合计 化解率：{resolution}　满意率：{satisfaction}　首次响应（中位）：{response}　化解用时（中位）：{avg}"
+STATS_REOPENED = "其中{n}件曾重新打开，每件只计一次。"
+STATS_BAD_PERIOD = "看不懂期间“{period}”。可用：本月、上月、本周、上周、今年、30天、2026-11、2026-11-01..2026-11-30"
+DURATION_MINUTES = "{n:.0f}分钟"
 STATS_ALL = "全部网格"
 STATS_NONE = "—"
 DURATION_DAYS = "{n:.1f}天"
@@ -176,6 +182,10 @@ BROADCAST_ALREADY_SENT = "广播{id}已经发送过了，不会重复发送。"
 UNKNOWN_BROADCAST = "没有编号为{id}的广播草稿。"
 BROADCAST_TEXT = "【警务提醒】{text}"
 ALL_GRIDS_NAME = "全部网格"
+BROADCAST_TAG_NAME = "标签“{tag}”的群"
+BROADCAST_RETRIED = "已重新发送{n}个失败的群。"
+BROADCAST_NOTHING_TO_RETRY = "没有发送失败的群。"
+BROADCAST_SUMMARY = "共{total}个群：已送达{sent}，排队中{pending}，失败{failed}"
 
 # --- FAQ: answers, clarifying questions ---
 FAQ_ONE = "【{title}】\n{answer}"
@@ -421,3 +431,25 @@ INCIDENT_REPEAT = "【同一诈骗·再次反映】{case}号：{group}的{report
 INCIDENT_EVENT = "{group}：{text}"
 INDICATOR_ITEM = "{kind}“{value}”"
 EXPORT_INDICATOR_HEADERS = ("类型", "线索", "首次发现", "最近发现", "涉及群数", "涉及群", "举报次数", "案件号", "示例（已脱敏）")
+
+# --- mediation papers (人民调解文书) ---
+PAPER_NAMES = {"application": "人民调解申请书", "notice": "人民调解告知书", "agreement": "人民调解协议书"}
+PARTY_NAMES = {"applicant": "申请人", "respondent": "被申请人"}
+CONSENT_EVENT = "{party}{name}同意人民调解"
+CONSENT_NEEDS_NAME = "请填写当事人姓名。"
+PAPER_ROLE = "只有民警、管理员和调解员可以记录调解意愿、制作调解文书。"
+PAPER_NOT_DISPUTE = "{case}号不是矛盾纠纷，不需要调解文书。"
+PAPER_UNKNOWN = "没有这种调解文书。"
+PAPER_NEEDS_CONSENT = "请先记录双方当事人同意调解，再制作调解文书。"
+PAPER_NEEDS_OUTCOME = "案件还没有调解结果，化解后才能制作调解协议书。"
+AGENDA_AWAITING_CONSENT = "待双方同意调解"
+
+# --- ledgers and exports (台账) ---
+LEDGER_VISIT_PENDING = "待答复"
+DELIVERY_NAMES = {"pending": "排队中", "sent": "已送达", "failed": "失败"}
+
+# --- the officers' console ---
+CONSOLE_NEEDS_TEXT = "请填写内容（结果、原因或人员）后再提交。"
+CONSOLE_CONSENT_RECORDED = "已记录当事人同意调解。"
+CONSOLE_PAPER_MADE = "调解文书已生成并附在案件上。"
+CONSOLE_OFFICERS_ONLY = "只有民警和管理员可以广播。"

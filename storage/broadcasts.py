@@ -3,6 +3,7 @@ never commit."""
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Sequence
 
 from sqlmodel import Session, select
 
@@ -23,6 +24,15 @@ def get_for_update(session: Session, *, broadcast_id: int) -> Broadcast | None:
 
 def add_delivery(session: Session, *, broadcast_id: int, group_id: int, outbox_id: int, now: datetime) -> None:
     session.add(BroadcastDelivery(broadcast_id=broadcast_id, group_id=group_id, outbox_id=outbox_id, created_at=now))
+
+
+def deliveries_of(session: Session, *, broadcast_id: int) -> Sequence[BroadcastDelivery]:
+    stmt = select(BroadcastDelivery).where(BroadcastDelivery.broadcast_id == broadcast_id)
+    return session.exec(stmt.order_by(BroadcastDelivery.id)).all()
+
+
+def recent(session: Session, *, limit: int = 30) -> Sequence[Broadcast]:
+    return session.exec(select(Broadcast).order_by(Broadcast.id.desc()).limit(limit)).all()
 
 
 def mark_sent(session: Session, *, draft: Broadcast, confirmed_by: str, now: datetime) -> None:

@@ -21,15 +21,28 @@ def bound_groups(session: Session) -> Sequence[ChatGroup]:
     return session.exec(select(ChatGroup).where(ChatGroup.grid_id.is_not(None)).order_by(ChatGroup.id)).all()
 
 
+TAG = "tag:"  # a target naming a group tag (tag:商铺) rather than a grid
+
+
 def groups_of_targets(session: Session, *, targets: Sequence[str]) -> list[ChatGroup]:
-    """The bound groups of the target grids (``["all"]``: every bound group), each once."""
+    """The bound groups of the target grids and tags (``["all"]``: every bound group), each once."""
     if "all" in targets:
         return list(bound_groups(session))
     found: dict[int, ChatGroup] = {}
-    for grid_id in targets:
+    tags = {t[len(TAG):] for t in targets if t.startswith(TAG)}
+    if tags:
+        for group in bound_groups(session):
+            if tags.intersection(group.tags or ()):
+                found.setdefault(group.id, group)
+    for grid_id in (t for t in targets if not t.startswith(TAG)):
         for group in groups_of_grid(session, grid_id=grid_id):
             found.setdefault(group.id, group)
-    return list(found.values())
+    return sorted(found.values(), key=lambda g: g.id)
+
+
+def group_tags(session: Session) -> list[str]:
+    """Every tag of a bound group, sorted."""
+    return sorted({tag for group in bound_groups(session) for tag in group.tags or ()})
 
 
 def groups_on_channel(session: Session, *, channel: str, limit: int = 500) -> Sequence[ChatGroup]:

@@ -137,6 +137,7 @@ class ChatGroup(SQLModel, table=True):
     grid_id: Optional[str] = Field(default=None, foreign_key="grid.id")
     name: str = ""
     webhook_key: str = ""
+    tags: list = Field(default_factory=list, sa_column=Column(JSON, nullable=False, default=list))  # 商铺…: broadcast targets
     from_config: bool = False
     bound_by: Optional[str] = None
     bound_at: Optional[datetime] = _when(default=None)
@@ -605,6 +606,66 @@ class FaqClarification(SQLModel, table=True):
     asked_at: datetime = _when()
     expires_at: datetime = _when()
     answered_at: Optional[datetime] = _when(default=None)
+
+
+# --- the officers' console, the case API and the mediation papers ---
+
+
+class Credential(SQLModel, table=True):
+    """A person's console password, as a scrypt hash (``scrypt$n$r$p$salt$hash``), never the password."""
+
+    person_id: str = Field(foreign_key="person.id", primary_key=True)
+    password_hash: str
+    updated_at: datetime = _when()
+
+
+class WebSession(SQLModel, table=True):
+    """A signed-in console session. ``id`` is the SHA-256 of the cookie's secret; ``csrf`` guards its forms."""
+
+    __table_args__ = (Index("ix_websession_expiry", "expires_at"),)
+    id: str = Field(primary_key=True)
+    person_id: str = Field(foreign_key="person.id", index=True)
+    csrf: str
+    created_at: datetime = _when()
+    expires_at: datetime = _when()
+
+
+class ApiToken(SQLModel, table=True):
+    """A caller of the case API: one token per person, stored as its SHA-256; the person's role scopes it."""
+
+    id: Optional[int] = Field(default=None, primary_key=True)
+    person_id: str = Field(foreign_key="person.id", index=True)
+    token_hash: str = Field(unique=True)
+    label: str = ""
+    created_at: datetime = _when()
+    last_used_at: Optional[datetime] = _when(default=None)
+    revoked_at: Optional[datetime] = _when(default=None)
+
+
+class MediationConsent(SQLModel, table=True):
+    """One party's consent to people's mediation (人民调解), recorded before the case goes on the agenda."""
+
+    __table_args__ = (UniqueConstraint("case_id", "party"),)
+    id: Optional[int] = Field(default=None, primary_key=True)
+    case_id: int = Field(foreign_key="case.id", index=True)
+    party: str  # applicant, respondent
+    name: str
+    phone: str = ""
+    recorded_by: str
+    consented_at: datetime = _when()
+
+
+class CaseDocument(SQLModel, table=True):
+    """A paper generated for a case (申请书, 告知书, 协议书) as a DOCX file; ``shared``: the parties are masked."""
+
+    id: Optional[int] = Field(default=None, primary_key=True)
+    case_id: int = Field(foreign_key="case.id", index=True)
+    kind: str  # application, notice, agreement
+    shared: bool = False
+    filename: str
+    content: bytes = Field(sa_column=Column(LargeBinary, nullable=False))
+    created_by: str
+    created_at: datetime = _when()
 
 
 METADATA = SQLModel.metadata  # every table above; what migrations and tests build the schema from

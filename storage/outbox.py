@@ -79,3 +79,17 @@ def failed_since(session: Session, *, since: datetime, limit: int = 20) -> Seque
     """Outbox rows that failed for good, created after ``since`` (they fail within minutes of creation)."""
     return session.exec(select(Outbox).where(Outbox.status == "failed", Outbox.created_at > since)
                         .order_by(Outbox.id).limit(limit)).all()
+
+
+def retry_failed(session: Session, *, row: Outbox, now: datetime) -> None:
+    """Send a row that failed for good once more (an officer asked): due now, with a fresh count of attempts."""
+    row.status = "pending"
+    row.attempts = 0
+    row.next_attempt_at = now
+    session.add(row)
+
+
+def rows_by_id(session: Session, *, ids: Sequence[int]) -> dict[int, Outbox]:
+    if not ids:
+        return {}
+    return {row.id: row for row in session.exec(select(Outbox).where(Outbox.id.in_(list(ids)))).all()}

@@ -141,7 +141,8 @@ def _sync_group(session: Session, grid_id: str, ref: Any, changes: list[str]) ->
     row = session.exec(
         select(ChatGroup).where(ChatGroup.channel == ref.channel, ChatGroup.chat_id == ref.chat_id)
     ).first()
-    fields = {"grid_id": grid_id, "name": ref.name, "webhook_key": ref.webhook_key, "from_config": True}
+    fields = {"grid_id": grid_id, "name": ref.name, "webhook_key": ref.webhook_key, "tags": list(ref.tags),
+              "from_config": True}
     if row is None:
         session.add(ChatGroup(channel=ref.channel, chat_id=ref.chat_id, **fields))
         changes.append(f"add group {ref.channel}:{ref.chat_id}")

@@ -27,7 +27,7 @@ from bot.keys import CONFIG
 from bot.web.responses import in_db, json_error, json_response
 from handlers.message import GroupMessage, MediaRef, location_details
 from handlers.privacy import mask_personal
-from storage import groups, outbox, people
+from storage import groups, messages, outbox, people
 
 log = logging.getLogger(__name__)
 MAX_TEXT = 4000
@@ -121,13 +121,33 @@ async def get_sent(request: web.Request) -> web.Response:
     return json_response(rows)
 
 
+async def get_received(request: web.Request) -> web.Response:
+    """GET /sandbox/received?chat_id=ID: what people wrote in a sandbox chat (a group, or a direct chat), oldest
+    first: ``[{"chat_id", "sender_id", "sender", "kind", "text", "sent_at"}]`` — so the page shows residents' own
+    words (masked like every other view: the page may be open on a shared screen)."""
+    chat_id = request.query.get("chat_id") or ""
+    if not chat_id:
+        return json_error(400, "chat_id is required")
+
+    def load(session):  # noqa: ANN001, ANN202
+        rows = messages.messages_in_chat(session, channel="sandbox", chat_id=chat_id)
+        names = {p.id: p.name for p in people.staff(session)}
+        return [{"chat_id": m.chat_id, "sender_id": m.sender_id, "sender": names.get(m.sender_id, m.sender_id),
+                 "kind": m.kind, "text": mask_personal(m.text), "sent_at": m.received_at.isoformat()} for m in rows]
+    return json_response(await in_db(request, load))
+
+
 async def get_directory(request: web.Request) -> web.Response:
-    """The sandbox page's pickers: the sandbox groups and the people of the roster."""
+    """The sandbox page's pickers: the sandbox groups, the people of the roster, and the residents the bot knows
+    (their direct chats are where follow-up surveys arrive)."""
     def load(session):  # noqa: ANN001, ANN202
         return {"groups": [{"id": g.chat_id, "name": g.name, "grid": g.grid_id}
                            for g in groups.groups_on_channel(session, channel="sandbox")],
                 "people": [{"id": p.id, "name": p.name, "role": p.role, "title": p.title}
-                           for p in people.staff(session)]}
+                           for p in people.staff(session)],
+                "residents": [{"id": p.id, "name": p.name, "role": p.role, "grid": p.grid_id}
+                              for p in people.people_with_role(session, role="resident")
+                              if p.dm_channel is None][:200]}
     data = await in_db(request, load)
     return json_response({"community": request.app[CONFIG].community.name, **data})
 
@@ -139,7 +159,8 @@ async def page(request: web.Request) -> web.Response:
 
 def _routes(settings: SandboxSettings, clock: Clock, accept: Accept) -> list[Route]:
     return [("POST", "/sandbox/messages", message_view(clock, accept)), ("GET", "/sandbox/sent", get_sent),
-            ("GET", "/sandbox/directory", get_directory), ("GET", "/sandbox", page)]
+            ("GET", "/sandbox/directory", get_directory), ("GET", "/sandbox/received", get_received),
+            ("GET", "/sandbox", page)]
 
 
 class SandboxSender:

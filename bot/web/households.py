@@ -3,29 +3,16 @@ dissuasion tasks; a household record can be read, and every such read is audited
 are handlers.households' (the read-write API of the console may take these routes over)."""
 from __future__ import annotations
 
-import asyncio
 import json
-from typing import Any, Callable
+from typing import Any
 
 from aiohttp import web
 
-from bot.keys import CLOCK, CONFIG, ENGINE, EXECUTOR, OUTBOX
-from bot.web.responses import json_error, json_response
+from bot.keys import CLOCK, CONFIG
+from bot.web.api import CALLER
+from bot.web.responses import in_db, json_error, json_response
 from handlers.households import access, dissuasion
 from storage import outreach
-from storage.db import session as new_session
-
-API_READER = "api"
-
-
-async def _in_transaction(request: web.Request, func: Callable[[Any], Any]) -> Any:
-    """Run ``func(session)`` in the database executor and commit what it wrote."""
-    def run() -> Any:
-        with new_session(request.app[ENGINE]) as session:
-            result = func(session)
-            session.commit()
-            return result
-    return await asyncio.get_running_loop().run_in_executor(request.app[EXECUTOR], run)
 
 
 async def post_dissuasion(request: web.Request) -> web.Response:
@@ -35,11 +22,10 @@ async def post_dissuasion(request: web.Request) -> web.Response:
         return json_error(400, "body must be JSON")
     config, now = request.app[CONFIG], request.app[CLOCK].now()
     try:
-        created, task = await _in_transaction(
-            request, lambda s: dissuasion.create_from_feed(s, config=config, now=now, payload=payload))
+        created, task = await in_db(
+            request, lambda s: dissuasion.create_from_feed(s, config=config, now=now, payload=payload), commit=True)
     except dissuasion.FeedError as exc:
         return json_error(400, str(exc))
-    request.app[OUTBOX].wake.set()
     return json_response(task, status=201 if created else 200)
 
 
@@ -52,14 +38,18 @@ async def get_dissuasion(request: web.Request) -> web.Response:
         task = outreach.get_dissuasion(session, task_id=int(raw))
         return None if task is None else dissuasion.task_json(task)
 
-    task = await _in_transaction(request, load)
+    task = await in_db(request, load)
     return json_response(task) if task is not None else json_error(404, f"no dissuasion task {raw}")
 
 
 async def get_household(request: web.Request) -> web.Response:
+    """A household record: only with a person's token, only in that person's grids; every read audited."""
+    reader = request[CALLER]
+    if reader is None:
+        return json_error(403, "household records need a person's token (gridbot token create PERSON)")
     household_id, now = request.match_info["household_id"], request.app[CLOCK].now()
-    record = await _in_transaction(request, lambda s: access.household_record(
-        s, household_id=household_id, reader_id=API_READER, via="api", now=now))
+    record = await in_db(request, lambda s: access.household_record(
+        s, household_id=household_id, reader=reader, via="api", now=now), commit=True)
     return json_response(record) if record is not None else json_error(404, f"no household {household_id!r}")
 
 

@@ -40,6 +40,7 @@ MOVES: dict[str, Move] = {
     "reopen": Move(frozenset({Status.RESOLVED, Status.CLOSED}), Status.ASSIGNED, "reopened"),
     "escalate": Move(ANY_ACTIVE, None, "escalated"),
     "hard": Move(ANY_ACTIVE, None, "marked_hard"),
+    "wrong": Move(ANY_ACTIVE | {Status.RESOLVED}, Status.CLOSED, "marked_wrong"),  # a false alarm: 误报
 }
 NEXT_LEVEL = {Level.GRID: Level.COMMUNITY, Level.COMMUNITY: Level.STATION}
 ACK_EVENTS = ("acknowledged", "taken")
@@ -168,6 +169,13 @@ def escalation_people(session: Session, *, config: Any, case: Case, level: str) 
 def mark_hard(session: Session, *, case: Case, actor: Person, now: datetime) -> None:
     case.hard = True
     move(session, case=case, action="hard", actor_id=actor.id, now=now)
+
+
+def mark_wrong(session: Session, *, case: Case, actor_id: str, now: datetime, reason: str = "") -> None:
+    """Close a false alarm as 误报 (the outcome says so; the reason is audited)."""
+    case.outcome = texts.FALSE_ALARM
+    move(session, case=case, action="wrong", actor_id=actor_id, now=now,
+         detail=texts.FALSE_ALARM + (f"：{reason}" if reason else ""))
 
 
 def _name(session: Session, person_id: str | None) -> str:

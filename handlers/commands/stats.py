@@ -1,60 +1,66 @@
-"""/stats [GRID]: cases by kind and status, resolution and satisfaction rates, time to resolve."""
+"""/stats [GRID] [PERIOD]: cases by kind and status, each kind's resolution and satisfaction rates, time to first
+response and to resolution, for a stated period (this month unless given). Reopened cases count once."""
 from __future__ import annotations
 
-from collections import Counter
-from datetime import timedelta
-from typing import Sequence
-
-from handlers import texts
+from handlers import reports, texts
 from handlers.commands.common import grid_choices
 from handlers.context import Context
 from handlers.households.stats import household_stats
 from handlers.roles import OFFICERS
 from handlers.router import Router
-from storage import cases, surveys
-from storage.models import Case, Grid
+from storage.models import Grid
 
 router = Router("stats")
-DONE = ("resolved", "closed")
 
 
-@router.command("stats", usage="/stats [网格编号]", summary="案件统计：类型、状态、化解率、满意率、用时", roles=OFFICERS)
+@router.command("stats", usage="/stats [网格编号] [期间]",
+                summary="案件统计：各类型数量、化解率、满意率、响应和化解用时（期间如 本月、上月、30天、2026-11）",
+                roles=OFFICERS)
 def on_stats(ctx: Context) -> None:
-    call = ctx.call
-    grid_id = call.args.strip() or None
-    grid = ctx.session.get(Grid, grid_id) if grid_id else None
-    if grid_id and grid is None:
-        grids = grid_choices(ctx)
-        ctx.reply(texts.UNKNOWN_GRID.format(grid=grid_id, grids=grids))
+    words = ctx.call.args.split()
+    grid = ctx.session.get(Grid, words[0]) if words else None
+    rest = words[1:] if grid else words
+    period = reports.parse_period(rest[0] if rest else "", now=ctx.now, tz=ctx.config.tz) if len(rest) <= 1 else None
+    if period is None:
+        if grid is None and reports.parse_period(words[0], now=ctx.now, tz=ctx.config.tz) is None:
+            ctx.reply(texts.UNKNOWN_GRID.format(grid=words[0], grids=grid_choices(ctx)))
+        else:
+            ctx.reply(texts.STATS_BAD_PERIOD.format(period=" ".join(rest)))
         return
-    found = cases.list_cases(ctx.session, grid_id=grid_id, limit=100_000)
-    ctx.reply("\n".join([stats_text(ctx, found, scope=grid.name if grid else texts.STATS_ALL),
-                         *household_stats(ctx.session, config=ctx.config, now=ctx.now, grid_id=grid_id)]))
+    found = reports.figures(ctx.session, period=period, tz=ctx.config.tz, grid_ids=[grid.id] if grid else None)
+    ctx.reply("\n".join([stats_text(found, scope=grid.name if grid else texts.STATS_ALL),
+                         *household_stats(ctx.session, config=ctx.config, now=ctx.now,
+                                          grid_id=grid.id if grid else None)]))
 
 
-def stats_text(ctx: Context, found: Sequence[Case], *, scope: str) -> str:
-    lines = [texts.STATS_HEADER.format(scope=scope, total=len(found))]
-    by_kind: dict[str, Counter] = {}
-    for case in found:
-        by_kind.setdefault(case.kind, Counter())[case.status] += 1
-    for kind, statuses in sorted(by_kind.items()):
-        parts = "、".join(f"{texts.STATUS_NAMES.get(s, s)}{n}" for s, n in sorted(statuses.items()))
-        lines.append(texts.STATS_KIND_LINE.format(kind=texts.KIND_NAMES.get(kind, kind),
-                                                  count=sum(statuses.values()), statuses=parts))
-    done = [c for c in found if c.status in DONE]
-    answered = surveys.answered_surveys(ctx.session, case_ids=[c.id for c in found]) if found else []
-    happy = [s for s in answered if s.satisfaction in ("satisfied", "basic")]
-    times = [c.resolved_at - c.created_at for c in found if c.resolved_at]
-    lines.append(texts.STATS_RATES.format(
-        resolution=_percent(len(done), len(found)), satisfaction=_percent(len(happy), len(answered)),
-        avg=_duration(sum(times, timedelta()) / len(times)) if times else texts.STATS_NONE))
+def stats_text(found: reports.Figures, *, scope: str) -> str:
+    overall = found.overall
+    lines = [texts.STATS_HEADER.format(scope=scope, period=found.period.label, total=overall.total)]
+    for kind in reports.KINDS:
+        tally = found.by_kind.get(kind)
+        if not tally:
+            continue
+        statuses = "、".join(f"{texts.STATUS_NAMES.get(s, s)}{n}" for s, n in sorted(found.statuses[kind].items()))
+        lines.append(texts.STATS_KIND_LINE.format(
+            kind=texts.KIND_NAMES[kind], count=tally.total, statuses=statuses, **_rates(tally)))
+    lines.append(texts.STATS_RATES.format(**_rates(overall)))
+    if overall.reopened:
+        lines.append(texts.STATS_REOPENED.format(n=overall.reopened))
     return "\n".join(lines)
 
 
-def _percent(part: int, whole: int) -> str:
+def _rates(tally: reports.Tally) -> dict[str, str]:
+    return {"resolution": percent(tally.done, tally.total), "satisfaction": percent(tally.happy, tally.answered),
+            "response": hours(tally.median_response_hours), "avg": hours(tally.median_resolution_hours)}
+
+
+def percent(part: int, whole: int) -> str:
     return f"{100 * part / whole:.0f}%（{part}/{whole}）" if whole else texts.STATS_NONE
 
 
-def _duration(delta: timedelta) -> str:
-    hours = delta.total_seconds() / 3600
-    return texts.DURATION_DAYS.format(n=hours / 24) if hours >= 24 else texts.DURATION_HOURS.format(n=hours)
+def hours(value: float | None) -> str:
+    if value is None:
+        return texts.STATS_NONE
+    if value >= 24:
+        return texts.DURATION_DAYS.format(n=value / 24)
+    return texts.DURATION_HOURS.format(n=value) if value >= 1 else texts.DURATION_MINUTES.format(n=value * 60)

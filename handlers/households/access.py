@@ -83,12 +83,14 @@ def choices(found: Sequence[tuple[Resident, Household]], limit: int = 8) -> str:
                     for r, h in found[:limit])
 
 
-def household_record(session: Session, *, household_id: str, reader_id: str, via: str,
+def household_record(session: Session, *, household_id: str, reader: Person, via: str,
                      now: datetime) -> dict[str, Any] | None:
-    """A household with its residents, for the console or the API; the read is audited (who, how, which)."""
+    """A household with its residents, for the console or the API, if the reader may see it (None otherwise:
+    the caller answers 404 either way); the read is audited (who, how, which)."""
     household = households.get_household(session, household_id=household_id)
-    if household is None:
+    if household is None or not may_see(session, reader, household):
         return None
+    reader_id = reader.id
     residents = households.residents_of(session, household_id=household_id)
     vulnerable = [r.name for r in residents if r.flags]
     session.add(AuditEntry(at=now, actor_id=reader_id, action="read_household",

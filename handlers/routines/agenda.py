@@ -10,7 +10,7 @@ from sqlmodel import Session
 from handlers import texts
 from handlers.privacy import mask_personal
 from storage import agenda as store_agenda
-from storage import cases, outbox, people
+from storage import cases, outbox, papers, people
 from storage.models import Case, Grid, Person
 
 HARD_EVENTS = ("reopened", "escalated")
@@ -32,8 +32,9 @@ def week_of(now: datetime, tz: Any) -> str:
     return (local + timedelta(days=(4 - local.weekday()) % 7)).isoformat()
 
 
-def compile_agenda(session: Session, *, config: Any, now: datetime) -> list[Entry]:
-    """Unresolved disputes that are hard this week, in suggested order (urgent, escalated, reopened, age)."""
+def compile_agenda(session: Session, *, config: Any, now: datetime, gate: bool = True) -> list[Entry]:
+    """Unresolved disputes that are hard this week, in suggested order (urgent, escalated, reopened, age).
+    With ``[friday] require_consent`` (and ``gate``), only those whose parties have both consented to mediation."""
     previous = store_agenda.latest_agenda_week(session, before=week_of(now, config.tz))
     carried = {i.case_id for i in store_agenda.agenda_items(session, week=previous)} if previous else set()
     disputes = cases.unresolved_disputes(session)
@@ -47,6 +48,10 @@ def compile_agenda(session: Session, *, config: Any, now: datetime) -> list[Entr
         if any(marks.values()):
             reasons = (["urgent"] if case.urgent else []) + [name for name, on in marks.items() if on]
             entries.append(Entry(case, reasons))
+    if gate and config.friday.require_consent:
+        consented = papers.consented_cases(session, case_ids=[e.case.id for e in entries],
+                                           parties=("applicant", "respondent"))
+        entries = [e for e in entries if e.case.id in consented]
     return sorted(entries, key=lambda e: (not e.case.urgent, "escalated" not in e.reasons,
                                           "reopened" not in e.reasons, e.case.created_at, e.case.id))
 

@@ -1,94 +1,67 @@
-"""A real headless Chromium driven over the DevTools protocol (aiohttp websockets; no extra dependency)."""
+"""A real headless Chromium for the browser tests, driven by Playwright (auto-waiting locators, downloads, dialogs),
+using the machine's own Chromium (`/usr/bin/chromium`, installed by .ci/run): Playwright never downloads a browser
+here. Screenshots go to ``artefacts()`` (gitignored) so a run leaves pictures of every page it checked."""
 from __future__ import annotations
 
-import asyncio
-import itertools
-import json
-import re
+import os
 import shutil
+from contextlib import asynccontextmanager
 from pathlib import Path
-from typing import Any
+from typing import AsyncIterator
 
-import aiohttp
-
-FLAGS = ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-         "--disable-background-networking", "--disable-component-update", "--disable-sync",
-         "--remote-debugging-port=0", "--remote-debugging-address=127.0.0.1"]
+ROOT = Path(__file__).resolve().parent.parent.parent
+PHONE = {"width": 390, "height": 844}
+DESKTOP = {"width": 1280, "height": 900}
 
 
 def chromium_path() -> str | None:
-    return shutil.which("chromium") or shutil.which("chromium-browser") or shutil.which("google-chrome")
+    for name in ("chromium", "chromium-browser", "google-chrome"):
+        found = shutil.which(name)
+        if found:
+            return found
+    return "/usr/bin/chromium" if Path("/usr/bin/chromium").exists() else None
 
 
-class Browser:
-    """One page of a fresh Chromium profile. Use as ``async with Browser(tmp_path) as page``."""
+def playwright_ready() -> bool:
+    try:
+        import playwright.async_api  # noqa: F401
+    except ImportError:
+        return False
+    return chromium_path() is not None
 
-    def __init__(self, profile_dir: Path, start_timeout: float = 30.0) -> None:
-        self.profile_dir, self.start_timeout = profile_dir, start_timeout
-        self._ids = itertools.count(1)
 
-    async def __aenter__(self) -> "Browser":
-        exe = chromium_path()
-        if exe is None:
-            raise RuntimeError("no chromium on PATH")
-        self.proc = await asyncio.create_subprocess_exec(
-            exe, *FLAGS, f"--user-data-dir={self.profile_dir}", "about:blank",
-            stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.PIPE)
-        port = await asyncio.wait_for(self._devtools_port(), self.start_timeout)
-        self.http = aiohttp.ClientSession()
-        async with self.http.get(f"http://127.0.0.1:{port}/json/list") as resp:
-            pages = [t for t in await resp.json() if t["type"] == "page"]
-        self.ws = await self.http.ws_connect(pages[0]["webSocketDebuggerUrl"], max_msg_size=0)
-        return self
+def artefacts() -> Path:
+    """Where screenshots are kept: $GRIDBOT_ARTEFACTS, else test-artefacts/screenshots in the work tree."""
+    path = Path(os.environ.get("GRIDBOT_ARTEFACTS", ROOT / "test-artefacts" / "screenshots"))
+    path.mkdir(parents=True, exist_ok=True)
+    return path
 
-    async def __aexit__(self, *exc: object) -> None:
-        await self.ws.close()
-        await self.http.close()
-        self.proc.kill()
-        await self.proc.wait()
 
-    async def _devtools_port(self) -> int:
-        while True:
-            line = await self.proc.stderr.readline()
-            if not line:
-                raise RuntimeError("chromium exited before DevTools started")
-            found = re.search(rb"DevTools listening on ws://127\.0\.0\.1:(\d+)/", line)
-            if found:
-                return int(found.group(1))
+@asynccontextmanager
+async def chromium() -> AsyncIterator[object]:
+    """A headless Chromium (playwright Browser) for one test."""
+    from playwright.async_api import async_playwright
 
-    async def call(self, method: str, **params: Any) -> dict:
-        call_id = next(self._ids)
-        await self.ws.send_str(json.dumps({"id": call_id, "method": method, "params": params}))
-        async for msg in self.ws:
-            data = json.loads(msg.data)
-            if data.get("id") == call_id:
-                if "error" in data:
-                    raise RuntimeError(f"{method}: {data['error']}")
-                return data["result"]
-        raise RuntimeError("DevTools connection closed")
+    async with async_playwright() as driver:
+        browser = await driver.chromium.launch(executable_path=chromium_path(), headless=True,
+                                               args=["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage"])
+        try:
+            yield browser
+        finally:
+            await browser.close()
 
-    async def goto(self, url: str) -> None:
-        await self.call("Page.navigate", url=url)
 
-    async def js(self, expression: str) -> Any:
-        """Evaluate an expression (promises are awaited) and return its JSON value."""
-        result = await self.call("Runtime.evaluate", expression=expression, awaitPromise=True, returnByValue=True)
-        if "exceptionDetails" in result:
-            raise RuntimeError(f"page script failed: {result['exceptionDetails']}")
-        return result["result"].get("value")
+async def new_page(browser, base_url: str, viewport: dict | None = None):  # noqa: ANN001, ANN201
+    """A fresh context (own cookies) and page; dialogs (confirm()) are accepted as an officer would."""
+    context = await browser.new_context(base_url=base_url, viewport=viewport or DESKTOP, accept_downloads=True,
+                                        locale="zh-CN", timezone_id="Asia/Shanghai")
+    context.set_default_timeout(10_000)
+    page = await context.new_page()
+    page.on("dialog", lambda dialog: dialog.accept())
+    return page
 
-    async def until(self, condition: str, timeout_ms: int = 10000) -> None:
-        """Wait inside the page until a JS condition holds (the browser polls its own DOM, not the test)."""
-        ok = await self.js(f"""new Promise((resolve) => {{
-            const t0 = Date.now();
-            const check = () => {{ let v = false; try {{ v = ({condition}); }} catch (e) {{}}
-              if (v) resolve(true); else if (Date.now() - t0 > {timeout_ms}) resolve(false);
-              else requestAnimationFrame(check); }};
-            check(); }})""")
-        if not ok:
-            raise AssertionError(f"page never satisfied: {condition}")
 
-    async def screenshot(self, path: Path) -> None:
-        import base64
-        data = await self.call("Page.captureScreenshot", format="png")
-        path.write_bytes(base64.b64decode(data["data"]))
+async def snap(page, name: str) -> Path:  # noqa: ANN001
+    path = artefacts() / f"{name}.png"
+    await page.screenshot(path=str(path), full_page=True)
+    return path

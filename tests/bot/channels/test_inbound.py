@@ -172,7 +172,8 @@ async def test_only_configured_channels_get_routes(aiohttp_client, clock, record
     config = make_config(bridge={"enabled": True, "secret": "s", "outbound_url": "http://127.0.0.1:9/out"})
     paths = registry.add_routes(app, config, clock, recorder)
     client = await aiohttp_client(app)
-    assert paths == ["/sandbox/messages", "/sandbox/sent", "/sandbox/directory", "/sandbox", "/bridge"]
+    assert paths == ["/sandbox/messages", "/sandbox/sent", "/sandbox/directory", "/sandbox/received", "/sandbox",
+                     "/bridge"]
     assert (await client.get("/wechat/wecom")).status == 404
 
 

@@ -7,23 +7,34 @@ from sqlmodel import select
 
 from bot.importing import run_import
 from bot.keys import CLOCK, ENGINE
+from handlers.accounts import create_token
 from storage.db import session as new_session
-from storage.models import AuditEntry
+from storage.models import AuditEntry, Person
 from tests.handlers.households.demo_roster import DEMO_XLSX
 
 pytestmark = pytest.mark.postgres
-AUTH = {"Authorization": "Bearer dev-token"}
+AUTH: dict[str, str] = {}  # the feed's own token (the station's duty officer), made by the roster fixture
+
+
+def token_for(bot, person_id: str) -> dict[str, str]:  # noqa: ANN001
+    """A person's API token, as `gridbot token create PERSON` makes it."""
+    with new_session(bot.app[ENGINE]) as s:
+        secret = create_token(s, person=s.get(Person, person_id), label="test", now=bot.app[CLOCK].now())
+        s.commit()
+    return {"Authorization": f"Bearer {secret}"}
 
 
 @pytest.fixture
 async def roster(bot):  # noqa: ANN001, ANN201
     ok, lines = run_import(bot.app[ENGINE], kind="households", path=DEMO_XLSX, dry_run=False, now=bot.app[CLOCK].now())
     assert ok, lines
+    AUTH.clear()
+    AUTH.update(token_for(bot, "duty-1"))
     return bot
 
 
-async def post(bot, body, headers=AUTH):  # noqa: ANN001, ANN201
-    resp = await bot.client.post("/api/dissuasions", json=body, headers=headers)
+async def post(bot, body, headers=None):  # noqa: ANN001, ANN201
+    resp = await bot.client.post("/api/dissuasions", json=body, headers=AUTH if headers is None else headers)
     return resp.status, await resp.json()
 
 
@@ -72,4 +83,12 @@ async def test_every_read_of_a_household_record_is_audited(roster):
     assert (await roster.client.get("/api/households/nope", headers=AUTH)).status == 404
     with new_session(roster.app[ENGINE]) as s:
         [entry] = s.exec(select(AuditEntry).where(AuditEntry.action == "read_household")).all()
-    assert (entry.actor_id, entry.detail) == ("api", "api g1-0101 vulnerable")
+    assert (entry.actor_id, entry.detail) == ("duty-1", "api g1-0101 vulnerable")
+
+
+async def test_household_records_need_a_persons_token_in_their_own_grids(roster):
+    """The config's read-only token reads no household; another grid's officer gets 404, like an unknown one."""
+    dev = {"Authorization": "Bearer dev-token"}
+    assert (await roster.client.get("/api/households/g1-0101", headers=dev)).status == 403
+    assert (await roster.client.get("/api/households/g1-0101", headers=token_for(roster, "officer-2"))).status == 404
+    assert (await roster.client.get("/api/households/g1-0101", headers=token_for(roster, "officer-1"))).status == 200

@@ -12,10 +12,11 @@ from storage.models import Person, Status
 
 NOW = datetime(2026, 11, 2, 1, 0, tzinfo=timezone.utc)
 ALLOWED = {  # status → the moves allowed from it
-    "open": {"acknowledge", "take", "assign", "transfer", "resolve", "close", "escalate", "hard", "assign_on_open"},
-    "assigned": {"acknowledge", "take", "assign", "transfer", "resolve", "close", "escalate", "hard"},
-    "in_progress": {"take", "assign", "transfer", "resolve", "close", "escalate", "hard"},
-    "resolved": {"close", "reopen"},
+    "open": {"acknowledge", "take", "assign", "transfer", "resolve", "close", "escalate", "hard", "assign_on_open",
+             "wrong"},
+    "assigned": {"acknowledge", "take", "assign", "transfer", "resolve", "close", "escalate", "hard", "wrong"},
+    "in_progress": {"take", "assign", "transfer", "resolve", "close", "escalate", "hard", "wrong"},
+    "resolved": {"close", "reopen", "wrong"},
     "closed": {"reopen"},
 }
 
@@ -66,3 +67,12 @@ def test_resolve_close_reopen_keep_the_timestamps_right(session):
     assert case.closed_at == NOW and case.outcome == "已调解"
     flow.reopen(session, case=case, actor_id="officer-a", now=NOW, reason="又吵了")
     assert (case.status, case.resolved_at, case.closed_at) == ("assigned", None, None)
+
+
+def test_a_false_alarm_is_closed_as_such_through_the_state_machine(session):
+    case = _case_in(session, "assigned")
+    flow.mark_wrong(session, case=case, actor_id="officer-a", now=NOW, reason="玩笑话")
+    last = cases.case_events(session, case_id=case.id)[-1]
+    assert (case.status, case.outcome, case.closed_at) == ("closed", "误报", NOW)
+    assert (last.action, last.from_status, last.to_status, last.detail) == ("marked_wrong", "assigned", "closed",
+                                                                          "误报：玩笑话")

@@ -1,0 +1,111 @@
+"""Broadcasts: a warning drafted for many groups (by grid, by tag, or all), previewed, confirmed once into one
+outbox row per group, and followed per group (queued / sent / failed with the reason), failed ones retried.
+Used by /broadcast and /confirm and by the console's composer."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlmodel import Session
+
+from handlers import texts
+from storage import broadcasts, outbox
+from storage import groups as store_groups
+from storage.models import AuditEntry, Broadcast, ChatGroup, Grid
+
+TAG = store_groups.TAG
+
+
+class BroadcastRefused(Exception):
+    """A draft or a confirmation that cannot be made: one Chinese sentence."""
+
+
+def parse_targets(raw: str) -> list[str]:
+    """'grid-1,grid-2' / 'all' / '全部' / 'tag:商铺' → the stored target list."""
+    targets = [t.strip() for t in raw.replace("，", ",").replace("、", ",").split(",") if t.strip()]
+    return ["all"] if any(t.lower() in texts.BROADCAST_ALL for t in targets) else targets
+
+
+def unknown_targets(session: Session, targets: list[str]) -> list[str]:
+    tags = set(store_groups.group_tags(session))
+    return [t for t in targets if t != "all" and not (t[len(TAG):] in tags if t.startswith(TAG)
+                                                         else session.get(Grid, t) is not None)]
+
+
+def target_names(session: Session, targets: list[str]) -> str:
+    if targets == ["all"]:
+        return texts.ALL_GRIDS_NAME
+    names = []
+    for t in targets:
+        grid = None if t.startswith(TAG) else session.get(Grid, t)
+        names.append(texts.BROADCAST_TAG_NAME.format(tag=t[len(TAG):]) if t.startswith(TAG) else grid.name if grid else t)
+    return "、".join(names)
+
+
+def draft(session: Session, *, actor_id: str, targets: list[str], text: str, now: datetime) -> tuple[Broadcast, list[ChatGroup]]:
+    if not text.strip() or not targets:
+        raise BroadcastRefused(texts.BAD_USAGE.format(usage=texts.BROADCAST_USAGE))
+    groups = store_groups.groups_of_targets(session, targets=targets)
+    if not groups:
+        raise BroadcastRefused(texts.BROADCAST_NO_GROUPS)
+    return broadcasts.add_draft(session, actor_id=actor_id, targets=targets, text=text.strip(), now=now), groups
+
+
+def confirm(session: Session, *, broadcast_id: int, actor_id: str, now: datetime) -> tuple[Broadcast, int]:
+    """Queue one outbox row per target group, once; returns (the broadcast, groups queued)."""
+    found = broadcasts.get_for_update(session, broadcast_id=broadcast_id)
+    if found is None:
+        raise BroadcastRefused(texts.UNKNOWN_BROADCAST.format(id=broadcast_id))
+    if found.status == "sent":
+        raise BroadcastRefused(texts.BROADCAST_ALREADY_SENT.format(id=found.id))
+    groups = store_groups.groups_of_targets(session, targets=found.targets)
+    for group in groups:
+        row = outbox.enqueue(session, now=now, idempotency_key=f"broadcast-{found.id}-{group.id}",
+                             channel=group.channel, chat_id=group.chat_id, kind="broadcast",
+                             text=texts.BROADCAST_TEXT.format(text=found.text))
+        session.flush()
+        broadcasts.add_delivery(session, broadcast_id=found.id, group_id=group.id, outbox_id=row.id, now=now)
+    broadcasts.mark_sent(session, draft=found, confirmed_by=actor_id, now=now)
+    session.add(AuditEntry(at=now, actor_id=actor_id, action="broadcast",
+                           detail=f"{found.id} → {','.join(found.targets)} ({len(groups)} groups)"))
+    return found, len(groups)
+
+
+@dataclass(frozen=True)
+class Delivery:
+    id: int
+    group: str
+    grid: str
+    status: str  # pending, sent, failed
+    state: str  # its Chinese name
+    error: str
+    attempts: int
+    sent_at: datetime | None
+
+
+def deliveries(session: Session, *, broadcast_id: int) -> list[Delivery]:
+    rows = broadcasts.deliveries_of(session, broadcast_id=broadcast_id)
+    by_id = outbox.rows_by_id(session, ids=[d.outbox_id for d in rows if d.outbox_id])
+    found = []
+    for d in rows:
+        group, row = session.get(ChatGroup, d.group_id), by_id.get(d.outbox_id)
+        grid = session.get(Grid, group.grid_id) if group and group.grid_id else None
+        status = row.status if row else "pending"
+        error = (row.last_error or "") if row and status != "sent" else ""
+        found.append(Delivery(d.id, (group.name or group.chat_id) if group else "", grid.name if grid else "", status,
+                              texts.DELIVERY_NAMES[status], error[:120], row.attempts if row else 0,
+                              row.sent_at if row else None))
+    return found
+
+
+def retry_failed(session: Session, *, broadcast_id: int, actor_id: str, now: datetime) -> int:
+    """Queue the failed copies of a broadcast again; returns how many."""
+    rows = broadcasts.deliveries_of(session, broadcast_id=broadcast_id)
+    failed = [r for r in outbox.rows_by_id(session, ids=[d.outbox_id for d in rows if d.outbox_id]).values()
+              if r.status == "failed"]
+    for row in failed:
+        outbox.retry_failed(session, row=row, now=now)
+    if failed:
+        session.add(AuditEntry(at=now, actor_id=actor_id, action="broadcast_retry",
+                               detail=f"{broadcast_id}: {len(failed)} groups"))
+    return len(failed)
