@@ -46,6 +46,12 @@ def strip_mentions(text: str) -> str:
     return _MENTION.sub(" ", text)
 
 
+def find_mentions(text: str) -> list[str]:
+    """The @names in a raw message (NFKC-folded and lower-cased), e.g. ``["社区警务助手"]``."""
+    text = unicodedata.normalize("NFKC", text)
+    return [m.group().strip()[1:].lower() for m in _MENTION.finditer(text)]
+
+
 def strip_symbols(text: str) -> str:
     """Replace emoji, stickers like [捂脸] and control characters with spaces."""
     text = _STICKER.sub(" ", text)
