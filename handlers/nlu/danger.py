@@ -20,7 +20,7 @@ CATEGORIES = (
     "trapped", "collapse", "alone_unseen", "fraud_now", "distress",
 )
 RAISING = ("current",)
-DECIDING = ("past", "resolved", "negated", "fiction", "notice")  # these make a mention not current
+SETTLED = ("resolved", "negated", "fiction", "notice")  # not happening now, whatever else the text says
 LOWERING = ("past", "resolved", "negated", "fiction", "notice", "hypothetical", "thanks", "joke")
 EXTRA_CUE_SHARE = 0.25  # each matching cue after the strongest one in a category
 CUE_SCORE_CAP = 6.0
@@ -101,8 +101,8 @@ class DangerDetector:
         category, base, shown = _best_category(hits)
         kinds = _modifier_kinds(self.modifiers.scan(found))
         adjust = sum(kinds.values())
-        lowered = any(kinds.get(k, 0.0) < 0 for k in DECIDING)
-        current = "current" in kinds or not lowered
+        settled = any(kinds.get(k, 0.0) < 0 for k in SETTLED)
+        current = not settled and ("current" in kinds or "past" not in kinds)
         score = base + adjust
         probability = 1.0 / (1.0 + math.exp(-(score + self.bias)))
         return Danger(category, probability, score, shown, current, tuple(sorted(kinds)))
