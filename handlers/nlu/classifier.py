@@ -13,7 +13,7 @@ from handlers.nlu.normalize import find_mentions, normalize
 from handlers.nlu.policy import Decision, Thresholds, decide, pick_intent
 
 MAX_CHARS = 1000  # the classifier reads at most this much of a message: a pasted essay must not stall it
-SCAM_WORD_LOGIT = 6.0  # default evidence (calibrated logits) of an officer-added scam word, see model policy
+SCAM_WORD_LOGIT = 20.0  # default evidence (calibrated logits) of an officer-added scam word; model policy overrides
 MAX_CUES = 6
 
 
@@ -110,7 +110,7 @@ def build_label(model: Model, thresholds: Thresholds, reading: Reading, entities
         scam_type = _top(heads["scam_type"].probabilities(feats, bonus.get("scam_type")))
     urgent = intent == "help"
     if intent in ("fraud", "dispute") and "urgent" in heads:
-        urgent = heads["urgent"].probabilities(feats)["true"] >= 0.5
+        urgent = heads["urgent"].probabilities(feats).get("true", 0.0) >= 0.5
     cues = extra_cues + _cues(model, reading, intent, probs)
     signals = reading.signals
     return Label(
@@ -128,10 +128,12 @@ def _cues(model: Model, reading: Reading, intent: str, probs: dict[str, float]) 
     head = model.heads["intent"]
     names = list(reading.danger.cues[:2]) if reading.danger.category else []
     i = head.classes.index(intent)
-    strong = sorted(
-        (-(w[i] - sum(w) / len(w)), f) for f in reading.features if f.startswith("q:") and (w := head.weights.get(f))
-    )
-    names += [f[2:].split(":", 1)[0].split(".")[-1] + ":" + f.split(":", 2)[2][:24] for lift, f in strong[:2] if lift < -0.3]
+    strong = []
+    for cue in reading.cues:
+        w = head.weights.get("q:" + cue.label + ":" + cue.pattern)
+        if w and w[i] - sum(w) / len(w) > 0.0:
+            strong.append((-(w[i] - sum(w) / len(w)), cue.shown(reading.found).split(".", 1)[-1]))
+    names += [name for _, name in sorted(strong)[:2]]
     names.append(f"model:{intent}={probs[intent]:.2f}")
-    names += ["词:" + f[2:] for f in head.evidence(reading.features, intent)]
+    names += ["词:" + f[2:] for f in head.evidence(reading.words, intent)]
     return tuple(dict.fromkeys(names))[:MAX_CUES]

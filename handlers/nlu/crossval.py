@@ -9,7 +9,7 @@ from __future__ import annotations
 import argparse
 import json
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Sequence
 
 from handlers.nlu.calibration import fit_temperature
@@ -24,7 +24,9 @@ from handlers.nlu.policy import Thresholds
 PUBLIC_PRECISION = 0.98  # a public message must be right this often on held-out folds
 MIN_SUPPORT = 10  # fewer public messages than this at a threshold: not enough evidence for it
 GRID = tuple(round(0.30 + 0.01 * i, 2) for i in range(70))  # 0.30 … 0.99
-SCAM_WORD_LOGIT = 6.0
+SCAM_WORD_LOGIT = 20.0  # officer-added scam word: evidence in calibrated logits (a bare chatter line sits ~15 below fraud)
+CHATTER_ACTION = 0.02  # at most this share of chatter may be given an action (target)
+ACTION_MIN_GRID = (0.0, 0.5, 0.55, 0.6, 0.65, 0.7, 0.75)
 
 
 @dataclass
@@ -92,22 +94,35 @@ def oof_labels(oof: Sequence[Fold], temps: dict[str, float], thresholds: Thresho
     return [build_label(calibrated_model(f, temps), thresholds, f.reading) for f in oof]
 
 
-def _pick_help(rows: Sequence[dict], oof_probs: list[dict[str, float]], oof: Sequence[Fold],
-               base: Thresholds) -> Thresholds:
-    """Help promotion thresholds: the highest help recall, then the fewest chatter rows given an action."""
+def _pick_intent_thresholds(rows: Sequence[dict], oof_probs: list[dict[str, float]], oof: Sequence[Fold],
+                            base: Thresholds) -> Thresholds:
+    """Help promotion first (the highest help recall, then the fewest false help), then ``action_min``: the
+    best macro-F1 among values that keep at most CHATTER_ACTION of chatter rows out of chatter."""
+
+    from handlers.nlu.evaluate import _per_class
     from handlers.nlu.policy import pick_intent
 
+    gold = [r["intent"] for r in rows]
     best = None
     for th in (0.5, 0.4, 0.3, 0.25, 0.2, 0.15, 0.1):
         for thd in (0.3, 0.2, 0.15, 0.1, 0.07, 0.05, 0.03):
-            t = Thresholds(base.public, base.private, th, min(thd, th), base.danger_alert)
+            t = replace(base, help=th, help_danger=min(thd, th))
             picked = [pick_intent(p, f.reading.danger, t) for p, f in zip(oof_probs, oof)]
-            hits = sum(r["intent"] == "help" and p == "help" for r, p in zip(rows, picked))
-            false = sum(r["intent"] != "help" and p == "help" for r, p in zip(rows, picked))
-            key = (hits, -false, th, thd)
-            if best is None or key > best[0]:
-                best = (key, t)
-    return best[1]
+            hits = sum(g == "help" and p == "help" for g, p in zip(gold, picked))
+            false = sum(g != "help" and p == "help" for g, p in zip(gold, picked))
+            if best is None or (hits, -false, th, thd) > best[0]:
+                best = ((hits, -false, th, thd), t)
+    chosen, candidates = best[1], []
+    for action_min in ACTION_MIN_GRID:
+        t = replace(chosen, action_min=action_min)
+        picked = [pick_intent(p, f.reading.danger, t) for p, f in zip(oof_probs, oof)]
+        per_class = _per_class(gold, picked)
+        chatter = [p for g, p in zip(gold, picked) if g == "chatter"]
+        rate = sum(p != "chatter" for p in chatter) / max(1, len(chatter))
+        macro = sum(m["f1"] for m in per_class.values() if m["support"]) / max(1, sum(
+            1 for m in per_class.values() if m["support"]))
+        candidates.append((rate <= CHATTER_ACTION, macro if rate <= CHATTER_ACTION else -rate, t))
+    return max(candidates, key=lambda c: (c[0], c[1]))[2]
 
 
 def _threshold_table(labels: Sequence[Label], rows: Sequence[dict], intent: str) -> tuple[float, list[dict]]:
@@ -136,12 +151,12 @@ def choose_policy(rows: Sequence[dict], oof: Sequence[Fold], temps: dict[str, fl
     from handlers.nlu.evaluate import score
 
     oof_probs = [rescale(f.probs["intent"], temps.get("intent", 1.0)) for f in oof]
-    t = _pick_help(rows, oof_probs, oof, Thresholds())
+    t = _pick_intent_thresholds(rows, oof_probs, oof, Thresholds())
     labels = oof_labels(oof, temps, t)
     public, tables = {}, {}
     for intent in ("inquiry", "dispute", "fraud", "help"):
         public[intent], tables[intent] = _threshold_table(labels, rows, intent)
-    t = Thresholds(public, t.private, t.help, t.help_danger, t.danger_alert)
+    t = replace(t, public=public)
     report = score(list(rows), labels, t)
     report["temperatures"] = temps
     report["threshold_tables"] = {c: [row for row in tab if row["t"] >= public[c] - 0.1] for c, tab in tables.items()}

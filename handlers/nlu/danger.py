@@ -98,7 +98,7 @@ class DangerDetector:
         hits = self.cues.scan(found)
         if not hits:
             return NO_DANGER
-        category, base, shown = _best_category(hits)
+        category, base, shown = _best_category(hits, found)
         kinds = _modifier_kinds(self.modifiers.scan(found))
         adjust = sum(kinds.values())
         settled = any(kinds.get(k, 0.0) < 0 for k in SETTLED)
@@ -108,7 +108,7 @@ class DangerDetector:
         return Danger(category, probability, score, shown, current, tuple(sorted(kinds)))
 
 
-def _best_category(hits: list[lexicon.Cue]) -> tuple[str, float, tuple[str, ...]]:
+def _best_category(hits: list[lexicon.Cue], found: set[str]) -> tuple[str, float, tuple[str, ...]]:
     by_category: dict[str, list[lexicon.Cue]] = {}
     for cue in hits:
         by_category.setdefault(cue.label, []).append(cue)
@@ -118,7 +118,7 @@ def _best_category(hits: list[lexicon.Cue]) -> tuple[str, float, tuple[str, ...]
         score = min(CUE_SCORE_CAP, weights[0] + EXTRA_CUE_SHARE * sum(weights[1:]))
         scored.append((score, -CATEGORIES.index(name), name, cues))
     score, _, name, cues = max(scored)
-    shown = tuple("danger:" + c.name.split(":", 1)[1] for c in sorted(cues, key=lambda c: -c.weight)[:3])
+    shown = tuple("danger:" + c.shown(found).split(":", 1)[1] for c in sorted(cues, key=lambda c: -c.weight)[:3])
     return name, score, shown
 
 

@@ -59,6 +59,7 @@ class Reading:
     """Everything read from one normalised message: the model's features and what the policy needs."""
 
     features: frozenset[str]
+    words: tuple[str, ...]  # the "w:" features, for showing evidence
     found: frozenset[str]
     cues: tuple[lexicon.Cue, ...]
     signals: Signals
@@ -91,7 +92,8 @@ class Featurizer:
         folded = _DIGITS.sub("0", text)
         compact = "".join(ch for ch in folded if ch not in _SKIP)
         feats = set(ngrams(compact))
-        feats.update("w:" + w for w in words(folded))
+        word_feats = tuple(dict.fromkeys("w:" + w for w in words(folded)))
+        feats.update(word_feats)
         feats.update("q:" + cue.label + ":" + cue.pattern for cue in cues)
         hits = [t for w, t in self.scam_words.items() if w in found]
         if hits:
@@ -100,7 +102,7 @@ class Featurizer:
         feats.update("s:" + name for name in signals.names())
         feats.add(f"len:{bucket(len(compact), LENGTH_BUCKETS)}")
         feats.update(danger_features(danger))
-        return Reading(frozenset(feats), found, cues, signals, danger)
+        return Reading(frozenset(feats), word_feats, found, cues, signals, danger)
 
 
 def danger_features(danger: Danger) -> list[str]:

@@ -35,6 +35,15 @@ class Cue:
     def words(self) -> set[str]:
         return {w for t in self.terms for w in t.positive + t.negative}
 
+    def shown(self, found: frozenset[str] | set[str]) -> str:
+        """Like ``name``, with the alternatives that actually occur in the text."""
+        parts = []
+        for t in self.terms:
+            hit = [w for w in t.positive if w in found]
+            if t.positive:
+                parts.append("/".join((hit or list(t.positive))[:2]))
+        return f"{self.label}:{'+'.join(parts)}"
+
     @property
     def name(self) -> str:
         """Readable by an officer: strongest cues read as rules."""

@@ -1,7 +1,8 @@
 """Multinomial logistic regression heads, stored as JSON and evaluated in pure Python.
 
 A head holds, for each feature it kept after pruning, one weight per class; the logits of a message are the
-bias plus the sum of the weights of its (binary) features, divided by the head's calibration temperature.
+bias plus the sum of the weights of its binary features times 1/sqrt(number of features of the message)
+(each message's feature vector has unit length), divided by the head's calibration temperature.
 Training (``train.py``, scikit-learn) writes ``data/model.json``; nothing here needs numpy.
 """
 from __future__ import annotations
@@ -23,11 +24,13 @@ class LinearHead:
 
     def logits(self, feats: Iterable[str]) -> list[float]:
         """Uncalibrated logits (before the temperature)."""
+        feats = feats if isinstance(feats, (set, frozenset, list, tuple)) else list(feats)
         get = self.weights.get
         rows = [w for w in map(get, feats) if w is not None]
         if not rows:
             return list(self.bias)
-        return [b + s for b, s in zip(self.bias, map(sum, zip(*rows)))]
+        scale = 1.0 / math.sqrt(len(feats))
+        return [b + s * scale for b, s in zip(self.bias, map(sum, zip(*rows)))]
 
     def probabilities(self, feats: Iterable[str], bonus: dict[str, float] | None = None) -> dict[str, float]:
         """Calibrated class probabilities; ``bonus`` adds calibrated-scale logits to named classes."""
@@ -41,7 +44,7 @@ class LinearHead:
             row = self.weights.get(f)
             if row is not None and f.startswith(prefix) and len(row) > 1:
                 lift = row[i] - (sum(row) - row[i]) / (len(row) - 1)
-                if lift > 0.3:
+                if lift > 0.5:
                     lifts.append((-lift, f))
         return [f for _, f in sorted(lifts)[:k]]
 

@@ -28,13 +28,17 @@ class Thresholds:
     """Per intent: ``public`` — P(intent) needed to speak in the group; ``private`` — below it and at or
     above this, a card to the officer (dispute: below it, a clarifying question).  ``help`` — P(help) at
     which help wins over the arg-max intent; ``help_danger`` — the same when the danger detector flags the
-    message; ``danger_alert`` — danger probability that always alerts the officer privately."""
+    message; ``danger_alert`` — danger probability that always alerts the officer privately; ``action_min`` —
+    an arg-max inquiry, dispute or fraud below this probability, with P(chatter) >= ``chatter_floor``,
+    stays chatter (staying silent is the default; an action needs evidence)."""
 
     public: dict[str, float] = field(default_factory=lambda: dict.fromkeys(("inquiry", "dispute", "fraud", "help"), NEVER))
     private: dict[str, float] = field(default_factory=lambda: {"fraud": 0.3, "dispute": 0.5, "inquiry": 0.0, "help": 0.0})
     help: float = 0.5
     help_danger: float = 0.2
     danger_alert: float = 0.55
+    action_min: float = 0.0
+    chatter_floor: float = 0.15
 
     @classmethod
     def from_dict(cls, data: dict | None) -> "Thresholds":
@@ -45,11 +49,14 @@ class Thresholds:
             public={**base.public, **data.get("public", {})}, private={**base.private, **data.get("private", {})},
             help=float(data.get("help", base.help)), help_danger=float(data.get("help_danger", base.help_danger)),
             danger_alert=float(data.get("danger_alert", base.danger_alert)),
+            action_min=float(data.get("action_min", base.action_min)),
+            chatter_floor=float(data.get("chatter_floor", base.chatter_floor)),
         )
 
     def to_dict(self) -> dict:
         return {"public": self.public, "private": self.private, "help": self.help,
-                "help_danger": self.help_danger, "danger_alert": self.danger_alert}
+                "help_danger": self.help_danger, "danger_alert": self.danger_alert, "action_min": self.action_min,
+                "chatter_floor": self.chatter_floor}
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,11 +77,16 @@ def danger_flagged(danger, thresholds: Thresholds) -> bool:  # noqa: ANN001 - a 
 
 
 def pick_intent(probs: dict[str, float], danger, thresholds: Thresholds) -> str:  # noqa: ANN001
-    """The arg-max intent, except that help wins at a lower probability (its recall matters most)."""
+    """The arg-max intent, except that help wins at a lower probability (its recall matters most) and a weak
+    inquiry, dispute or fraud with some chance of being chatter stays chatter."""
     p_help = probs.get("help", 0.0)
     if p_help >= thresholds.help or (danger_flagged(danger, thresholds) and p_help >= thresholds.help_danger):
         return "help"
-    return max(probs, key=lambda c: (probs[c], c == "chatter"))
+    best = max(probs, key=lambda c: (probs[c], c == "chatter"))
+    if best in ("inquiry", "dispute", "fraud") and probs[best] < thresholds.action_min \
+            and probs.get("chatter", 0.0) >= thresholds.chatter_floor:
+        return "chatter"
+    return best
 
 
 def gate(intent: str, signals: frozenset[str] | set[str], danger) -> str | None:  # noqa: ANN001

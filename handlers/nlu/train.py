@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import math
 from pathlib import Path
 from typing import Iterable, Sequence
 
@@ -20,7 +21,7 @@ from handlers.nlu.normalize import normalize
 
 MODEL_FILE = "model.json"
 TRAIN_FILES = ("train_extra.jsonl", "train/*.jsonl")
-HYPER = {"C": 4.0, "min_df": 2, "prune": 0.02, "digits": 3, "help_weight": 2.0, "max_iter": 400}
+HYPER = {"C": 100.0, "min_df": 2, "prune": 0.02, "digits": 3, "help_weight": 1.0, "max_iter": 400}
 # Which rows train which head, and the label each head learns.
 HEADS = {
     "intent": (lambda r: True, lambda r: r["intent"]),
@@ -76,11 +77,13 @@ def fit_head(feats: Sequence[frozenset[str]], labels: Sequence[str], hyper: dict
             counts[f] = counts.get(f, 0) + 1
     vocab = sorted(f for f, n in counts.items() if n >= hyper["min_df"])
     index = {f: i for i, f in enumerate(vocab)}
-    indptr, indices = [0], []
-    for row in feats:
-        indices.extend(sorted(index[f] for f in row if f in index))
+    indptr, indices, values = [0], [], []
+    for row in feats:  # binary features scaled to unit length, as LinearHead.logits does
+        known = sorted(index[f] for f in row if f in index)
+        indices.extend(known)
+        values.extend([1.0 / math.sqrt(max(1, len(row)))] * len(known))
         indptr.append(len(indices))
-    matrix = csr_matrix(([1.0] * len(indices), indices, indptr), shape=(len(feats), len(vocab)))
+    matrix = csr_matrix((values, indices, indptr), shape=(len(feats), len(vocab)))
     clf = LogisticRegression(C=hyper["C"], max_iter=hyper["max_iter"], tol=1e-6)
     clf.fit(matrix, [classes.index(label) for label in labels], sample_weight=weights)
     coef, bias = clf.coef_.tolist(), clf.intercept_.tolist()

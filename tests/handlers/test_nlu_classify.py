@@ -121,7 +121,9 @@ def test_module_level_api_and_to_dict():
     assert nlu.get_classifier() is nlu.get_classifier()
     data = nlu.classify("请问居住证在哪办 明天下午3点能去吗").to_dict()
     assert data["intent"] == "inquiry"
-    assert set(data) == {"intent", "subtype", "scam_type", "urgent", "confidence", "cues", "entities"}
+    assert set(data) >= {"intent", "subtype", "scam_type", "urgent", "confidence", "cues", "entities"}
+    assert set(data) >= {"probabilities", "danger", "signals", "about_bot", "addressed_greeting"}
+    assert abs(sum(data["probabilities"].values()) - 1.0) < 1e-3
     assert data["entities"]["times"] == ["明天下午3点"]
 
 
