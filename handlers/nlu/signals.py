@@ -9,7 +9,7 @@ from handlers.nlu import lexicon
 
 KINDS = (
     "forwarded", "notice", "official", "quote", "self", "media", "question", "past", "now",
-    "greeting", "ack", "about_bot", "bot_name",
+    "greeting", "ack", "about_bot", "bot_name", "victim", "money_moved", "asks_scam",
 )
 # Characters that carry no content once greetings and acknowledgements are removed.
 FILLER = frozenset("啊呀呢吧哦嘛啦哈嗯哇噢喔~!.,?:;…-_+*#=/ 的了么滴哒咯")
