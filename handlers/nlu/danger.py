@@ -20,7 +20,8 @@ CATEGORIES = (
     "trapped", "collapse", "alone_unseen", "fraud_now", "distress",
 )
 RAISING = ("current",)
-SETTLED = ("resolved", "negated", "fiction", "notice")  # not happening now, whatever else the text says
+SETTLED = ("resolved", "negated", "fiction", "notice")  # not happening now, whatever else the text says...
+SETTLING = -2.5  # ...when one of them matches with at least this much weight (我以为 only lowers the score)
 LOWERING = ("past", "resolved", "negated", "fiction", "notice", "hypothetical", "thanks", "joke")
 EXTRA_CUE_SHARE = 0.25  # each matching cue after the strongest one in a category
 CUE_SCORE_CAP = 6.0
@@ -101,7 +102,7 @@ class DangerDetector:
         category, base, shown = _best_category(hits, found)
         kinds = _modifier_kinds(self.modifiers.scan(found))
         adjust = sum(kinds.values())
-        settled = any(kinds.get(k, 0.0) < 0 for k in SETTLED)
+        settled = any(kinds.get(k, 0.0) <= SETTLING for k in SETTLED)
         current = not settled and ("current" in kinds or "past" not in kinds)
         score = base + adjust
         probability = 1.0 / (1.0 + math.exp(-(score + self.bias)))
