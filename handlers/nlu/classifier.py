@@ -15,6 +15,7 @@ from handlers.nlu.policy import Decision, Thresholds, decide, pick_intent
 MAX_CHARS = 1000  # the classifier reads at most this much of a message: a pasted essay must not stall it
 SCAM_WORD_LOGIT = 20.0  # default evidence (calibrated logits) of an officer-added scam word; model policy overrides
 MAX_CUES = 6
+CONFIDENT_TYPE = 0.8
 
 
 @dataclass(frozen=True)
@@ -107,7 +108,11 @@ def build_label(model: Model, thresholds: Thresholds, reading: Reading, entities
     if intent == "dispute" and "subtype" in heads:
         subtype = _top(heads["subtype"].probabilities(feats))
     elif intent == "fraud" and "scam_type" in heads:
-        scam_type = _top(heads["scam_type"].probabilities(feats, bonus.get("scam_type")))
+        types = heads["scam_type"].probabilities(feats, bonus.get("scam_type"))
+        scam_type = _top(types)
+        word_made_it = bool(bonus.get("intent")) and heads["intent"].probabilities(feats)["fraud"] < 0.5
+        if word_made_it and not bonus.get("scam_type") and types[scam_type] < CONFIDENT_TYPE:
+            scam_type = "other"  # fraud only because of an officer's word of unknown type: do not guess one
     urgent = intent == "help"
     if intent in ("fraud", "dispute") and "urgent" in heads:
         urgent = heads["urgent"].probabilities(feats).get("true", 0.0) >= 0.5
