@@ -29,7 +29,7 @@ class Thresholds:
     above this, a card to the officer (dispute: below it, a clarifying question).  ``help`` — P(help) at
     which help wins over the arg-max intent; ``help_danger`` — the same when the danger detector flags the
     message; ``danger_alert`` — danger probability that always alerts the officer privately; ``action_min`` —
-    an arg-max inquiry, dispute or fraud below this probability, with P(chatter) >= ``chatter_floor``,
+    an arg-max inquiry or dispute below this probability, with P(chatter) >= ``chatter_floor``,
     stays chatter (staying silent is the default; an action needs evidence)."""
 
     public: dict[str, float] = field(default_factory=lambda: dict.fromkeys(("inquiry", "dispute", "fraud", "help"), NEVER))
@@ -78,12 +78,13 @@ def danger_flagged(danger, thresholds: Thresholds) -> bool:  # noqa: ANN001 - a 
 
 def pick_intent(probs: dict[str, float], danger, thresholds: Thresholds) -> str:  # noqa: ANN001
     """The arg-max intent, except that help wins at a lower probability (its recall matters most) and a weak
-    inquiry, dispute or fraud with some chance of being chatter stays chatter."""
+    inquiry or dispute with some chance of being chatter stays chatter.  A weak fraud stays fraud: the policy
+    then sends only the private “可能涉诈，请留意” card, which is what a suspicious message needs."""
     p_help = probs.get("help", 0.0)
     if p_help >= thresholds.help or (danger_flagged(danger, thresholds) and p_help >= thresholds.help_danger):
         return "help"
     best = max(probs, key=lambda c: (probs[c], c == "chatter"))
-    if best in ("inquiry", "dispute", "fraud") and probs[best] < thresholds.action_min \
+    if best in ("inquiry", "dispute") and probs[best] < thresholds.action_min \
             and probs.get("chatter", 0.0) >= thresholds.chatter_floor:
         return "chatter"
     return best
