@@ -29,7 +29,7 @@ def test_cross_validation_recorded_at_training_meets_the_floors():
 def test_held_out_evaluation_file_meets_the_floors():
     result = evaluate(EVAL)
     report = format_report(result)
-    # regression floors at the measured figures (0.940 / 0.864 / 0.042), below the targets 0.96 / 1.0 / 0.02:
+    # regression floors at the measured figures (0.937 / 0.845 / 0.042), below the targets 0.96 / 1.0 / 0.02:
     # see "Quality" in docs/classifier.md
     assert result["macro_f1"] >= 0.92, report
     assert result["per_class"]["help"]["recall"] >= 0.84, report
