@@ -1,7 +1,11 @@
-"""Time to classify one message on one core, and start-up cost: ``python -m bench.classify_bench``.
+"""Time to classify one message on one core, start-up cost, and the worst inputs found:
+``python -m bench.classify_bench``.
 
 Start-up (import + jieba dictionary + model + cue tables) is measured in a fresh subprocess so that
 nothing is cached.  Messages are built in code (no corpus needed); numbers are per call, one thread.
+The worst inputs are the pathological texts of tests/handlers/test_nlu_properties.py (numeral runs that
+used to make the amount pattern backtrack in cubic time, emoji floods, long random Unicode), timed through
+the entity extractor alone and through the whole classifier.
 """
 from __future__ import annotations
 
@@ -50,6 +54,36 @@ def measure_classify(rounds: int = 300) -> list[float]:
     return sorted(timings)
 
 
+WORST = {
+    "一*5000": "一" * 5000,
+    "1*5000": "1" * 5000,
+    "mixed numerals": "一1二2三万3.5元" * 500,
+    "emoji flood": "😀🙏🔥👍" * 1250,
+    "stickers": "[捂脸]" * 1000,
+    "@mentions": "@张警官\u2005" * 700,
+    "random CJK": "".join(chr(0x4E00 + (i * 7919) % 20000) for i in range(5000)),
+}
+
+
+def measure_worst(rounds: int = 5) -> list[tuple[str, float, float]]:
+    from handlers.nlu import get_classifier
+    from handlers.nlu.entities import extract_entities
+
+    classifier = get_classifier()
+    out = []
+    for name, text in WORST.items():
+        ents = min(_timed(extract_entities, text) for _ in range(rounds))
+        whole = min(_timed(classifier.classify, text) for _ in range(rounds))
+        out.append((name, ents * 1000, whole * 1000))
+    return out
+
+
+def _timed(fn, arg) -> float:
+    t0 = time.perf_counter()
+    fn(arg)
+    return time.perf_counter() - t0
+
+
 def main() -> None:
     startup = measure_startup()
     timings = measure_classify()
@@ -57,6 +91,8 @@ def main() -> None:
     p99 = timings[int(len(timings) * 0.99) - 1] * 1000
     print(f"classify: n={len(timings)} median={median:.3f} ms p99={p99:.3f} ms (one core, one thread)")
     print(f"start-up: import + warm_up (jieba dictionary, model, cue tables) = {startup:.2f} s (median of 3)")
+    for name, ents, whole in measure_worst():
+        print(f"worst input {name:<15} ({len(WORST[name])} chars): entities {ents:.2f} ms, classify {whole:.2f} ms")
 
 
 if __name__ == "__main__":

@@ -4,9 +4,14 @@ from __future__ import annotations
 import threading
 
 from handlers.nlu.classifier import Classifier
+from handlers.nlu.danger import Danger
 from handlers.nlu.label import Entities, Label
+from handlers.nlu.policy import Decision, Thresholds
 
-__all__ = ["Classifier", "Entities", "Label", "classify", "get_classifier", "warm_up"]
+__all__ = [
+    "Classifier", "Danger", "Decision", "Entities", "Label", "Thresholds", "classify", "decide", "get_classifier",
+    "warm_up",
+]
 
 _lock = threading.Lock()
 _default: Classifier | None = None
@@ -24,6 +29,11 @@ def get_classifier() -> Classifier:
 
 def classify(text: str) -> Label:
     return get_classifier().classify(text)
+
+
+def decide(label: Label) -> Decision:
+    """What the bot may do with ``label`` (public / private / clarify / silent) under the shipped thresholds."""
+    return get_classifier().decide(label)
 
 
 def warm_up() -> None:

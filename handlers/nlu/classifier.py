@@ -1,57 +1,53 @@
-"""The hybrid classifier: data-driven cue rules plus a naive Bayes model, with readable cues."""
+"""The classifier: danger detector and text signals first, then calibrated logistic-regression heads."""
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 from typing import Iterable
 
 from handlers.nlu import lexicon
 from handlers.nlu.entities import extract_entities
-from handlers.nlu.features import featurize, tokenizer
-from handlers.nlu.label import INTENTS, Entities, Label
-from handlers.nlu.model import NaiveBayes, load_models
-from handlers.nlu.normalize import normalize
-from handlers.nlu.scoring import pick_intent, pick_subtype, pick_scam_type, is_urgent
+from handlers.nlu.features import Featurizer, Reading, tokenizer
+from handlers.nlu.label import Entities, Label
+from handlers.nlu.model import Model
+from handlers.nlu.normalize import find_mentions, normalize
+from handlers.nlu.policy import Decision, Thresholds, decide, pick_intent
 
-MAX_CHARS = 2000  # longer messages are cut: a pasted essay must not stall the pipeline
+MAX_CHARS = 1000  # the classifier reads at most this much of a message: a pasted essay must not stall it
+SCAM_WORD_LOGIT = 20.0  # default evidence (calibrated logits) of an officer-added scam word; model policy overrides
+MAX_CUES = 6
+CONFIDENT_TYPE = 0.8
 
 
 @dataclass(frozen=True)
 class Knowledge:
     """Everything the classifier knows, loaded from the package's data files."""
 
-    models: dict[str, NaiveBayes]
-    intent_cues: tuple[lexicon.Cue, ...]
-    subtype_cues: tuple[lexicon.Cue, ...]
-    scam_cues: tuple[lexicon.Cue, ...]
-    urgent_cues: tuple[lexicon.Cue, ...]
+    featurizer: Featurizer
+    model: Model
     typos: tuple[tuple[str, str], ...]
     scam_words: dict[str, str]
 
-    def __post_init__(self) -> None:
-        tables = self.intent_cues + self.subtype_cues + self.scam_cues + self.urgent_cues
-        object.__setattr__(self, "finder", lexicon.WordFinder(w for cue in tables for w in cue.words()))
-        for name in ("intent_cues", "subtype_cues", "scam_cues", "urgent_cues"):
-            object.__setattr__(self, name + "_index", lexicon.CueIndex(getattr(self, name)))
+    @property
+    def thresholds(self) -> Thresholds:
+        return Thresholds.from_dict(self.model.policy.get("thresholds"))
 
     @classmethod
-    def load(cls) -> "Knowledge":
+    def load(cls, model: Model | None = None) -> "Knowledge":
         return cls(
-            models=load_models(lexicon.read_data("model.json")),
-            intent_cues=lexicon.load_cues("intent_cues.tsv"),
-            subtype_cues=lexicon.load_cues("subtype_cues.tsv"),
-            scam_cues=lexicon.load_cues("scam_cues.tsv"),
-            urgent_cues=lexicon.load_cues("urgent_cues.tsv"),
+            featurizer=Featurizer.load(),
+            model=model or Model.from_json(lexicon.read_data("model.json")),
             typos=lexicon.load_typos(),
             scam_words=lexicon.load_scam_words(),
         )
 
 
 class Classifier:
-    """Classify residents' messages.  ``extra_scam_words`` maps officer-added words to a scam type."""
+    """Classify residents' messages.  ``extra_scam_words`` are officer-added words (``/scamword``)."""
 
     def __init__(self, knowledge: Knowledge | None = None, extra_scam_words: Iterable[str] = ()) -> None:
         self.knowledge = knowledge or Knowledge.load()
+        self.thresholds = self.knowledge.thresholds
+        self.scam_word_logit = float(self.knowledge.model.policy.get("scam_word_logit", SCAM_WORD_LOGIT))
         self.extra_scam_words: dict[str, str] = {}
         self.add_scam_words(extra_scam_words)
 
@@ -63,7 +59,8 @@ class Classifier:
         return normalize(word, self.knowledge.typos)
 
     def add_scam_words(self, words: Iterable[str], scam_type: str = "other") -> None:
-        """Make any message containing one of ``words`` classify as fraud from the next call on."""
+        """Officer-added words: from the next call on, a message containing one is pushed hard towards
+        fraud (strong evidence added to the model's, ignored in a forwarded official notice)."""
         if isinstance(words, str):
             words = [words]
         for word in words:
@@ -82,32 +79,66 @@ class Classifier:
         self.extra_scam_words = {}
         self.add_scam_words(words)
 
-    def _scam_word_hits(self, text: str) -> list[tuple[str, str]]:
-        hits = [(w, t) for w, t in self.knowledge.scam_words.items() if w in text]
-        hits += [(w, t) for w, t in self.extra_scam_words.items() if w in text]
-        return hits
+    def decide(self, label: Label) -> Decision:
+        """What the bot may do with ``label`` under the shipped thresholds (``policy.decide``)."""
+        return decide(label, self.thresholds)
 
     def classify(self, text: str) -> Label:
-        norm = normalize(str(text)[:MAX_CHARS], self.knowledge.typos)
-        entities = extract_entities(norm)
-        if not any(ch.isalnum() for ch in norm):
-            return Label("chatter", confidence=0.95, cues=("rule:无文字",), entities=entities)
-        return self._decide(norm, entities)
+        raw = str(text)[:MAX_CHARS]
+        norm = normalize(raw, self.knowledge.typos)
+        reading = self.knowledge.featurizer.read(norm, tuple(find_mentions(raw)) if "@" in raw else ())
+        hits = [(w, t) for w, t in self.extra_scam_words.items() if w in norm]
+        bonus = {}
+        if hits and "notice" not in reading.signals.kinds:
+            bonus = {"intent": {"fraud": self.scam_word_logit}}
+            typed = [t for _, t in hits if t != "other"]
+            bonus["scam_type"] = {typed[0]: self.scam_word_logit} if typed else {}
+        extra = ("诈骗词:" + "+".join(w for w, _ in hits[:3]),) if bonus else ()
+        return build_label(self.knowledge.model, self.thresholds, reading, extract_entities(norm), bonus, extra)
 
-    def _decide(self, norm: str, entities: Entities) -> Label:
-        k = self.knowledge
-        feats = featurize(norm)
-        posterior, known = k.models["intent"].posterior(feats)
-        found = k.finder.find(norm)
-        hits = k.intent_cues_index.scan(found)
-        scam_words = self._scam_word_hits(norm)
-        intent, confidence, cue_names = pick_intent(posterior, hits, scam_words, len(norm))
-        subtype = scam_type = None
-        if intent == "dispute":
-            subtype = pick_subtype(k.models.get("subtype"), feats, k.subtype_cues_index.scan(found))
-        elif intent == "fraud":
-            scam_type = pick_scam_type(k.models.get("scam_type"), feats, k.scam_cues_index.scan(found), scam_words)
-        urgent = intent == "help" or is_urgent(intent, k.urgent_cues_index.scan(found))
-        evidence = ["词:" + f[2:] for f in k.models["intent"].evidence(known, intent)]
-        cues = tuple(dict.fromkeys(cue_names + evidence))[:6]
-        return Label(intent, subtype, scam_type, urgent, confidence, cues, entities)
+
+def build_label(model: Model, thresholds: Thresholds, reading: Reading, entities: Entities = Entities(),
+                bonus: dict[str, dict[str, float]] | None = None, extra_cues: tuple[str, ...] = ()) -> Label:
+    """The label for one read message (shared by ``Classifier`` and cross-validation)."""
+    bonus = bonus or {}
+    heads, feats = model.heads, reading.features
+    probs = heads["intent"].probabilities(feats, bonus.get("intent"))
+    intent = pick_intent(probs, reading.danger, thresholds)
+    subtype = scam_type = None
+    if intent == "dispute" and "subtype" in heads:
+        subtype = _top(heads["subtype"].probabilities(feats))
+    elif intent == "fraud" and "scam_type" in heads:
+        types = heads["scam_type"].probabilities(feats, bonus.get("scam_type"))
+        scam_type = _top(types)
+        word_made_it = bool(bonus.get("intent")) and heads["intent"].probabilities(feats)["fraud"] < 0.5
+        if word_made_it and not bonus.get("scam_type") and types[scam_type] < CONFIDENT_TYPE:
+            scam_type = "other"  # fraud only because of an officer's word of unknown type: do not guess one
+    urgent = intent == "help"
+    if intent in ("fraud", "dispute") and "urgent" in heads:
+        urgent = heads["urgent"].probabilities(feats).get("true", 0.0) >= 0.5
+    cues = extra_cues + _cues(model, reading, intent, probs)
+    signals = reading.signals
+    return Label(
+        intent, subtype, scam_type, urgent, probs[intent], cues, entities,
+        probabilities=tuple(probs.items()), danger=reading.danger, signals=signals.names(),
+        about_bot=signals.about_bot, addressed_greeting=signals.addressed_greeting,
+    )
+
+
+def _top(probs: dict[str, float]) -> str:
+    return max(probs, key=lambda c: (probs[c], c == "other"))
+
+
+def _cues(model: Model, reading: Reading, intent: str, probs: dict[str, float]) -> tuple[str, ...]:
+    head = model.heads["intent"]
+    names = list(reading.danger.cues[:2]) if reading.danger.category else []
+    i = head.classes.index(intent)
+    strong = []
+    for cue in reading.cues:
+        w = head.weights.get("q:" + cue.label + ":" + cue.pattern)
+        if w and w[i] - sum(w) / len(w) > 0.0:
+            strong.append((-(w[i] - sum(w) / len(w)), cue.shown(reading.found).split(".", 1)[-1]))
+    names += [name for _, name in sorted(strong)[:2]]
+    names.append(f"model:{intent}={probs[intent]:.2f}")
+    names += ["词:" + f[2:] for f in head.evidence(reading.words, intent)]
+    return tuple(dict.fromkeys(names))[:MAX_CUES]

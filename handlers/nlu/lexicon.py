@@ -35,6 +35,15 @@ class Cue:
     def words(self) -> set[str]:
         return {w for t in self.terms for w in t.positive + t.negative}
 
+    def shown(self, found: frozenset[str] | set[str]) -> str:
+        """Like ``name``, with the alternatives that actually occur in the text."""
+        parts = []
+        for t in self.terms:
+            hit = [w for w in t.positive if w in found]
+            if t.positive:
+                parts.append("/".join((hit or list(t.positive))[:2]))
+        return f"{self.label}:{'+'.join(parts)}"
+
     @property
     def name(self) -> str:
         """Readable by an officer: strongest cues read as rules."""
@@ -51,12 +60,32 @@ def parse_term(raw: str) -> Term:
 
 
 def parse_cue(line: str) -> Cue | None:
+    """One table line ``label<TAB>weight<TAB>pattern``; None for blank and comment lines.
+
+    Raises ``ValueError`` (naming the line) for anything else that is not of that shape."""
     line = line.rstrip("\n")
     if not line.strip() or line.lstrip().startswith("#"):
         return None
-    label, weight, pattern = line.split("\t")[:3]
+    parts = line.split("\t")
+    if len(parts) < 3 or not parts[0].strip():
+        raise ValueError(f"cue line needs label<TAB>weight<TAB>pattern: {line[:60]!r}")
+    label, weight, pattern = parts[:3]
+    try:
+        value = float(weight)
+    except ValueError:
+        raise ValueError(f"cue weight is not a number: {line[:60]!r}") from None
+    if value != value or value in (float("inf"), float("-inf")):
+        raise ValueError(f"cue weight is not finite: {line[:60]!r}")
     terms = tuple(parse_term(raw) for raw in pattern.lower().split("+"))
-    return Cue(label=label.strip(), weight=float(weight), pattern=pattern, terms=terms)
+    terms = tuple(t for t in terms if t.positive or t.negative)
+    if not terms:
+        raise ValueError(f"cue pattern is empty: {line[:60]!r}")
+    return Cue(label=label.strip(), weight=value, pattern=pattern, terms=terms)
+
+
+def parse_cues(text: str) -> tuple[Cue, ...]:
+    cues = (parse_cue(line) for line in text.splitlines())
+    return tuple(cue for cue in cues if cue is not None)
 
 
 def read_data(name: str) -> str:
@@ -64,8 +93,7 @@ def read_data(name: str) -> str:
 
 
 def load_cues(name: str) -> tuple[Cue, ...]:
-    cues = (parse_cue(line) for line in read_data(name).splitlines())
-    return tuple(cue for cue in cues if cue is not None)
+    return parse_cues(read_data(name))
 
 
 def load_typos(name: str = "typos.txt") -> tuple[tuple[str, str], ...]:
@@ -93,20 +121,24 @@ def load_scam_words(name: str = "scam_words.txt") -> dict[str, str]:
 
 
 class WordFinder:
-    """Finds which of a fixed set of words occur in a text, checking only words whose first
-    character occurs in it (much faster than testing every word)."""
+    """Finds which of a fixed set of words occur in a text in one pass: at each position only the word
+    lengths that start with that character are looked up, so the cost is O(len(text) x distinct lengths)."""
 
     def __init__(self, words: Iterable[str]) -> None:
-        self.by_first: dict[str, tuple[str, ...]] = {}
-        for word in sorted(set(w for w in words if w)):
-            self.by_first[word[0]] = self.by_first.get(word[0], ()) + (word,)
+        self.words = frozenset(w for w in words if w)
+        lengths: dict[str, set[int]] = {}
+        for word in self.words:
+            lengths.setdefault(word[0], set()).add(len(word))
+        self.lengths = {ch: tuple(sorted(ls)) for ch, ls in lengths.items()}
 
     def find(self, text: str) -> set[str]:
         found = set()
-        for ch in set(text):
-            for word in self.by_first.get(ch, ()):
-                if word in text:
-                    found.add(word)
+        words, lengths = self.words, self.lengths
+        for i, ch in enumerate(text):
+            for n in lengths.get(ch, ()):
+                piece = text[i:i + n]
+                if piece in words:
+                    found.add(piece)
         return found
 
 

@@ -6,7 +6,7 @@ import re
 import unicodedata
 from functools import lru_cache
 
-_MENTION = re.compile(r"@[^\s\u2005@]{1,24}(?:[\u2005\s]+|$)")
+_MENTION = re.compile(r"@[^\s\u2005@]{1,24}(?:[\u2005\s]{1,8}|$)")
 _STICKER = re.compile(r"\[[\u4e00-\u9fffA-Za-z]{1,6}\]")
 _SPACES = re.compile(r"\s+")
 # Characters that are pictures or marks rather than words (emoji, dingbats, variation selectors).
@@ -46,12 +46,20 @@ def strip_mentions(text: str) -> str:
     return _MENTION.sub(" ", text)
 
 
+def find_mentions(text: str) -> list[str]:
+    """The @names in a raw message (NFKC-folded and lower-cased), e.g. ``["社区警务助手"]``."""
+    text = unicodedata.normalize("NFKC", text)
+    return [m.group().strip()[1:].lower() for m in _MENTION.finditer(text)]
+
+
 def strip_symbols(text: str) -> str:
     """Replace emoji, stickers like [捂脸] and control characters with spaces."""
     text = _STICKER.sub(" ", text)
     out = []
     for ch in text:
-        if ch.isascii() or "\u4e00" <= ch <= "\u9fff":
+        if ch.isascii():
+            out.append(ch if ch.isprintable() else " ")
+        elif "\u4e00" <= ch <= "\u9fff":
             out.append(ch)
         elif unicodedata.category(ch) in _EMOJI_CATEGORIES:
             out.append(" ")

@@ -1,23 +1,34 @@
-"""Train the naive Bayes heads from the repo's data: ``python -m handlers.nlu.train``.
+"""Train the model: ``python -m handlers.nlu.train [--data FILE ...] [--out PATH] [--k 5]``.
 
-By default the model learns only from ``data/train_extra.jsonl`` (hand-written examples), so that the
-development corpus stays a held-out test set.  ``--data FILE`` adds more JSONL files.
+Needs the training extra (``pip install -e '.[train]'``: scikit-learn).  Reads every training file
+(``data/train_extra.jsonl`` and ``data/train/*.jsonl``; never ``data/eval.jsonl``), fits multinomial
+logistic-regression heads on the features of ``features.py``, fits a calibration temperature per head and
+the decision thresholds on k-fold out-of-fold predictions (``crossval.py``), prunes small weights and
+writes ``data/model.json``.  Deterministic: the same rows give the same file.
 """
 from __future__ import annotations
 
 import argparse
 import json
-from importlib import resources
+import math
 from pathlib import Path
-from typing import Iterable
+from typing import Iterable, Sequence
 
-from handlers.nlu.features import featurize
-from handlers.nlu.lexicon import DATA_PACKAGE, load_typos
-from handlers.nlu.model import NaiveBayes, save_models
+from handlers.nlu.features import Featurizer
+from handlers.nlu.lexicon import load_typos
+from handlers.nlu.model import LinearHead, Model
 from handlers.nlu.normalize import normalize
 
-DEFAULT_DATA = "train_extra.jsonl"
 MODEL_FILE = "model.json"
+TRAIN_FILES = ("train_extra.jsonl", "train/*.jsonl")
+HYPER = {"C": 100.0, "min_df": 2, "prune": 0.2, "digits": 3, "help_weight": 1.0, "max_iter": 400}
+# Which rows train which head, and the label each head learns.
+HEADS = {
+    "intent": (lambda r: True, lambda r: r["intent"]),
+    "subtype": (lambda r: r["intent"] == "dispute" and bool(r.get("subtype")), lambda r: r["subtype"]),
+    "scam_type": (lambda r: r["intent"] == "fraud" and bool(r.get("scam_type")), lambda r: r["scam_type"]),
+    "urgent": (lambda r: r["intent"] in ("fraud", "dispute"), lambda r: "true" if r.get("urgent") else "false"),
+}
 
 
 def read_jsonl(path) -> list[dict]:
@@ -25,34 +36,125 @@ def read_jsonl(path) -> list[dict]:
         return [json.loads(line) for line in fh if line.strip()]
 
 
+def data_dir() -> Path:
+    return Path(__file__).resolve().parent / "data"
+
+
+def training_files() -> list[Path]:
+    root = data_dir()
+    return sorted(p for pattern in TRAIN_FILES for p in root.glob(pattern))
+
+
+def read_sourced(path: Path) -> list[dict]:
+    """Rows of one training file, each tagged with ``_source`` (its file name) for grouped folds."""
+    return [dict(row, _source=path.name) for row in read_jsonl(path)]
+
+
 def default_rows() -> list[dict]:
-    return read_jsonl(resources.files(DATA_PACKAGE).joinpath(DEFAULT_DATA))
+    return [row for path in training_files() for row in read_sourced(path)]
 
 
-def fit_models(rows: Iterable[dict]) -> dict[str, NaiveBayes]:
-    """Fit the intent head on all rows, the subtype and scam-type heads on their intents' rows."""
+def read_all(rows: Iterable[dict], featurizer: Featurizer | None = None) -> list[frozenset[str]]:
+    featurizer = featurizer or Featurizer.load()
     typos = load_typos()
-    samples = [(featurize(normalize(r["text"], typos)), r) for r in rows]
-    return {
-        "intent": NaiveBayes.fit((f, r["intent"]) for f, r in samples),
-        "subtype": NaiveBayes.fit((f, r["subtype"]) for f, r in samples if r["intent"] == "dispute" and r["subtype"]),
-        "scam_type": NaiveBayes.fit((f, r["scam_type"]) for f, r in samples if r["intent"] == "fraud" and r["scam_type"]),
-    }
+    return [featurizer.read(normalize(r["text"][:1000], typos)).features for r in rows]
+
+
+def _sklearn():
+    try:
+        from scipy.sparse import csr_matrix
+        from sklearn.linear_model import LogisticRegression
+    except ImportError as exc:  # pragma: no cover - depends on the environment
+        raise SystemExit("training needs the 'train' extra: pip install -e '.[train]'") from exc
+    return csr_matrix, LogisticRegression
+
+
+def fit_head(feats: Sequence[frozenset[str]], labels: Sequence[str], hyper: dict = HYPER,
+             weights: Sequence[float] | None = None) -> LinearHead:
+    """One multinomial logistic regression over binary features (L2, lbfgs), pruned and rounded."""
+    csr_matrix, LogisticRegression = _sklearn()
+    classes = tuple(sorted(set(labels)))
+    if len(classes) == 1:
+        return LinearHead(classes, (0.0,), {})
+    counts: dict[str, int] = {}
+    for row in feats:
+        for f in row:
+            counts[f] = counts.get(f, 0) + 1
+    vocab = sorted(f for f, n in counts.items() if n >= hyper["min_df"])
+    index = {f: i for i, f in enumerate(vocab)}
+    indptr, indices, values = [0], [], []
+    for row in feats:  # binary features scaled to unit length, as LinearHead.logits does
+        known = sorted(index[f] for f in row if f in index)
+        indices.extend(known)
+        values.extend([1.0 / math.sqrt(max(1, len(row)))] * len(known))
+        indptr.append(len(indices))
+    matrix = csr_matrix((values, indices, indptr), shape=(len(feats), len(vocab)))
+    clf = LogisticRegression(C=hyper["C"], max_iter=hyper["max_iter"], tol=1e-6)
+    clf.fit(matrix, [classes.index(label) for label in labels], sample_weight=weights)
+    coef, bias = clf.coef_.tolist(), clf.intercept_.tolist()
+    if len(classes) == 2:  # scikit-learn keeps one row for two classes: split it symmetrically
+        coef = [[-w / 2 for w in coef[0]], [w / 2 for w in coef[0]]]
+        bias = [-bias[0] / 2, bias[0] / 2]
+    return _pruned(classes, bias, coef, vocab, hyper)
+
+
+def _pruned(classes, bias, coef, vocab, hyper) -> LinearHead:
+    digits = hyper["digits"]
+    table = {}
+    for j, f in enumerate(vocab):
+        column = [coef[c][j] for c in range(len(classes))]
+        mean = sum(column) / len(column)  # softmax ignores a shift shared by all classes
+        column = [round(v - mean, digits) for v in column]
+        if max(abs(v) for v in column) >= hyper["prune"]:
+            table[f] = tuple(column)
+    return LinearHead(classes, tuple(round(b, digits) for b in bias), table)
+
+
+def fit_heads(rows: Sequence[dict], feats: Sequence[frozenset[str]], hyper: dict = HYPER) -> dict[str, LinearHead]:
+    heads = {}
+    for name, (use, label_of) in HEADS.items():
+        idx = [i for i, r in enumerate(rows) if use(r)]
+        if not idx:
+            continue
+        weights = [hyper["help_weight"] if rows[i]["intent"] == "help" else 1.0 for i in idx]
+        heads[name] = fit_head([feats[i] for i in idx], [label_of(rows[i]) for i in idx], hyper,
+                               weights if name == "intent" else None)
+    return heads
+
+
+def train(rows: Sequence[dict], k: int = 5, hyper: dict = HYPER, sources: Sequence[str] = ()) -> tuple[Model, dict]:
+    """Fit the heads on all rows; calibrate and choose thresholds on k-fold out-of-fold predictions."""
+    from handlers.nlu import crossval
+
+    readings = crossval.read_rows(rows)
+    feats = [r.features for r in readings]
+    oof = crossval.out_of_fold(rows, readings, k, hyper)
+    temperatures = crossval.fit_temperatures(rows, oof)
+    policy, report = crossval.choose_policy(rows, oof, temperatures)
+    heads = fit_heads(rows, feats, hyper)
+    heads = {name: LinearHead(h.classes, h.bias, h.weights, temperatures.get(name, 1.0))
+             for name, h in heads.items()}
+    meta = {"trained_on": list(sources), "rows": len(rows), "hyper": hyper, "folds": k,
+            "features": {name: len(h.weights) for name, h in heads.items()}, "cross_validation": report}
+    return Model(heads, policy, meta), report
 
 
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--data", action="append", default=[], help="extra JSONL training file (repeatable)")
     parser.add_argument("--out", default=None, help="where to write the model (default: the package's data)")
+    parser.add_argument("--k", type=int, default=5)
     args = parser.parse_args(argv)
-    rows = default_rows()
-    for path in args.data:
-        rows += read_jsonl(path)
-    models = fit_models(rows)
-    out = Path(args.out) if args.out else Path(str(resources.files(DATA_PACKAGE).joinpath(MODEL_FILE)))
-    meta = {"trained_on": [DEFAULT_DATA] + [Path(p).name for p in args.data], "rows": len(rows)}
-    save_models(out, models, meta)
-    print(f"trained on {len(rows)} rows; {len(models['intent'].table)} intent features -> {out} "
+    files = training_files() + [Path(p) for p in args.data]
+    rows = [row for path in files for row in read_sourced(path)]
+    sources = [str(p.relative_to(data_dir())) if p.is_relative_to(data_dir()) else p.name for p in files]
+    model, report = train(rows, args.k, HYPER, sources)
+    out = Path(args.out) if args.out else data_dir() / MODEL_FILE
+    out.write_text(model.to_json(), encoding="utf-8")
+    from handlers.nlu.crossval import format_summary
+
+    print(format_summary(report))
+    print(f"trained on {len(rows)} rows; features per head {model.meta['features']} -> {out} "
           f"({out.stat().st_size / 1024:.0f} KiB)")
 
 

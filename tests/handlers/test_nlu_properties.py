@@ -1,0 +1,177 @@
+"""Bounds and properties of every parser and pattern in handlers.nlu: no regular expression can backtrack
+(checked on the parsed pattern), worst-case inputs take time linear in their length (checked against the
+same function on a shorter input in the same run), and random input never breaks an invariant."""
+from __future__ import annotations
+
+import gc
+import re
+import re._constants as sre_constants
+import re._parser as sre_parse
+import time
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from handlers.nlu import Classifier, danger, entities, features, lexicon, normalize, signals
+from handlers.nlu.entities import extract_entities, mask_personal
+from handlers.nlu.features import Featurizer
+from handlers.nlu.normalize import normalize as norm
+
+MODULES = (entities, normalize, features, lexicon, danger, signals)
+REPEATS = {sre_constants.MAX_REPEAT, sre_constants.MIN_REPEAT, getattr(sre_constants, "POSSESSIVE_REPEAT", None)}
+
+
+def _patterns():
+    for module in MODULES:
+        for name, value in vars(module).items():
+            if isinstance(value, re.Pattern):
+                yield f"{module.__name__}.{name}", value
+
+
+def _repeat_problems(items, inside_repeat: bool, top_level: bool) -> list[str]:
+    problems = []
+    for op, av in items:
+        if op in REPEATS:
+            lo, hi, sub = av
+            unbounded = hi == sre_constants.MAXREPEAT
+            if inside_repeat and hi > 1:
+                problems.append("nested repeat")
+            if unbounded and not (top_level and len(items) == 1):
+                problems.append("unbounded repeat inside a larger pattern")
+            problems += _repeat_problems(list(sub), inside_repeat or hi > 1, False)
+        elif op == sre_constants.SUBPATTERN:
+            problems += _repeat_problems(list(av[-1]), inside_repeat, top_level and len(items) == 1)
+        elif op == sre_constants.BRANCH:
+            for branch in av[1]:
+                problems += _repeat_problems(list(branch), inside_repeat, False)
+        elif op in (sre_constants.ASSERT, sre_constants.ASSERT_NOT):
+            problems += _repeat_problems(list(av[1]), inside_repeat, False)
+    return problems
+
+
+@pytest.mark.parametrize(("name", "pattern"), list(_patterns()))
+def test_no_pattern_can_backtrack(name, pattern):
+    """Every quantifier is bounded (or is the whole pattern, like ``\\s+``) and none is nested in another."""
+    parsed = sre_parse.parse(pattern.pattern, pattern.flags)
+    assert _repeat_problems(list(parsed), False, True) == [], name
+
+
+def _best_time(fn, arg, runs: int = 7) -> float:
+    best = float("inf")
+    gc.disable()
+    try:
+        for _ in range(runs):
+            t0 = time.perf_counter()
+            fn(arg)
+            best = min(best, time.perf_counter() - t0)
+    finally:
+        gc.enable()
+    return best
+
+
+WORST = {
+    "chinese numerals": "一" * 5000,
+    "digits": "1" * 5000,
+    "mixed numerals": "一1二2三万3.5元" * 500,
+    "emoji flood": "😀🙏🔥👍" * 1250,
+    "stickers": "[捂脸]" * 1000,
+    "mentions": "@张警官\u2005" * 700,
+    "rooms": "8栋2单元" * 700,
+    "unicode": "".join(chr(0x4E00 + (i * 7919) % 20000) for i in range(5000)),
+}
+
+
+@pytest.fixture(scope="module")
+def featurizer() -> Featurizer:
+    return Featurizer.load()
+
+
+@pytest.fixture(scope="module")
+def classifier() -> Classifier:
+    clf = Classifier()
+    clf.warm_up()
+    return clf
+
+
+def _linear(fn, text: str, small: int = 1000, factor: int = 4) -> None:
+    """Four times the input may take at most ~4 times as long (with slack for timer noise on a shared
+    machine): a quadratic pattern would take 16 times as long, a cubic one 64 times."""
+    fn(text[:small])  # warm caches
+    for _ in range(3):  # a real quadratic fails every attempt; a busy machine rarely slows all three
+        short, long = _best_time(fn, text[:small]), _best_time(fn, text[:small * factor])
+        if long <= factor * 3.0 * short + 0.005:
+            return
+    assert long <= factor * 3.0 * short + 0.005, (short, long)
+
+
+@pytest.mark.parametrize("kind", list(WORST))
+def test_entities_and_masking_are_linear(kind):
+    _linear(extract_entities, WORST[kind])
+    _linear(mask_personal, WORST[kind])
+
+
+@pytest.mark.parametrize("kind", list(WORST))
+def test_normalize_and_features_are_linear(kind, featurizer):
+    _linear(norm, WORST[kind])
+    _linear(lambda t: featurizer.read(norm(t)), WORST[kind], small=500)
+
+
+@pytest.mark.parametrize("kind", list(WORST))
+def test_classify_worst_inputs_finish_fast(kind, classifier):
+    # classify reads at most MAX_CHARS characters, so a 5,000-character flood costs about what 1,000 do
+    t = _best_time(classifier.classify, WORST[kind], runs=3)
+    assert t < 0.05, t
+    assert classifier.classify(WORST[kind]).intent
+
+
+def test_lexicon_parsing_is_linear():
+    table = "\n".join(f"fraud\t1\t词{i}|语{i}+!不{i}" for i in range(4000))
+    _linear(lambda text: lexicon.parse_cues(text.rsplit("\n", 1)[0]), table, small=20000)
+
+
+def test_word_finder_is_linear():
+    finder = lexicon.WordFinder(["一二", "一一一一一一一一二", "11", "1" * 30])
+    _linear(finder.find, "一" * 8000, small=2000)
+    _linear(finder.find, "1" * 8000, small=2000)
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.text(max_size=200))
+def test_entities_are_substrings_and_masking_keeps_length(text):
+    found = extract_entities(text)
+    for values in (found.phones, found.id_cards, found.amounts, found.rooms, found.times):
+        assert all(v and v in text for v in values)
+    masked = mask_personal(text)
+    assert len(masked) == len(text)
+    assert mask_personal(masked) == masked
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.text(max_size=200))
+def test_normalize_gives_canonical_text(text):
+    out = norm(text)
+    assert out == out.strip() and "  " not in out
+    assert not any("A" <= ch <= "Z" for ch in out)
+    assert all(ch.isprintable() or ch == " " for ch in out)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(alphabet=st.sampled_from("fraud\t1.5+|!#骗子 \n-xe9"), max_size=60))
+def test_cue_parsing_accepts_or_raises_value_error(line):
+    try:
+        cue = lexicon.parse_cue(line)
+    except ValueError:
+        return
+    assert cue is None or (cue.terms and isinstance(cue.weight, float))
+
+
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.text(max_size=200))
+def test_features_danger_and_signals_are_well_formed(featurizer, text):
+    reading = featurizer.read(norm(text))
+    prefixes = ("c:", "b:", "t:", "w:", "q:", "sw", "s:", "len:", "d:")
+    assert all(isinstance(f, str) and f.startswith(prefixes) for f in reading.features)
+    assert 0.0 <= reading.danger.probability <= 1.0
+    assert reading.danger.category is None or reading.danger.category in danger.CATEGORIES
+    assert set(reading.signals.kinds) <= set(signals.KINDS)
