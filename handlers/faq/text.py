@@ -103,8 +103,14 @@ def simplify(text: str) -> str:
 def normalise(text: str) -> str:
     """simplify, then every variant to its canonical word (data/synonyms.tsv); normalise(normalise(x)) ==
     normalise(x)."""
-    table = synonyms()
-    return _synonym_pattern().sub(lambda m: table[m.group(0)], simplify(text))
+    table, pattern = synonyms(), _synonym_pattern()
+    text = simplify(text)
+    for _ in range(4):  # a replacement can join its neighbour into a listed word (sfz件 → 身份证件): go on until none does
+        done = pattern.sub(lambda m: table[m.group(0)], text)
+        if done == text:
+            break
+        text = done
+    return text
 
 
 @cache
@@ -200,9 +206,16 @@ def content_terms(text: str) -> frozenset[str]:
 
 
 _ASKING = re.compile(
-    r"[?？]|吗|[怎咋啥哪谁]|(?<!好)几|如何|什么|多少|是否|能否|可否|有没有|能不能|可不可以|要不要|会不会|行不行|是不是|"
-    r"用不用|需不需要|请问|咨询|想问|问一下|问下|求问|不知道|呢|吧$|[啊呀嘛咧]$|未$|"
-    r"(想|要|需要|打算|准备|得)(去|给|帮)?(孩子|老人|家里人)?(办|开|补|换|迁|登记|申请|上户|报户|领|查|挂失|续)")
+    r"[?？]|吗|[怎咋啥哪谁]|(?<!好)几|如何|什么|多少|多久|多长|多远|是否|能否|可否|有没有|能不能|可不可以|要不要|会不会|"
+    r"行不行|是不是|用不用|需不需要|请问|咨询|想问|问一下|问下|求问|不知道|呢|吧$|[啊呀嘛咧]$|未$|干嘛|"
+    # A-not-A (认不认, 开不开), a question put with a trailing 不 or 没 (能改不, 做好没), a choice (A还是B)
+    r"([\u4e00-\u9fff])[不没]\1|[^不]不(?=$|[,，。!！])|(好|了|完)没(有)?(?=$|[,，。!！])|还是|"
+    # Cantonese 点 = how (点补, 点样): not after 一/早/快/有/差 (一点, 早点)
+    r"(?<![一早快晚有差两])点(补|办|换|搞|整|弄|去|走|坐|申请|处理|开)|"
+    r"(想|要|需要|打算|准备|得)(马上|赶紧|尽快|先|再)?(去|给|帮|替)?(孩子|老人|家里人|他|她|我|我妈|我爸)?"
+    r"(办|开|补|换|迁|改|分|立|销|注销|借|登记|申请|上户|报户|报个|落户|领|查|挂失|续|签注)|"
+    # a wish a few words before what is to be done (想从爸妈户口簿上分出来, 打算在新房单独立户)
+    r"(想|打算|准备)[^,，。!！]{0,8}(办|补办|换|迁|改|分出|分开|单独|立户|注销|登记|申请|落户|挂失|签注)")
 
 
 def asks(text: str) -> bool:

@@ -53,7 +53,8 @@ def test_what_the_knowledge_base_does_not_cover_is_not_answered(retriever, quest
 
 
 def test_close_topics_get_a_clarifying_question_with_both(retriever):
-    found = retriever.find("身份证丢了急着坐高铁")
+    # (“身份证丢了急着坐高铁” is answered with id_temporary now: its sample questions say 高铁 often enough)
+    found = retriever.find("身份证丢了急用")
     assert found.action == CLARIFY
     assert {"id_lost", "id_temporary"} <= {t.key for t in found.topics}
 
@@ -89,4 +90,4 @@ def test_figures_on_the_shipped_question_set_stay_where_docs_say(retriever):
     assert result["answer_rate"] >= FLOOR["answer_rate"]
 
 
-FLOOR = {"answer_rate": 0.78}
+FLOOR = {"answer_rate": 0.87}  # measured 0.887 (docs/faq.md)

@@ -20,6 +20,13 @@ from handlers.faq import kb, text
     ("电瓶车上牌", "电动自行车上牌"),
     ("sfz掉了咋整", "身份证丢失怎么办"),
     ("ＳＦＺ", "身份证"),
+    ("身份证跌咗喺的士度", "身份证丢失在出租车度"),  # Cantonese; 丢咗 → 丢了 → 丢失 in a second round
+    ("开无犯要带啥", "开无犯罪记录证明要带什么"),
+    ("无犯罪纪录证明", "无犯罪记录证明"),
+    ("阿拉囡囡报户口要啥物事", "我们孩子落户要什么东西"),
+    ("派出所礼拜天上不上班", "派出所周日上不上班"),
+    ("港奥通行证签住", "港澳通行证签注"),
+    ("sfz件", "身份证"),  # a replacement that makes a listed word with its neighbour is normalised again
 ])
 def test_variants_become_the_canonical_word(written, normal):
     assert text.normalise(written) == normal
@@ -46,6 +53,10 @@ def test_terms_are_words_bigrams_and_numbers_without_stop_words():
 
 @pytest.mark.parametrize("message, asks", [
     ("居住证怎么办", True), ("身份证丢失补办", True), ("护照能加急吗", True),
+    ("我的身份证找不到了，补办大概多久", True), ("俺爹身份证上岁数报错了，能改不", True),
+    ("电子身份证住宾馆认不认", True), ("立户要房产证，还是购房合同就行", True), ("身份证做好冇", True),
+    ("我结婚了想从爸妈户口本上分出来自己弄一个本", True), ("身份证跌咗，点补", True),
+    ("刚才说的那个走丢的老人已经找到了 家人接回去了", False), ("跟楼上说了好几次他也不听 我们也没办法", False),
     ("我手机收到的验证码是注册反诈app的 已经弄好了", False), ("刚才是我家孩子在楼下放鞭炮 不好意思吓到大家了", False),
 ])
 def test_asking_is_told_from_telling(message, asks):
