@@ -12,7 +12,7 @@ from storage import outbox, people
 from storage.models import ChatGroup, Grid, Message, Person
 
 if TYPE_CHECKING:
-    from handlers.nlu import Label
+    from handlers.nlu import Decision, Label
 
 
 @dataclass
@@ -30,6 +30,24 @@ class Context:
     channels: ChannelDirectory | None = None
     faq: Any = None  # handlers.faq.Library of this app (None: the process's default one)
     _sent: int = field(default=0, repr=False)
+    _decision: "Decision | None" = field(default=None, repr=False)
+
+    @property
+    def decision(self) -> "Decision":
+        """What the bot may do with this message's label (public / private / clarify / silent; alert): the one
+        gate every intent handler asks before it speaks in a group (handlers/nlu/policy.py)."""
+        if self._decision is None:
+            from handlers.nlu.policy import decide
+
+            decide_with = getattr(self.classifier, "decide", None)
+            self._decision = decide_with(self.label) if decide_with else decide(self.label)
+        return self._decision
+
+    @property
+    def may_speak(self) -> bool:
+        """The message's intent may be answered where it was said: always in a direct chat; in a group only
+        when the decision is public."""
+        return self.message.is_direct or self.decision.action == "public"
 
     @property
     def grid(self) -> Grid | None:

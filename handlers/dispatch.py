@@ -90,8 +90,11 @@ def _staff(ctx: Context) -> bool:
 def _intent(ctx: Context) -> bool:
     ctx.label = ctx.label or ctx.classifier.classify(ctx.message.text)  # a conversation may have read it already
     ctx.message.intent = ctx.label.intent
-    ctx.message.label = ctx.label.to_dict()
-    ctx.routes.run_intent(ctx.label.intent, ctx)
+    ctx.message.label = {**ctx.label.to_dict(), "decision": ctx.decision.to_dict()}
+    route = ctx.label.intent
+    if ctx.decision.alert and route == "chatter":  # the danger detector alone: the officer checks it privately
+        route = "help"
+    ctx.routes.run_intent(route, ctx)
     return True
 
 

@@ -73,8 +73,14 @@ HELP_ACK = "已紧急通知责任民警{officer}和值班民警。如有生命�
 FOLLOW_UP_ACK = "已把您补充的情况记入{case}号，{officer}会继续跟进。"
 LINKED_ACK = "这个情况已有邻居反映（{primary}号），已合并跟进，登记为{case}号，由{officer}一并处理。"
 CASE_REPLY = "{text}（{case}号 {officer}）"
+DISPUTE_CLARIFY = ("您好，您是想反映和邻居、家人或物业之间的矛盾吗？方便的话说说是哪栋楼、什么情况，"
+                   "我们转给责任民警{officer}。")
 
 # --- cards and alerts for staff (direct chats only) ---
+# The bot was not sure enough to speak in the group: the card says so, and how to correct it.
+UNSURE_NOTE = "【请人工判断】助手把握不足，未在群里答复，请看原话酌情处理。"
+FRAUD_MAYBE_NOTE = "【可能涉诈，请留意】助手把握不足，未在群里发提醒；确属诈骗请提醒居民，误判请回复 /wrong {id} 误报。"
+DANGER_MAYBE_NOTE = "【可能有危险，请尽快核实】助手未在群里回应（像是往事、转述或把握不足），请联系反映人确认。"
 CASE_CARD = "【新{kind}】{case}号\n网格：{grid}\n类型：{type}\n反映人：{reporter}\n时间：{time}\n原话：{text}\n{actions}"
 FRAUD_ALERT = "【反诈预警】{case}号 {grid}\n反映人：{reporter}\n类型：{type}\n原话：{text}\n时间：{time}\n{actions}"
 HELP_CARD = (

@@ -96,13 +96,16 @@ def join_follow_up(ctx: Context, case: Case) -> None:
         ctx.tell(mediator, alert, case_id=case.id)
 
 
-def link_same_incident(ctx: Context, case: Case, primary: Case, officer: Person | None) -> None:
-    """A neighbour's report of an incident already reported: link both ways, tell the resident and the officer."""
+def link_same_incident(ctx: Context, case: Case, primary: Case, officer: Person | None, *,
+                       public: bool = True) -> None:
+    """A neighbour's report of an incident already reported: link both ways, tell the officer and (``public``)
+    the resident."""
     for one, other in ((case, primary), (primary, case)):
         cases.record_event(ctx.session, case=one, now=ctx.now, actor_id="gridbot", action="linked",
                            detail=texts.EVENT_LINKED.format(case=other.id))
-    ctx.reply(texts.LINKED_ACK.format(primary=primary.id, case=case.id, officer=officer_name(officer)),
-              mention=[ctx.sender], case_id=case.id)
+    if public:
+        ctx.reply(texts.LINKED_ACK.format(primary=primary.id, case=case.id, officer=officer_name(officer)),
+                  mention=[ctx.sender], case_id=case.id)
     ctx.tell(officer, texts.LINKED_ALERT.format(case=case.id, primary=primary.id, reporter=ctx.sender.name,
                                                 building=case.building, type=type_name(case),
                                                 text=ctx.message.text), case_id=case.id)

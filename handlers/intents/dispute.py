@@ -16,9 +16,19 @@ router = Router("dispute")
 
 @router.intent("dispute")
 def on_dispute(ctx: Context) -> None:
+    """A follow-up of one's own case joins it; else the gate decides: a sure dispute opens a case with an
+    acknowledgement; a likely one is a private card to the officer; a doubtful one draws one clarifying
+    question; a bare greeting or a forwarded text draws nothing."""
     joined = linking.follow_up_target(ctx)
     if joined is not None:
         linking.join_follow_up(ctx, joined)
+        return
+    action = "public" if ctx.message.is_direct else ctx.decision.action
+    if action == "silent":
+        return
+    if action == "clarify":
+        ctx.reply(texts.DISPUTE_CLARIFY.format(officer=officer_name(grid_officer(ctx, ctx.grid))),
+                  mention=[ctx.sender])
         return
     subtype = ctx.label.subtype or "other"
     building = linking.building_of(ctx.label.entities.rooms)
@@ -30,7 +40,10 @@ def on_dispute(ctx: Context) -> None:
                              assignee_id=officer.id if officer else None,
                              mediator_id=mediator.id if mediator else None)
     if primary is not None:
-        linking.link_same_incident(ctx, case, primary, officer)
+        linking.link_same_incident(ctx, case, primary, officer, public=action == "public")
+        return
+    if action == "private":
+        ctx.tell(officer, texts.UNSURE_NOTE + "\n" + case_card(ctx, case, reader=officer), case_id=case.id)
         return
     reply = texts.DISPUTE_ACK.format(subtype=texts.SUBTYPE_NAMES[case.subtype], case=case_no(case),
                                      officer=officer_name(officer))

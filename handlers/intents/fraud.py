@@ -23,6 +23,10 @@ router = Router("fraud")
 
 @router.intent("fraud")
 def on_fraud(ctx: Context) -> None:
+    """A public warning only when the gate allows it (a sure report, question or pasted script, not a forwarded
+    notice or an old story); a suspicious message the gate keeps out of the group is a private card."""
+    if ctx.decision.action == "silent":
+        return
     found = incidents.indicators_of(ctx)
     incident = incidents.find(ctx, found)
     if incident is not None:
@@ -34,11 +38,15 @@ def on_fraud(ctx: Context) -> None:
                              assignee_id=officer.id if officer else None)
     if advert:
         cases.record_event(ctx.session, case=case, now=ctx.now, actor_id="gridbot", action="scam_advert")
-    warn_group(ctx, case, advert)
-    incidents.record(ctx, case, found, warned=True)
+    warned = ctx.may_speak
+    if warned:
+        warn_group(ctx, case, advert)
+    incidents.record(ctx, case, found, warned=warned)
     alert = case_card(ctx, case, texts.FRAUD_ALERT, reader=officer)
     if advert:
         alert = texts.FRAUD_ADVERT_FLAG.format(reporter=ctx.sender.name) + "\n" + alert
+    if not warned:
+        alert = texts.FRAUD_MAYBE_NOTE.format(id=case.id) + "\n" + alert
     ctx.tell(officer, alert, case_id=case.id)
 
 
@@ -59,8 +67,11 @@ def _join_incident(ctx: Context, case: Case, found: list) -> None:
                                                        groups=len(joined.groups), text=incidents.sample(ctx)),
                  case_id=case.id)
         return
-    warn_group(ctx, case, is_scam_advert(ctx.message.text, phones=ctx.label.entities.phones))
-    incidents.mark_warned(ctx, joined.row)
+    # A scam already warned of elsewhere is confirmed: a suspicious report of it is warned too.
+    confirmed = any(g.warned for g in joined.groups if g is not joined.row)
+    if ctx.may_speak or confirmed:
+        warn_group(ctx, case, is_scam_advert(ctx.message.text, phones=ctx.label.entities.phones))
+        incidents.mark_warned(ctx, joined.row)
     known = {(i.kind, i.value) for i in indicators_of_case(ctx, case)}
     names = [_group_name(ctx, g) for g in joined.groups]
     spread = texts.INCIDENT_SPREAD.format(

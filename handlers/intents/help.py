@@ -16,12 +16,18 @@ router = Router("help")
 
 @router.intent("help")
 def on_help(ctx: Context) -> None:
+    """Always alert (a false alarm costs a private card); acknowledge in the group only when the gate allows it —
+    a past, retold or fictional danger, or the danger detector alone, is checked by the officer privately."""
     officer = grid_officer(ctx, ctx.grid)
     duty = duty_officer(ctx)
     case = open_from_message(ctx, "help", assignee_id=officer.id if officer else None)
-    ctx.reply(texts.HELP_ACK.format(officer=officer_name(officer)), mention=[ctx.sender],
-              kind="alert", case_id=case.id)
+    sure = ctx.may_speak
+    if sure:
+        ctx.reply(texts.HELP_ACK.format(officer=officer_name(officer)), mention=[ctx.sender],
+                  kind="alert", case_id=case.id)
     alert = help_card(ctx, case)
+    if not sure:
+        alert = texts.DANGER_MAYBE_NOTE + "\n" + alert
     spot = evidence.recent_location(ctx)
     if spot is not None:  # a pin shared just before the call: the first alert says where
         alert = texts.HELP_WITH_LOCATION.format(line=location_line(spot)) + "\n" + alert

@@ -25,7 +25,17 @@ _CHINESE_DIGITS = {"一": 1, "二": 2, "三": 3}
 
 @router.intent("inquiry")
 def on_inquiry(ctx: Context) -> None:
+    """A sure inquiry goes through the FAQ; an unsure one is answered only when it is a question the FAQ is
+    sure of, else it waits privately for the officer; a bare greeting or a line about the bot is left alone."""
+    if ctx.decision.action == "silent":
+        return
     finding = library_of(ctx).find(ctx.session, ctx.message.text)
+    if not ctx.may_speak:
+        if finding.action == ANSWER and "question" in ctx.label.signals:
+            reply_answer(ctx, finding.topics)
+        else:
+            open_inquiry_case(ctx, public=False)
+        return
     decide(ctx, finding)
 
 
@@ -56,12 +66,18 @@ def ask_which(ctx: Context, topics: tuple[Topic, ...]) -> None:
     ctx.reply(answer.options_text(topics), mention=[ctx.sender])
 
 
-def open_inquiry_case(ctx: Context, text: str | None = None) -> None:
+def open_inquiry_case(ctx: Context, text: str | None = None, *, public: bool = True) -> None:
+    """An inquiry case for the grid officer; ``public=False``: the resident is not told in the group (the bot
+    was not sure it was a question for the police) and the card says so."""
     officer = grid_officer(ctx, ctx.grid)
     case = open_from_message(ctx, "inquiry", text=text, assignee_id=officer.id if officer else None)
-    ctx.reply(texts.INQUIRY_ACK.format(case=case_no(case), officer=officer_name(officer)),
-              mention=[ctx.sender], case_id=case.id)
-    ctx.tell(officer, case_card(ctx, case, reader=officer), case_id=case.id)
+    card = case_card(ctx, case, reader=officer)
+    if public:
+        ctx.reply(texts.INQUIRY_ACK.format(case=case_no(case), officer=officer_name(officer)),
+                  mention=[ctx.sender], case_id=case.id)
+    else:
+        card = texts.UNSURE_NOTE + "\n" + card
+    ctx.tell(officer, card, case_id=case.id)
 
 
 def parse_choice(text: str) -> int | None:

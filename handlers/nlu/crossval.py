@@ -111,7 +111,7 @@ def _pick_intent_thresholds(rows: Sequence[dict], oof_probs: list[dict[str, floa
     best macro-F1 among values that keep at most CHATTER_ACTION of chatter rows out of chatter."""
 
     from handlers.nlu.evaluate import _per_class
-    from handlers.nlu.policy import pick_intent
+    from handlers.nlu.policy import acted_intent, pick_intent
 
     gold = [r["intent"] for r in rows]
     best = None
@@ -127,7 +127,7 @@ def _pick_intent_thresholds(rows: Sequence[dict], oof_probs: list[dict[str, floa
     chosen, candidates = best[1], []
     for action_min in ACTION_MIN_GRID:
         t = replace(chosen, action_min=action_min)
-        picked = [pick_intent(p, f.reading.danger, t) for p, f in zip(oof_probs, oof)]
+        picked = [acted_intent(p, f.reading.danger, t) for p, f in zip(oof_probs, oof)]
         per_class = _per_class(gold, picked)
         chatter = [p for g, p in zip(gold, picked) if g == "chatter"]
         rate = sum(p != "chatter" for p in chatter) / max(1, len(chatter))

@@ -20,7 +20,6 @@ PUBLIC, PRIVATE, CLARIFY, SILENT = "public", "private", "clarify", "silent"
 ACTIONS = (PUBLIC, PRIVATE, CLARIFY, SILENT)
 NEVER = 1.01  # a probability threshold nothing reaches
 BARE = frozenset({"greet_only", "ack_only", "empty"})
-NOT_A_REPORT = frozenset({"notice", "media"})  # forwarded official notices, films, news, hearsay
 
 
 @dataclass(frozen=True)
@@ -30,7 +29,7 @@ class Thresholds:
     which help wins over the arg-max intent; ``help_danger`` — the same when the danger detector flags the
     message; ``danger_alert`` — danger probability that always alerts the officer privately; ``action_min`` —
     an arg-max inquiry or dispute below this probability, with P(chatter) >= ``chatter_floor``,
-    stays chatter (staying silent is the default; an action needs evidence)."""
+    is unsure: never answered in public (a private card or a clarifying question instead)."""
 
     public: dict[str, float] = field(default_factory=lambda: dict.fromkeys(("inquiry", "dispute", "fraud", "help"), NEVER))
     private: dict[str, float] = field(default_factory=lambda: {"fraud": 0.3, "dispute": 0.5, "inquiry": 0.0, "help": 0.0})
@@ -77,17 +76,26 @@ def danger_flagged(danger, thresholds: Thresholds) -> bool:  # noqa: ANN001 - a 
 
 
 def pick_intent(probs: dict[str, float], danger, thresholds: Thresholds) -> str:  # noqa: ANN001
-    """The arg-max intent, except that help wins at a lower probability (its recall matters most) and a weak
-    inquiry or dispute with some chance of being chatter stays chatter.  A weak fraud stays fraud: the policy
-    then sends only the private “可能涉诈，请留意” card, which is what a suspicious message needs."""
+    """The arg-max intent, except that help wins at a lower probability (its recall matters most).  A weak
+    inquiry or dispute keeps its intent — the officer should see it — and ``decide`` keeps it out of the group
+    (``unsure``).  A weak fraud stays fraud: the policy then sends only the private “可能涉诈，请留意” card."""
     p_help = probs.get("help", 0.0)
     if p_help >= thresholds.help or (danger_flagged(danger, thresholds) and p_help >= thresholds.help_danger):
         return "help"
-    best = max(probs, key=lambda c: (probs[c], c == "chatter"))
-    if best in ("inquiry", "dispute") and probs[best] < thresholds.action_min \
-            and probs.get("chatter", 0.0) >= thresholds.chatter_floor:
-        return "chatter"
-    return best
+    return max(probs, key=lambda c: (probs[c], c == "chatter"))
+
+
+def unsure(intent: str, probs: dict[str, float], thresholds: Thresholds) -> bool:
+    """An inquiry or dispute below ``action_min`` with some chance of being chatter: too unsure for the group."""
+    return intent in ("inquiry", "dispute") and probs.get(intent, 0.0) < thresholds.action_min \
+        and probs.get("chatter", 0.0) >= thresholds.chatter_floor
+
+
+def acted_intent(probs: dict[str, float], danger, thresholds: Thresholds) -> str:  # noqa: ANN001
+    """The intent the bot would act on in public: ``pick_intent``, with an unsure inquiry or dispute read as
+    chatter (what training measures when it chooses ``action_min``)."""
+    intent = pick_intent(probs, danger, thresholds)
+    return "chatter" if unsure(intent, probs, thresholds) else intent
 
 
 def gate(intent: str, signals: frozenset[str] | set[str], danger) -> str | None:  # noqa: ANN001
@@ -96,7 +104,8 @@ def gate(intent: str, signals: frozenset[str] | set[str], danger) -> str | None:
         return "bare greeting, acknowledgement or emoji"
     if "about_bot" in signals:
         return "about the bot itself"
-    if signals & NOT_A_REPORT:
+    if "notice" in signals or ("media" in signals and "asks_scam" not in signals):
+        # hearsay the writer asks about (“听说…是真的假的”) is a question about a suspicious thing, not a story
         return "forwarded notice, film, news or hearsay"
     if intent == "fraud" and "past" in signals and "now" not in signals:
         return "an old story"
@@ -113,16 +122,18 @@ def decide(label, thresholds: Thresholds | None = None) -> Decision:  # noqa: AN
     p = label.probability(intent)
     alert = intent == "help" or danger_flagged(label.danger, t)
     blocked = gate(intent, signals, label.danger)
-    public = blocked is None and p >= t.public.get(intent, NEVER)
+    doubt = unsure(intent, dict(label.probabilities), t)
+    public = blocked is None and not doubt and p >= t.public.get(intent, NEVER)
     intro = bool(label.addressed_greeting)
     if alert:
-        return Decision(PUBLIC if public and intent == "help" else PRIVATE, intent, True,
+        return Decision(PUBLIC if public else PRIVATE, intent, True,
                         f"danger {label.danger.category or intent}: P={p:.2f}", intro)
     if intent == "chatter" or intent not in t.public:
         return Decision(SILENT, intent, False, "nothing to do", intro)
     if public:
         return Decision(PUBLIC, intent, False, f"P({intent})={p:.2f} >= {t.public[intent]:.2f}", intro)
-    why = blocked or f"P({intent})={p:.2f} below {t.public[intent]:.2f}"
+    why = blocked or (f"unsure: P({intent})={p:.2f} below {t.action_min:.2f}" if doubt
+                      else f"P({intent})={p:.2f} below {t.public[intent]:.2f}")
     if intent == "fraud":
         if p >= t.private["fraud"] and not signals & BARE:
             return Decision(PRIVATE, intent, False, "可能涉诈: " + why, intro)

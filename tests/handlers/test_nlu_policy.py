@@ -44,7 +44,29 @@ POLICY_TABLE = [
     (make_label("help", 0.95, (), FIRE_PAST), PRIVATE, True),
     (make_label("chatter", 0.9, (), FIRE_NOW), PRIVATE, True),
     (make_label("chatter", 0.9, ("past",), FIRE_PAST), SILENT, False),
+    (make_label("fraud", 0.99, ("media", "asks_scam", "question")), PUBLIC, False),  # “听说…真的假的”
+    (make_label("fraud", 0.99, ("now",), FIRE_NOW), PUBLIC, True),  # money moving now: warn and alert
+    (make_label("dispute", 0.95, (), FIRE_NOW), PUBLIC, True),
 ]
+
+UNSURE = Thresholds(public=T.public, private=T.private, help=0.5, help_danger=0.2, danger_alert=0.55,
+                    action_min=0.97, chatter_floor=0.01)
+
+
+@pytest.mark.parametrize(("label", "action"), [
+    (make_label("inquiry", 0.95, ("question",)), PRIVATE),  # P >= public but unsure: the officer answers
+    (make_label("dispute", 0.95), PRIVATE),
+    (make_label("dispute", 0.4), CLARIFY),
+    (make_label("fraud", 0.95), PUBLIC),  # action_min is for inquiries and disputes only
+])
+def test_an_unsure_inquiry_or_dispute_keeps_its_intent_but_stays_out_of_the_group(label, action):
+    decision = decide(label, UNSURE)
+    assert decision.intent == label.intent and decision.action == action, decision.reason
+
+
+def test_a_weak_inquiry_is_not_dropped_as_chatter():
+    probs = {"inquiry": 0.6, "chatter": 0.4, "dispute": 0.0, "fraud": 0.0, "help": 0.0}
+    assert pick_intent(probs, Danger(), UNSURE) == "inquiry"
 
 
 @pytest.mark.parametrize(("label", "action", "alert"), POLICY_TABLE)

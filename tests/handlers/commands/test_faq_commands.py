@@ -109,11 +109,11 @@ async def test_an_entry_added_in_one_process_answers_in_another(aiohttp_client, 
 
 
 async def test_the_digest_suggests_inquiries_answered_twice_with_the_same_reply(bot):
-    for resident, question in (("resident-1", "请问小区充电桩归哪个部门管"), ("resident-2", "请问充电桩的事情找哪个部门")):
+    for resident, question in (("resident-1", "请问保安证在哪里考"), ("resident-2", "请问保安员证怎么考")):
         await bot.talk("grid-1", resident, question)
     _, cases = await bot.api("/api/cases")
     for case in cases:
-        await officer(bot, f"/reply {case['id']} 充电桩由物业负责维护，请打物业电话报修。")
+        await officer(bot, f"/reply {case['id']} 保安员证由市公安局组织考试，可在保安服务监管平台报名。")
     app = bot.app
     with session(app[ENGINE]) as s:
         schedule = next(j for j in app[CONFIG].schedules if j.kind == "digest")
