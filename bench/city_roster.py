@@ -8,6 +8,7 @@ its own and drops it afterwards).
 """
 from __future__ import annotations
 
+import json
 import os
 import socket
 import subprocess
@@ -66,26 +67,34 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-def serve_startup(config: Path) -> tuple[float, float]:
-    """(seconds until /healthz answers, RSS in MB then) of a fresh `gridbot serve`."""
+def _rss_mb(pid: int) -> float:
+    return next(int(line.split()[1]) for line in Path(f"/proc/{pid}/status").read_text().splitlines()
+                if line.startswith("VmRSS:")) / 1024
+
+
+def serve_startup(config: Path) -> tuple[float, float, float, float]:
+    """Of a fresh `gridbot serve`: seconds until /healthz answers (messages are accepted and stored), RSS in MB
+    then, seconds until it reports ``handling: ready`` (classifier and FAQ loaded), RSS then."""
     port = _free_port()
     gridbot = Path(sys.executable).with_name("gridbot")
     started = time.perf_counter()
     proc = subprocess.Popen([str(gridbot), "serve", "--config", str(config), "--port", str(port)],
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    accepting = accept_rss = None
     try:
         while True:
             try:
-                urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=1).read()
-                ready = time.perf_counter() - started
-                break
+                body = json.loads(urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=1).read())
+                if accepting is None:
+                    accepting, accept_rss = time.perf_counter() - started, _rss_mb(proc.pid)
+                if body.get("handling", "ready") == "ready":
+                    return accepting, accept_rss, time.perf_counter() - started, _rss_mb(proc.pid)
             except OSError:
-                if proc.poll() is not None or time.perf_counter() - started > 60:
+                if proc.poll() is not None:
                     raise RuntimeError("gridbot serve did not start")
-                time.sleep(0.02)
-        rss_kb = next(int(line.split()[1]) for line in Path(f"/proc/{proc.pid}/status").read_text().splitlines()
-                      if line.startswith("VmRSS:"))
-        return ready, rss_kb / 1024
+            if time.perf_counter() - started > 60:
+                raise RuntimeError("gridbot serve was not ready within 60 s")
+            time.sleep(0.02)
     finally:
         proc.terminate()
         proc.wait(timeout=10)
@@ -110,7 +119,7 @@ def run(n_grids: int, n_workers: int) -> list[str]:
         demo_config = _config_for(folder, f"sqlite:///{folder}/demo.db")
         subprocess.run([str(Path(sys.executable).with_name("gridbot")), "db", "upgrade", "--config", str(demo_config)],
                        check=True, stdout=subprocess.DEVNULL)
-        demo_ready, demo_rss = serve_startup(demo_config)
+        demo = serve_startup(demo_config)
         schema = f"bench_city_{os.getpid()}"
         url = f"{pg}{'&' if '?' in pg else '?'}options=-csearch_path%3D{schema}" if pg else f"sqlite:///{folder}/city.db"
         engine = make_engine(url)
@@ -126,16 +135,18 @@ def run(n_grids: int, n_workers: int) -> list[str]:
                 ok, out = run_import(engine, kind=kind, path=path, dry_run=False, now=datetime.now(timezone.utc))
                 assert ok, out
                 lines.append(f"import {kind:<12} {time.perf_counter() - t0:6.2f} s  {out[0].split('。')[-1]}")
-            city_ready, city_rss = serve_startup(city_config)
+            city = serve_startup(city_config)
         finally:
             if pg:
                 with engine.begin() as conn:
                     conn.exec_driver_sql(f"DROP SCHEMA IF EXISTS {schema} CASCADE")
             engine.dispose()
     backend = "PostgreSQL" if pg else "SQLite"
-    lines.append(f"serve start-up, demo community (SQLite file): ready {demo_ready:.2f} s, RSS {demo_rss:.0f} MB")
-    lines.append(f"serve start-up, city roster {n_grids} grids / {n_workers} workers ({backend}): "
-                 f"ready {city_ready:.2f} s ({city_ready / demo_ready:.2f} × demo), RSS {city_rss:.0f} MB")
+    lines.append(f"serve start-up, demo community (SQLite file): accepting {demo[0]:.2f} s ({demo[1]:.0f} MB), "
+                 f"handling {demo[2]:.2f} s ({demo[3]:.0f} MB RSS)")
+    lines.append(f"serve start-up, city roster {n_grids} grids / {n_workers} workers ({backend}): accepting "
+                 f"{city[0]:.2f} s ({city[0] / demo[0]:.2f} × demo), handling {city[2]:.2f} s "
+                 f"({city[2] / demo[2]:.2f} × demo), {city[3]:.0f} MB RSS")
     return lines
 
 

@@ -5,6 +5,7 @@ import asyncio
 import contextlib
 import gc
 import logging
+import time
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any, AsyncIterator
 
@@ -17,7 +18,7 @@ from bot.channels.base import Sender, SenderDeps
 from bot.channels.wechat.token_store import DbTokenStore
 from bot.clock import Clock, SystemClock
 from bot.config import Config
-from bot.keys import CLOCK, CONFIG, ENGINE, EXECUTOR, FETCHERS, MEDIA, OUTBOX, PIPELINE, SENDERS
+from bot.keys import CLOCK, CONFIG, ENGINE, EXECUTOR, FETCHERS, FREEZE_GC, MEDIA, OUTBOX, PIPELINE, SENDERS, WARM
 from bot.media.pool import ImageReader
 from bot.media.store import make_store
 from bot.media.worker import MediaWorker
@@ -50,8 +51,8 @@ def create_app(
     app.cleanup_ctx.append(_channel_senders)
     app.cleanup_ctx.append(_workers(senders, background, classifier, image_reader))
     app.cleanup_ctx.append(scheduler_ctx(background))
-    if freeze_gc:
-        app.on_startup.append(_freeze_gc)
+    app[FREEZE_GC] = freeze_gc
+    app[WARM] = asyncio.Event()
     health.add_routes(app)
     api.add_routes(app)
     metrics.add_routes(app)
@@ -108,8 +109,7 @@ def _workers(senders: dict[str, Sender] | None, background: bool, classifier: An
              image_reader: ImageReader | None):
     async def ctx(app: web.Application) -> AsyncIterator[None]:
         config = app[CONFIG]
-        loop = asyncio.get_running_loop()
-        own_classifier = classifier or await loop.run_in_executor(None, _fresh_classifier)
+        own_classifier = classifier or nlu.DeferredClassifier()
         all_senders: dict[str, Sender] = {**app[SENDERS], **(senders or {})}
         app[OUTBOX] = OutboxSender(engine=app[ENGINE], executor=app[EXECUTOR], clock=app[CLOCK],
                                    senders=all_senders)
@@ -124,14 +124,15 @@ def _workers(senders: dict[str, Sender] | None, background: bool, classifier: An
             channels=registry.directory(),
             on_written=app[OUTBOX].wake.set, on_media=app[MEDIA].wake.set,
         )
-        await loop.run_in_executor(app[EXECUTOR], app[PIPELINE].refresh_scam_words)
-        await loop.run_in_executor(None, app[PIPELINE].faq.warm_up)  # the FAQ's index, before message one
         tasks = []
         if background:
-            tasks = [asyncio.create_task(app[PIPELINE].run_forever(), name="pipeline"),
+            # Accept first: the port answers (and messages are stored) while the classifier and the FAQ load;
+            # the pipeline handles the first message once they are warm, the outbox drains meanwhile.
+            tasks = [asyncio.create_task(_warm_then_handle(app), name="pipeline"),
                      asyncio.create_task(app[OUTBOX].run_forever(), name="outbox"),
                      asyncio.create_task(app[MEDIA].run_forever(), name="media")]
-            reader.warm()
+        else:
+            await _warm(app)
         yield
         for task in tasks:
             task.cancel()
@@ -142,15 +143,30 @@ def _workers(senders: dict[str, Sender] | None, background: bool, classifier: An
     return ctx
 
 
-async def _freeze_gc(app: web.Application) -> None:
+def _freeze_gc() -> None:
     """Everything loaded at start (classifier, jieba, roster caches) lives as long as the process: keep it out
     of the cyclic collector, whose full passes otherwise take tens of milliseconds."""
     gc.collect()
     gc.freeze()
 
 
-def _fresh_classifier() -> Any:
-    """One classifier per app, so run-time scam words never leak between apps; jieba loads here, not on message one."""
-    classifier = nlu.Classifier()
-    classifier.warm_up()
-    return classifier
+async def _warm(app: web.Application) -> None:
+    """Build the app's own classifier (one per app, so run-time scam words never leak between apps), load the
+    officer-added scam words and the FAQ's index: before message one, never inside it."""
+    loop = asyncio.get_running_loop()
+    classifier = app[PIPELINE].classifier
+    if isinstance(classifier, nlu.DeferredClassifier):
+        await loop.run_in_executor(None, classifier.real)  # not in the database threads messages are stored by
+    await loop.run_in_executor(app[EXECUTOR], app[PIPELINE].refresh_scam_words)
+    await loop.run_in_executor(None, app[PIPELINE].faq.warm_up)
+    if app[FREEZE_GC]:
+        _freeze_gc()
+    app[WARM].set()
+
+
+async def _warm_then_handle(app: web.Application) -> None:
+    started = time.perf_counter()
+    await _warm(app)
+    log.info("classifier and FAQ ready in %.2f s; handling messages", time.perf_counter() - started)
+    app[MEDIA].reader.warm()  # the OCR processes start after the classifier, not competing with it
+    await app[PIPELINE].run_forever()

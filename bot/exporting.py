@@ -10,7 +10,6 @@ import unicodedata
 from pathlib import Path
 from typing import IO, Iterable, Iterator
 
-import xlsxwriter
 from sqlalchemy.engine import Engine
 
 from handlers.exports import ExportKind, Request
@@ -39,6 +38,8 @@ def write_xlsx(kind: ExportKind, rows: Iterable[tuple], path: Path, *, title: st
     rows = iter(rows)
     sample = list(itertools.islice(rows, SAMPLE))
     # Plain values: no URL or formula detection per string (a resident's "=…" stays text, and it is faster).
+    import xlsxwriter  # only when an export is written: the server does not carry it
+
     book = xlsxwriter.Workbook(str(path), {"constant_memory": True, "strings_to_numbers": False,
                                            "strings_to_urls": False, "strings_to_formulas": False})
     try:

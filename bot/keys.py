@@ -1,6 +1,7 @@
 """Typed keys for what the app holds. No singletons: everything lives on the app."""
 from __future__ import annotations
 
+import asyncio
 from concurrent.futures import Executor
 
 from aiohttp import web
@@ -23,3 +24,5 @@ SENDERS = web.AppKey("senders", dict)
 SCHEDULER = web.AppKey("scheduler", Scheduler)
 MEDIA = web.AppKey("media", MediaWorker)
 FETCHERS = web.AppKey("fetchers", dict)
+FREEZE_GC = web.AppKey("freeze_gc", bool)  # gc.freeze() once the start-up objects are loaded
+WARM = web.AppKey("warm", asyncio.Event)  # set once the classifier and the FAQ are loaded: messages are handled

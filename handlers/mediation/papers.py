@@ -11,10 +11,6 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from docx import Document
-from docx.enum.text import WD_ALIGN_PARAGRAPH
-from docx.oxml.ns import qn
-from docx.shared import Pt
 from sqlmodel import Session
 
 from handlers import scope, texts
@@ -120,6 +116,11 @@ def paper_fields(session: Session, *, config: Any, case: Case, now: datetime, ma
 
 def docx_bytes(lines: list[str]) -> bytes:
     """A plain A4 document: the first line as a centred title, the rest as paragraphs, in 宋体."""
+    from docx import Document  # python-docx only when a paper is written: the server does not carry it
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+    from docx.oxml.ns import qn
+    from docx.shared import Pt
+
     doc = Document()
     style = doc.styles["Normal"]
     style.font.name, style.font.size = FONT, Pt(12)

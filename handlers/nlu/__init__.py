@@ -3,13 +3,13 @@ from __future__ import annotations
 
 import threading
 
-from handlers.nlu.classifier import Classifier
+from handlers.nlu.classifier import Classifier, DeferredClassifier
 from handlers.nlu.danger import Danger
 from handlers.nlu.label import Entities, Label
 from handlers.nlu.policy import Decision, Thresholds
 
 __all__ = [
-    "Classifier", "Danger", "Decision", "Entities", "Label", "Thresholds", "classify", "decide", "get_classifier",
+    "Classifier", "Danger", "DeferredClassifier", "Decision", "Entities", "Label", "Thresholds", "classify", "decide", "get_classifier",
     "warm_up",
 ]
 

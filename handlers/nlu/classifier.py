@@ -1,8 +1,9 @@
 """The classifier: danger detector and text signals first, then calibrated logistic-regression heads."""
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass
-from typing import Iterable
+from typing import Any, Callable, Iterable
 
 from handlers.nlu import lexicon
 from handlers.nlu.entities import extract_entities
@@ -95,6 +96,31 @@ class Classifier:
             bonus["scam_type"] = {typed[0]: self.scam_word_logit} if typed else {}
         extra = ("诈骗词:" + "+".join(w for w, _ in hits[:3]),) if bonus else ()
         return build_label(self.knowledge.model, self.thresholds, reading, extract_entities(norm), bonus, extra)
+
+
+class DeferredClassifier:
+    """A ``Classifier`` built (and warmed) on first use, so a server can accept messages while the model and
+    jieba's dictionary load in the background; every attribute is the real classifier's.  Thread-safe: the
+    first caller builds it, concurrent callers wait for that one."""
+
+    def __init__(self, factory: Callable[[], Classifier] = Classifier) -> None:
+        self._factory, self._lock, self._real = factory, threading.Lock(), None
+
+    @property
+    def built(self) -> bool:
+        return self._real is not None
+
+    def real(self) -> Classifier:
+        if self._real is None:
+            with self._lock:
+                if self._real is None:
+                    classifier = self._factory()
+                    classifier.warm_up()
+                    self._real = classifier
+        return self._real
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.real(), name)
 
 
 def build_label(model: Model, thresholds: Thresholds, reading: Reading, entities: Entities = Entities(),

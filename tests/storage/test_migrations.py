@@ -33,6 +33,14 @@ def test_migrations_produce_exactly_the_models_schema(migrated):
     assert diff == []
 
 
+def test_the_head_and_current_revision_read_without_alembic_agree_with_alembic(migrated):
+    from alembic.script import ScriptDirectory
+
+    assert migrate.head() == ScriptDirectory.from_config(migrate._config()).get_current_head()
+    with migrated.connect() as connection:
+        assert migrate.current(migrated) == MigrationContext.configure(connection).get_current_revision()
+
+
 def test_db_commands_and_serve_refusing_a_schema_behind(tmp_path, capsys):
     config = tmp_path / "config.toml"
     text = (migrate.MIGRATIONS.parent.parent / "config.toml").read_text(encoding="utf-8")

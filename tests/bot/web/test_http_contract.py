@@ -16,7 +16,7 @@ def stored_messages(bot) -> list[Message]:
 
 async def test_healthz(bot):
     resp = await bot.client.get("/healthz")
-    assert resp.status == 200 and await resp.json() == {"status": "ok"}
+    assert resp.status == 200 and await resp.json() == {"status": "ok", "handling": "ready"}
 
 
 @pytest.mark.parametrize("body, fragment", [
