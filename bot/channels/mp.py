@@ -25,12 +25,13 @@ from bot.channels.base import (
     SenderDeps,
     adapter_routes,
 )
+from bot.channels.kit.inbound import short
 from bot.channels.kit.parts import PartProgress, send_parts
 from bot.channels.kit.rate_limit import RateLimiter
 from bot.channels.kit.text_split import split_text
 from bot.channels.wechat import security as sec
-from bot.channels.wechat.content import with_content, xml_content
 from bot.channels.wechat.api import ApiClient, ApiError, MediaApiFetcher
+from bot.channels.wechat.content import with_content, xml_content
 from bot.clock import Clock
 from handlers.message import GroupMessage
 
@@ -84,7 +85,7 @@ class MpCallback(sec.GetPostCallback):
         message = sec.safe_parse(lambda: parse_message(plain))
         msg = sec.safe_parse(lambda: to_group_message(message, self._clock))
         if msg is None:
-            log.info("mp: ignored %s", getattr(message, "type", "?"))
+            log.info("mp: ignored %s", short(getattr(message, "type", "?")))
         else:
             await sec.deliver(self.channel, accept, msg)
         return web.Response(status=200, text="success", content_type="text/plain")
