@@ -93,6 +93,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
     from aiohttp import web
 
     from bot.app import create_app
+    from bot.web.access_log import RedactingAccessLogger
 
     config = load_checked(args.config)
     if config is None:
@@ -106,7 +107,8 @@ def cmd_serve(args: argparse.Namespace) -> int:
     host = args.host or config.server.host
     port = args.port or config.server.port
     print(f"gridbot: serving {config.community.name} on http://{host}:{port}/sandbox", flush=True)
-    web.run_app(create_app(config, freeze_gc=True), host=host, port=port, print=None)
+    web.run_app(create_app(config, freeze_gc=True), host=host, port=port, print=None,
+                access_log_class=RedactingAccessLogger)
     return 0
 
 

@@ -48,7 +48,9 @@ class MpSettings(ChannelSettings):
 
 
 class MpCallback(sec.GetPostCallback):
-    """Verifies and parses Official Account callbacks. Without ``aes_key`` only plain mode works."""
+    """Verifies and parses Official Account callbacks. Without ``aes_key`` only plain mode works; with it, only
+    safe mode (``encrypt_type=aes``): a plain-mode signature covers the timestamp and nonce, not the body, so one
+    logged callback URL would let anyone post forged messages for the whole window."""
 
     channel = "mp"
     path = "/wechat/mp"
@@ -71,6 +73,8 @@ class MpCallback(sec.GetPostCallback):
 
     async def _receive(self, request: web.Request, accept: sec.Accept) -> web.Response:
         safe_mode = request.query.get("encrypt_type", "raw").lower() == "aes"
+        if self._crypto is not None and not safe_mode:  # plain mode's signature does not cover the body
+            raise ChannelError(403, "plain mode is refused: an aes_key is set, so only encrypt_type=aes is accepted")
         names = ("msg_signature", "timestamp", "nonce") if safe_mode else ("signature", "timestamp", "nonce")
         signature, timestamp, nonce = sec.require_params(request.query, *names)
         sec.check_timestamp(timestamp, self._clock, self._window)
