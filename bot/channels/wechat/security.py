@@ -180,8 +180,8 @@ async def guarded(channel: str, request: web.Request,
     try:
         return await work()
     except ChannelError as exc:
-        log.warning("%s: refused %s %s: %d %s", channel, request.method, request.path,
-                    exc.status, exc.reason)
+        log.warning("%s: refused %s %s: %d %s", channel, request.method, short(request.path),
+                    exc.status, short(exc.reason, 200))
         return web.json_response({"error": exc.reason}, status=exc.status)
 
 
