@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from tests.bot.web.test_case_api import token_for
 from tests.factories import SANDBOX_HEADERS
 
 
@@ -26,9 +27,10 @@ async def test_a_chunked_body_over_the_cap_is_refused(callbacks, recorder, path)
 
 @pytest.mark.parametrize("backend", ["sqlite"], indirect=True)
 @pytest.mark.parametrize("path", ["/api/cases", "/api/dissuasions", "/sandbox/messages"])
-async def test_a_chunked_body_over_the_app_cap_is_refused(bot, path):
+async def test_a_chunked_body_over_the_app_cap_is_refused(bot, path, clock):
+    bot.app_now = clock.now
     size = 13 * 1024 * 1024 if path.startswith("/sandbox") else 300 * 1024  # the sandbox takes images
     resp = await bot.client.post(path, data=chunks(size, 256 * 1024),
-                                 headers={"Authorization": "Bearer dev-token", "Content-Type": "application/json",
-                                          **SANDBOX_HEADERS})
+                                 headers={"Authorization": f"Bearer {token_for(bot, 'officer-2')}",
+                                          "Content-Type": "application/json", **SANDBOX_HEADERS})
     assert resp.status == 413
