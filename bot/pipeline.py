@@ -115,7 +115,7 @@ class Pipeline:
                 return True
             except Exception as exc:
                 session.rollback()
-                log.exception("message %s failed: %s", message_id, mask_personal(str(exc)))
+                log.exception("message %s failed: %s", message_id, short(mask_personal(str(exc)), 500))
                 self._record_failure(message_id, exc)
                 return True
 
