@@ -25,7 +25,7 @@ from bot.media.worker import MediaWorker
 from bot.outbox import OutboxSender
 from bot.pipeline import Pipeline
 from bot.scheduling.lifecycle import scheduler_ctx
-from bot.web import api, console, health, households, metrics
+from bot.web import api, console, edge, health, households, metrics
 from bot.web import media as media_routes
 from handlers import nlu
 from handlers.dispatch import build_routes
@@ -44,7 +44,8 @@ def create_app(
 ) -> web.Application:
     """Build the app. ``background=False`` leaves the workers and sender to be driven step by step (tests);
     ``image_reader``: how images are read (default: a pool of processes sized for the machine)."""
-    app = web.Application(middlewares=[api.require_token, console.middleware], client_max_size=256 * 1024)
+    app = web.Application(middlewares=[edge.refuse_bad_input, api.require_token, console.middleware],
+                          client_max_size=256 * 1024)
     app[CONFIG] = config
     app[CLOCK] = clock or SystemClock()
     app.cleanup_ctx.append(_database(engine))

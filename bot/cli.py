@@ -93,10 +93,16 @@ def cmd_serve(args: argparse.Namespace) -> int:
     from aiohttp import web
 
     from bot.app import create_app
+    from bot.config_checks import demo_token_problem
+    from bot.web.access_log import RedactingAccessLogger
 
     config = load_checked(args.config)
     if config is None:
         print("gridbot: refusing to start with an invalid configuration", file=sys.stderr)
+        return 2
+    problem = demo_token_problem(config.api.token, args.host or config.server.host)
+    if problem:
+        print(f"gridbot: refusing to start: {problem}", file=sys.stderr)
         return 2
     problem = schema_problem(config, args.config)
     if problem:
@@ -106,7 +112,8 @@ def cmd_serve(args: argparse.Namespace) -> int:
     host = args.host or config.server.host
     port = args.port or config.server.port
     print(f"gridbot: serving {config.community.name} on http://{host}:{port}/sandbox", flush=True)
-    web.run_app(create_app(config, freeze_gc=True), host=host, port=port, print=None)
+    web.run_app(create_app(config, freeze_gc=True), host=host, port=port, print=None,
+                access_log_class=RedactingAccessLogger)
     return 0
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any, Iterable
 
 DISPUTE_SUBTYPES = ("noise", "neighbor", "family", "economic", "property", "landlord_tenant", "other")
+DEMO_API_TOKENS = ("dev-token",)  # the demo config's token: public, so only for a server no one else reaches
 _OFFICERS = {"officer", "admin"}
 
 
@@ -59,7 +60,30 @@ def check_raw(raw: dict[str, Any]) -> list[str]:
     errors += _channels(raw, people, grids)
     errors += _schedules(_tables(raw.get("schedules")), {g.get("id") for g in grids})
     errors += _aliases(_table(_table(raw.get("commands")).get("aliases")))
-    return errors
+    host = _table(raw.get("server")).get("host", "127.0.0.1")
+    problem = demo_token_problem(_table(raw.get("api")).get("token"), host if isinstance(host, str) else "")
+    return errors + ([problem] if problem else [])
+
+
+def loopback(host: str) -> bool:
+    """True when ``host`` can be reached from this machine only."""
+    import ipaddress
+
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
+
+
+def demo_token_problem(token: Any, host: str) -> str | None:
+    """Why the API token cannot be served on ``host``: the demo token is published, fine on loopback only."""
+    if token not in DEMO_API_TOKENS or loopback(host):
+        return None
+    return (f"api.token: the demo token {token!r} is refused when the server binds {host!r} (not loopback only); "
+            "set your own (gridbot token create PERSON for people, GRIDBOT_API_TOKEN for the read-only one)"
+            " — 演示令牌只能在本机回环地址使用")
 
 
 def _channels(raw: dict[str, Any], people: list[dict], grids: list[dict]) -> list[str]:

@@ -12,6 +12,7 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.orm import aliased
 from sqlmodel import select
 
+from bot.channels.kit.inbound import short
 from bot.clock import Clock
 from handlers.dispatch import handle_message
 from handlers.faq import Library
@@ -54,7 +55,7 @@ class Pipeline:
             if media_rows:
                 self.on_media()
         else:
-            log.info("duplicate delivery %s:%s ignored", msg.channel, msg.channel_msg_id)
+            log.info("duplicate delivery %s:%s ignored", msg.channel, short(msg.channel_msg_id))
         return message_id
 
     def _store(self, values: dict, media_rows: list[dict]) -> tuple[int, bool]:
@@ -114,7 +115,7 @@ class Pipeline:
                 return True
             except Exception as exc:
                 session.rollback()
-                log.exception("message %s failed: %s", message_id, mask_personal(str(exc)))
+                log.exception("message %s failed: %s", message_id, short(mask_personal(str(exc)), 500))
                 self._record_failure(message_id, exc)
                 return True
 

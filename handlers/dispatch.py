@@ -4,14 +4,24 @@ groups and for staff talk, then a resident addressing the bot itself or asking f
 then the one route of the message's intent."""
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any, Callable
 
 from sqlmodel import Session
 
 from handlers import texts
 from handlers.commands import (
-    agenda, broadcast, cases, casework, dissuasion, faq, general, households, progress, scamwords, stats,
+    agenda,
+    broadcast,
+    cases,
+    casework,
+    dissuasion,
+    faq,
+    general,
+    households,
+    progress,
+    scamwords,
+    stats,
 )
 from handlers.context import Context
 from handlers.intents import chatter, dispute, fraud, help, inquiry
@@ -21,7 +31,7 @@ from handlers.nlu.label import INTENTS
 from handlers.roles import STAFF
 from handlers.router import Router, Routes, parse_command
 from handlers.routines import checkin_replies, followup, introduce
-from storage import groups, outbox, people
+from storage import audit, groups, outbox, people
 from storage.models import AuditEntry, ChatGroup, Message, Role
 
 ROUTERS: tuple[Router, ...] = (
@@ -113,16 +123,27 @@ PRECEDENCE: tuple[Callable[[Context], bool], ...] = (
 )
 
 
+MAX_UNBOUND_GROUPS = 200  # per channel: past this, an unknown group is not stored until an officer binds it
+UNBOUND_ALERT_EVERY = timedelta(hours=1)  # at most one "unbound group" alert to the admins per channel per hour
+
+
 def _group_of(session: Session, message: Message, now: datetime, channels: ChannelDirectory) -> ChatGroup:
+    """The message's group; an unknown one is stored (up to MAX_UNBOUND_GROUPS a channel, else it stays
+    unstored and silent until /bind stores it) and the admins hear of it (once a channel an hour)."""
     group = groups.find_group(session, channel=message.channel, chat_id=message.chat_id)
     if group is not None:
         return group
-    topic = str(message.reply_hint.get("topic") or "")
+    topic = str(message.reply_hint.get("topic") or "")[:100]
     group = ChatGroup(channel=message.channel, chat_id=message.chat_id, name=topic)
-    session.add(group)
-    session.add(AuditEntry(at=now, actor_id="gridbot", action="unknown_group",
-                           detail=f"{message.channel}:{message.chat_id} {topic}".strip()))
-    session.flush()
+    if groups.count_unbound(session, channel=message.channel) < MAX_UNBOUND_GROUPS:  # past it: no row, no audit
+        session.add(group)
+        session.add(AuditEntry(at=now, actor_id="gridbot", action="unknown_group",
+                               detail=f"{message.channel}:{message.chat_id} {topic}".strip()))
+        session.flush()
+    last = audit.last_audit(session, action="unbound_group_alert", detail=message.channel)
+    if last is not None and now - last.at < UNBOUND_ALERT_EVERY:
+        return group
+    session.add(AuditEntry(at=now, actor_id="gridbot", action="unbound_group_alert", detail=message.channel))
     notice = texts.UNBOUND_GROUP_NOTICE.format(channel=channels.title(message.channel), chat=message.chat_id,
                                                topic=f" {topic}" if topic else "")
     for n, admin in enumerate(people.people_with_role(session, role=Role.ADMIN), start=1):

@@ -13,6 +13,15 @@ def find_group(session: Session, *, channel: str, chat_id: str) -> ChatGroup | N
     return session.exec(select(ChatGroup).where(ChatGroup.channel == channel, ChatGroup.chat_id == chat_id)).first()
 
 
+def count_unbound(session: Session, *, channel: str) -> int:
+    """How many groups of ``channel`` wait for /bind."""
+    from sqlalchemy import func
+
+    stmt = select(func.count()).select_from(ChatGroup).where(ChatGroup.channel == channel,
+                                                              ChatGroup.grid_id.is_(None))
+    return session.exec(stmt).one()
+
+
 def groups_of_grid(session: Session, *, grid_id: str) -> Sequence[ChatGroup]:
     return session.exec(select(ChatGroup).where(ChatGroup.grid_id == grid_id).order_by(ChatGroup.id)).all()
 

@@ -32,14 +32,27 @@ COMMAND_WORDS = {"all", "add", "remove", "list", "status", "show", "edit", "lear
 DIRECT = registry.directory().direct  # account family → the channel that sends its direct messages
 
 
+SANDBOX_TOKEN = "sandbox-test-token-0123456789"
+SANDBOX_HEADERS = {"X-Sandbox-Token": SANDBOX_TOKEN}  # sent by the driver always; needed once a real channel is on
+
+
 def demo_raw() -> dict[str, Any]:
     return tomllib.loads((ROOT / "config.toml").read_text(encoding="utf-8"))
+
+
+def with_sandbox_token(raw: dict[str, Any]) -> dict[str, Any]:
+    """The raw config with the sandbox behind the test token (required next to a real channel)."""
+    raw["sandbox"] = {**raw.get("sandbox", {}), "enabled": True, "token": SANDBOX_TOKEN}
+    return raw
 
 
 def make_config(**sections: Any) -> Config:
     raw = demo_raw()
     raw["media"] = {"root": tempfile.mkdtemp(prefix="gridbot-media-")}  # never the checkout's var/media
     raw.update(sections)
+    if any(isinstance(v, dict) and v.get("enabled") for k, v in sections.items() if k in registry.NAMES) \
+            and "sandbox" not in sections:
+        with_sandbox_token(raw)
     raw["database"] = {"url": "sqlite://"}
     return parse_config(raw, environ={})
 
@@ -79,7 +92,7 @@ class BotDriver:
         body = {"user_id" if direct else "group_id": chat, "sender_id": sender, "text": text}
         if msg_id:
             body["msg_id"] = msg_id
-        resp = await self.client.post("/sandbox/messages", json=body)
+        resp = await self.client.post("/sandbox/messages", json=body, headers=SANDBOX_HEADERS)
         assert resp.status == 200, await resp.text()
         return await resp.json()
 
@@ -92,7 +105,7 @@ class BotDriver:
 
     async def post(self, body: dict) -> dict:
         """POST any sandbox body (image_base64, location …); returns the answer."""
-        resp = await self.client.post("/sandbox/messages", json=body)
+        resp = await self.client.post("/sandbox/messages", json=body, headers=SANDBOX_HEADERS)
         assert resp.status == 200, await resp.text()
         return await resp.json()
 
@@ -117,11 +130,24 @@ class BotDriver:
         await self.step()
         return (await self.sent())[before:]
 
+    raw = False  # True: sent() shows what was delivered (officers' cards unmasked), not the masked /sandbox/sent
+
     async def sent(self, chat_id: str | None = None) -> list[dict]:
+        if self.raw:
+            return self.delivered(chat_id)
         url = "/sandbox/sent" + (f"?chat_id={chat_id}" if chat_id else "")
-        resp = await self.client.get(url)
+        resp = await self.client.get(url, headers=SANDBOX_HEADERS)
         assert resp.status == 200
         return await resp.json()
+
+    def delivered(self, chat_id: str | None = None) -> list[dict]:
+        """What the sandbox channel delivered, as its recipients read it (raw where they may see raw values)."""
+        from storage import outbox
+
+        with new_session(self.app[ENGINE]) as session:
+            return [{"chat_id": r.chat_id, "text": r.text, "mentions": r.mentions,
+                     "sent_at": r.sent_at.isoformat() if r.sent_at else None}
+                    for r in outbox.sent_on(session, channel="sandbox", chat_id=chat_id)]
 
     async def api(self, path: str, token: str = "dev-token") -> tuple[int, Any]:
         resp = await self.client.get(path, headers={"Authorization": f"Bearer {token}"})

@@ -30,13 +30,14 @@ from bot.channels.base import (
     SenderDeps,
     adapter_routes,
 )
+from bot.channels.kit.inbound import short
 from bot.channels.kit.mentions import strip_leading_mention
 from bot.channels.kit.parts import PartProgress, send_parts
 from bot.channels.kit.rate_limit import RateLimiter
 from bot.channels.kit.text_split import split_text, utf8_len
 from bot.channels.wechat import security as sec
-from bot.channels.wechat.content import Content, record_content, with_content
 from bot.channels.wechat.api import WECOM_API_BASE, ApiError, check_errcode, post_json
+from bot.channels.wechat.content import Content, record_content, with_content
 from bot.clock import Clock
 from bot.media.fetch import Download, MediaJob, download
 from handlers.message import GroupMessage, MediaRef
@@ -83,7 +84,7 @@ class AibotCallback(sec.GetPostCallback):
         self._check_bot_id(payload)
         msg = sec.safe_parse(lambda: self._to_group_message(payload))
         if msg is None:
-            log.info("aibot: ignored msgtype %r", payload.get("msgtype"))
+            log.info("aibot: ignored msgtype %r", short(payload.get("msgtype")))
         else:
             await sec.deliver(self.channel, accept, msg)
         return sec.empty_ok()

@@ -30,6 +30,7 @@ from bot.channels.base import (
     SenderDeps,
     adapter_routes,
 )
+from bot.channels.kit.inbound import short
 from bot.channels.kit.mentions import strip_mentions
 from bot.channels.kit.rate_limit import RateLimiter
 from bot.channels.wechat import security as sec
@@ -77,7 +78,7 @@ class BridgeCallback:
         event = sec.parse_json_object(body)
         msg = sec.safe_parse(lambda: self._to_group_message(event))
         if msg is None:
-            log.info("bridge: ignored event %r type %r", event.get("event"), event.get("msg_type"))
+            log.info("bridge: ignored event %r type %r", short(event.get("event")), short(event.get("msg_type")))
             return web.json_response({"ok": True, "ignored": True})
         await sec.deliver(self.channel, accept, msg)
         return web.json_response({"ok": True})

@@ -25,12 +25,13 @@ from bot.channels.base import (
     SenderDeps,
     adapter_routes,
 )
+from bot.channels.kit.inbound import short
 from bot.channels.kit.parts import PartProgress, send_parts
 from bot.channels.kit.rate_limit import RateLimiter
 from bot.channels.kit.text_split import split_text
 from bot.channels.wechat import security as sec
-from bot.channels.wechat.content import with_content, xml_content
 from bot.channels.wechat.api import ApiClient, ApiError, MediaApiFetcher
+from bot.channels.wechat.content import with_content, xml_content
 from bot.clock import Clock
 from handlers.message import GroupMessage
 
@@ -47,7 +48,9 @@ class MpSettings(ChannelSettings):
 
 
 class MpCallback(sec.GetPostCallback):
-    """Verifies and parses Official Account callbacks. Without ``aes_key`` only plain mode works."""
+    """Verifies and parses Official Account callbacks. Without ``aes_key`` only plain mode works; with it, only
+    safe mode (``encrypt_type=aes``): a plain-mode signature covers the timestamp and nonce, not the body, so one
+    logged callback URL would let anyone post forged messages for the whole window."""
 
     channel = "mp"
     path = "/wechat/mp"
@@ -70,6 +73,8 @@ class MpCallback(sec.GetPostCallback):
 
     async def _receive(self, request: web.Request, accept: sec.Accept) -> web.Response:
         safe_mode = request.query.get("encrypt_type", "raw").lower() == "aes"
+        if self._crypto is not None and not safe_mode:  # plain mode's signature does not cover the body
+            raise ChannelError(403, "plain mode is refused: an aes_key is set, so only encrypt_type=aes is accepted")
         names = ("msg_signature", "timestamp", "nonce") if safe_mode else ("signature", "timestamp", "nonce")
         signature, timestamp, nonce = sec.require_params(request.query, *names)
         sec.check_timestamp(timestamp, self._clock, self._window)
@@ -84,7 +89,7 @@ class MpCallback(sec.GetPostCallback):
         message = sec.safe_parse(lambda: parse_message(plain))
         msg = sec.safe_parse(lambda: to_group_message(message, self._clock))
         if msg is None:
-            log.info("mp: ignored %s", getattr(message, "type", "?"))
+            log.info("mp: ignored %s", short(getattr(message, "type", "?")))
         else:
             await sec.deliver(self.channel, accept, msg)
         return web.Response(status=200, text="success", content_type="text/plain")

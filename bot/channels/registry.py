@@ -56,11 +56,23 @@ def _validate(sections: dict[str, Any]) -> tuple[dict[str, ChannelSettings], lis
             errors += [f"{name}.{key}: required when {name}.enabled is true "
                        f"(or set GRIDBOT_{name.upper()}_{key.upper()})" for key in missing]
         settings[name] = section
-    return settings, errors
+    return settings, errors + _sandbox_errors(settings)
+
+
+def _sandbox_errors(settings: dict[str, ChannelSettings]) -> list[str]:
+    """The sandbox speaks as anyone it is told to: next to a real channel it must sit behind its own token."""
+    sandbox_on = settings.get("sandbox") is not None and settings["sandbox"].enabled
+    real = [name for name, section in settings.items() if name != "sandbox" and section.enabled]
+    if not sandbox_on or not real or getattr(settings["sandbox"], "token", ""):
+        return []
+    return [f"sandbox.token: required when the sandbox runs together with a real channel ({', '.join(real)}); "
+            "set [sandbox] token (at least 16 characters, or GRIDBOT_SANDBOX_TOKEN) or [sandbox] enabled = false"
+            " — 演示沙盒与真实渠道同时开启时必须设置沙盒令牌，否则任何人都能冒充民警发消息、查看案件"]
 
 
 def enabled(config: Any) -> list[tuple[Channel, ChannelSettings]]:
-    """The channels switched on (the sandbox unless switched off), with their settings; ValueError if invalid."""
+    """The channels switched on (each by its section's ``enabled = true``), with their settings; ValueError if
+    invalid."""
     settings, errors = channel_settings(config)
     if errors:
         raise ValueError("; ".join(errors))

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import hmac
 import json
 import logging
 import uuid
@@ -11,6 +12,7 @@ from datetime import datetime
 from importlib import resources
 
 from aiohttp import web
+from pydantic import Field
 
 from bot.channels.base import (
     Accept,
@@ -20,7 +22,9 @@ from bot.channels.base import (
     OutboundMessage,
     Route,
     SenderDeps,
+    View,
 )
+from bot.channels.kit.inbound import clean_message, short
 from bot.channels.wechat.security import read_body
 from bot.clock import Clock
 from bot.keys import CONFIG
@@ -35,8 +39,33 @@ MAX_BODY = 12 * 1024 * 1024  # room for an image_base64 of about 8 MB
 IMAGE_MAGIC = (b"\x89PNG\r\n\x1a\n", b"\xff\xd8\xff")
 
 
+TOKEN_HEADER = "X-Sandbox-Token"  # or ``Authorization: Bearer <token>``
+
+
 class SandboxSettings(ChannelSettings):
-    enabled: bool = True  # the one channel on without a section
+    """``[sandbox]``: off unless ``enabled = true``. With any real channel on, ``token`` is required (checked in
+    ``registry``): the sandbox lets anyone speak as any officer, and a reverse proxy makes a loopback port public."""
+
+    enabled: bool = False
+    token: str = Field(default="", pattern=r"^$|^\S{16,200}$")  # every /sandbox/* call must carry it when set
+
+
+def token_guard(token: str, view: View) -> View:
+    """``view`` behind the sandbox token (a header, or a bearer token); without a token configured, ``view``."""
+    if not token:
+        return view
+    expected = token.encode()
+
+    async def guarded(request: web.Request) -> web.StreamResponse:
+        given = request.headers.get(TOKEN_HEADER, "")
+        scheme, _, bearer = request.headers.get("Authorization", "").partition(" ")
+        if not given and scheme.lower() == "bearer":
+            given = bearer.strip()
+        if not hmac.compare_digest(given.encode("utf-8", "replace"), expected):
+            return json_error(401, f"the sandbox needs its token ({TOKEN_HEADER} header or a bearer token)")
+        return await view(request)
+    guarded.__name__ = getattr(view, "__name__", "sandbox_view")
+    return guarded
 
 
 def message_view(clock: Clock, accept: Accept):  # noqa: ANN201
@@ -53,10 +82,14 @@ async def _post_message(request: web.Request, clock: Clock, accept: Accept) -> w
         return json_error(exc.status, exc.reason)
     except (json.JSONDecodeError, UnicodeDecodeError):
         return json_error(400, "body is not valid JSON")
+    except RecursionError:
+        return json_error(400, "body nested too deeply")
     try:
-        msg = parse_message(body, clock.now())
+        msg = clean_message(parse_message(body, clock.now()))
     except ValueError as exc:
         return json_error(400, str(exc))
+    except ChannelError as exc:
+        return json_error(exc.status, exc.reason)
     message_id = await accept(msg)
     return json_response({"message_id": message_id})
 
@@ -112,9 +145,11 @@ def attachment_message(msg: GroupMessage, body: dict) -> GroupMessage:
 
 
 async def get_sent(request: web.Request) -> web.Response:
+    """GET /sandbox/sent[?chat_id=ID]: what the bot sent on the sandbox, masked like every other view (officers'
+    case cards included: the raw values are on the case page, for the grid's police only)."""
     chat_id = request.query.get("chat_id") or None
     rows = await in_db(request, lambda s: [
-        {"chat_id": r.chat_id, "text": r.text, "mentions": r.mentions,
+        {"chat_id": r.chat_id, "text": mask_personal(r.text), "mentions": r.mentions,
          "sent_at": r.sent_at.isoformat() if r.sent_at else None}
         for r in outbox.sent_on(s, channel="sandbox", chat_id=chat_id)
     ])
@@ -158,9 +193,12 @@ async def page(request: web.Request) -> web.Response:
 
 
 def _routes(settings: SandboxSettings, clock: Clock, accept: Accept) -> list[Route]:
-    return [("POST", "/sandbox/messages", message_view(clock, accept)), ("GET", "/sandbox/sent", get_sent),
-            ("GET", "/sandbox/directory", get_directory), ("GET", "/sandbox/received", get_received),
-            ("GET", "/sandbox", page)]
+    """The page itself is static (no data): it is served to anyone and sends the token from its URL's
+    ``#token=…`` fragment (never sent to the server, never in a log) with every call, each behind the token."""
+    views = [("POST", "/sandbox/messages", message_view(clock, accept)), ("GET", "/sandbox/sent", get_sent),
+             ("GET", "/sandbox/directory", get_directory), ("GET", "/sandbox/received", get_received)]
+    return [(method, path, token_guard(settings.token, view)) for method, path, view in views] + [
+        ("GET", "/sandbox", page)]
 
 
 class SandboxSender:
@@ -169,7 +207,7 @@ class SandboxSender:
     channel = "sandbox"
 
     async def send(self, message: OutboundMessage) -> None:
-        log.info("sandbox → %s: %s", message.chat_id, mask_personal(message.text[:60]))
+        log.info("sandbox → %s: %s", short(message.chat_id), mask_personal(message.text[:60]))
 
 
 def _sender(settings: SandboxSettings, deps: SenderDeps) -> SandboxSender:

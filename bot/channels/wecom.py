@@ -21,12 +21,13 @@ from bot.channels.base import (
     SenderDeps,
     adapter_routes,
 )
+from bot.channels.kit.inbound import short
 from bot.channels.kit.parts import PartProgress, send_parts
 from bot.channels.kit.rate_limit import RateLimiter
 from bot.channels.kit.text_split import split_text
 from bot.channels.wechat import security as sec
-from bot.channels.wechat.content import with_content, xml_content
 from bot.channels.wechat.api import ApiClient, MediaApiFetcher
+from bot.channels.wechat.content import with_content, xml_content
 from bot.clock import Clock
 from handlers.message import GroupMessage
 
@@ -73,7 +74,8 @@ class WecomCallback(sec.GetPostCallback):
         message = sec.safe_parse(lambda: parse_message(plain))
         msg = sec.safe_parse(lambda: to_group_message(message, self._clock))
         if msg is None:
-            log.info("wecom: ignored %s from %s", getattr(message, "type", "?"), getattr(message, "source", "?"))
+            log.info("wecom: ignored %s from %s", short(getattr(message, "type", "?")),
+                     short(getattr(message, "source", "?")))
         else:
             await sec.deliver(self.channel, accept, msg)
         return sec.empty_ok()

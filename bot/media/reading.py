@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 log = logging.getLogger(__name__)
 MAX_PIXELS = 40_000_000  # a larger "image" is a decompression bomb, not a screenshot
+MAX_TEXT = 4000  # characters kept of the words read from one image: the understanding reads no more
 MIN_SCORE = 0.5  # recognised lines below this confidence are noise
 _engine = None
 _threads = 0
@@ -98,7 +99,7 @@ def lines_text(result: list) -> str:
     """OCR boxes as text in reading order: top to bottom, and left to right within a line."""
     boxes = [(box, text) for box, text, score in result if text and score >= MIN_SCORE]
     boxes.sort(key=lambda b: (round(min(p[1] for p in b[0]) / 12), min(p[0] for p in b[0])))
-    return "\n".join(text.strip() for _, text in boxes if text.strip())
+    return "\n".join(text.strip() for _, text in boxes if text.strip())[:MAX_TEXT]
 
 
 def decode_qr(image) -> tuple[str, ...]:  # noqa: ANN001

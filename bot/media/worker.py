@@ -15,6 +15,7 @@ from typing import Any, Callable
 from sqlalchemy.engine import Engine
 
 from bot.channels.base import PermanentFailure, TemporaryFailure
+from bot.channels.kit.inbound import MAX_TEXT
 from bot.clock import Clock
 from bot.media import limits
 from bot.media.fetch import Download, MediaFetcher, MediaJob
@@ -139,7 +140,7 @@ def understood_text(session: Any, message_id: int) -> str:
     message = session.get(Message, message_id)
     read = [row.recognized_text for row in media.media_of_message(session, message_id=message_id)
             if row.kind == "image" and row.recognized_text]
-    return "\n".join(part for part in (message.text if message else "", *read) if part).strip()
+    return "\n".join(part for part in (message.text if message else "", *read) if part).strip()[:MAX_TEXT]
 
 
 __all__ = ["MediaWorker", "Reading", "backoff", "understood_text"]

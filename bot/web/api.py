@@ -23,7 +23,7 @@ from storage.models import Case, Person
 
 CASE_FILTERS = ("kind", "status", "grid_id")
 CALLER = web.RequestKey("api_caller", object)  # the Person a token belongs to; None for the read-only token
-MAX_PER_PAGE, PER_PAGE = 500, 100
+MAX_PER_PAGE, PER_PAGE, MAX_PAGE = 500, 100, 1_000_000  # past MAX_PAGE an offset overflows SQLite
 STATUS_ACTIONS = (*ACTIONS, "wrong")
 
 
@@ -61,7 +61,7 @@ async def list_cases(request: web.Request) -> web.Response:
     """GET /api/cases[?kind=&status=&grid_id=&updated_since=ISO&page=1&per_page=100]: a JSON list; the total in
     X-Total-Count and the next page in a Link header. With updated_since, oldest change first (for syncing)."""
     try:
-        page = max(int(request.query.get("page", "1")), 1)
+        page = min(max(int(request.query.get("page", "1")), 1), MAX_PAGE)
         per_page = min(max(int(request.query.get("per_page", str(PER_PAGE))), 1), MAX_PER_PAGE)
         since = _parse_time(request.query.get("updated_since"))
     except ValueError as exc:

@@ -9,6 +9,7 @@ from aiohttp import web
 from bot.keys import CLOCK, CONFIG
 from bot.media.store import make_store
 from bot.web.responses import in_db, json_error, json_response
+from handlers.ids import parse_id
 from handlers.media import links
 from handlers.media.rows import media_json
 from storage import media
@@ -34,13 +35,14 @@ async def get_media_file(request: web.Request) -> web.Response:
 
 
 async def list_media(request: web.Request) -> web.Response:
-    case_id = request.query.get("case_id") or request.match_info.get("case_id")
-    if case_id is not None and not case_id.isdigit():
+    raw = request.query.get("case_id") or request.match_info.get("case_id")
+    case_id = parse_id(raw) if raw is not None else None
+    if raw is not None and case_id is None:
         return json_error(400, "case_id must be a number")
     config, now = request.app[CONFIG], request.app[CLOCK].now()
     rows = await in_db(request, lambda s: [
         media_json(config, r, now) for r in media.search(
-            s, case_id=int(case_id) if case_id else None, kind=request.query.get("kind") or None,
+            s, case_id=case_id, kind=request.query.get("kind") or None,
             state=request.query.get("state") or None)])
     return json_response(rows)
 

@@ -13,7 +13,8 @@ from storage import cases
 from storage.models import Case, Person
 
 SHORT = 20  # characters: a message this short is a follow-up, not a new story
-_BUILDING = re.compile(r"([\d零〇一二两三四五六七八九十]+)(?:号楼|栋|幢|座)")
+# A number starts where a run of digits starts (the look-behind) and has at most 6 of them: one pass over the text.
+_BUILDING = re.compile(r"(?<![\d零〇一二两三四五六七八九十])([\d零〇一二两三四五六七八九十]{1,6})(?:号楼|栋|幢|座)")
 _DASHED = re.compile(r"^(\d{1,2})-\d{1,2}-\d{3,4}$")
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from handlers import broadcasting, texts
 from handlers.commands.common import grid_choices
 from handlers.context import Context
+from handlers.ids import parse_id
 from handlers.roles import OFFICERS
 from handlers.router import Router
 
@@ -35,12 +36,13 @@ def on_broadcast(ctx: Context) -> None:
 
 @router.command("confirm", usage="/confirm 广播编号", summary="确认发送广播", roles=OFFICERS)
 def on_confirm(ctx: Context) -> None:
-    arg = ctx.call.args.strip().lstrip("#")
-    if not arg.isdigit():
+    broadcast_id = parse_id(ctx.call.args)
+    if broadcast_id is None:
         ctx.reply(texts.BAD_USAGE.format(usage="/confirm 广播编号"))
         return
     try:
-        draft, count = broadcasting.confirm(ctx.session, broadcast_id=int(arg), actor_id=ctx.sender.id, now=ctx.now)
+        draft, count = broadcasting.confirm(ctx.session, broadcast_id=broadcast_id, actor_id=ctx.sender.id,
+                                            now=ctx.now)
     except broadcasting.BroadcastRefused as exc:
         ctx.reply(str(exc))
         return

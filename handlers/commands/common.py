@@ -6,6 +6,7 @@ from sqlmodel import or_, select
 from handlers import scope, texts
 from handlers.cases import flow as case_flow
 from handlers.context import Context
+from handlers.ids import parse_id
 from storage import cases, roster
 from storage.models import Case, Grid, Person, Role
 
@@ -13,10 +14,10 @@ from storage.models import Case, Grid, Person, Role
 def case_from_args(ctx: Context, usage: str, *, need_rest: bool = False) -> tuple[Case, str] | None:
     """Parse 'N [rest]' of the command and load case N for update; on any problem reply and return None."""
     parts = ctx.call.split(1)
-    if not parts or not parts[0].lstrip("#").isdigit() or (need_rest and len(parts) < 2):
+    case_id = parse_id(parts[0]) if parts else None
+    if case_id is None or (need_rest and len(parts) < 2):
         ctx.reply(texts.BAD_USAGE.format(usage=usage))
         return None
-    case_id = int(parts[0].lstrip("#"))
     case = cases.get_case(ctx.session, case_id=case_id, for_update=True)
     if case is None:
         ctx.reply(texts.UNKNOWN_CASE.format(case=case_id))

@@ -5,6 +5,7 @@ from __future__ import annotations
 from handlers import texts
 from handlers.context import Context
 from handlers.households import access, dissuasion
+from handlers.ids import parse_id
 from handlers.roles import OFFICERS
 from handlers.router import Router
 from storage import outreach
@@ -40,10 +41,10 @@ def on_dissuade(ctx: Context) -> None:
 def on_dissuaded(ctx: Context) -> None:
     parts = ctx.call.split(1)
     result = dissuasion.parse_outcome(parts[1]) if len(parts) > 1 else None
-    if not parts or not parts[0].lstrip("#").isdigit() or result is None:
+    task_id = parse_id(parts[0]) if parts else None
+    if task_id is None or result is None:
         access.answer(ctx, texts.BAD_USAGE.format(usage=texts.DISSUADED_USAGE))
         return
-    task_id = int(parts[0].lstrip("#"))
     task = outreach.get_dissuasion(ctx.session, task_id=task_id, for_update=True)
     if task is None:
         access.answer(ctx, texts.DISSUASION_UNKNOWN.format(id=task_id))

@@ -22,8 +22,8 @@ from storage.models import AuditEntry, FaqEntry
 router = Router("faq")
 ACTIONS = {"list": "list", "列表": "list", "show": "show", "查看": "show", "add": "add", "添加": "add",
            "edit": "edit", "修改": "edit", "remove": "remove", "删除": "remove", "learn": "learn", "学习": "learn"}
-_PARTS = re.compile(r"\s*[|｜]\s*")
-_QUESTIONS = re.compile(r"\s*[;；\n]\s*")
+_PARTS = re.compile(r"[|｜]")  # split, then strip: a pattern with \s* on both sides is quadratic on a run of spaces
+_QUESTIONS = re.compile(r"[;；\n]")
 MAX_TITLE = 30
 
 
@@ -147,11 +147,12 @@ def _learn(ctx: Context, args: str) -> None:
 
 def _split(ctx: Context, args: str, *, need_all: bool) -> tuple[str, list[str], str] | None:
     """'标题｜问法1；问法2｜答案' → (title, questions, answer); on a problem reply and return None."""
-    parts = _PARTS.split(args.strip(), maxsplit=2)
+    parts = [part.strip() for part in _PARTS.split(args.strip(), maxsplit=2)]
     if len(parts) != 3 or not parts[0] or len(parts[0]) > MAX_TITLE or (need_all and not (parts[1] and parts[2])):
         ctx.reply(texts.FAQ_NEED_PARTS)
         return None
-    title, questions, answer = parts[0], [q for q in _QUESTIONS.split(parts[1]) if q], from_officer(parts[2].strip())
+    questions = [q.strip() for q in _QUESTIONS.split(parts[1]) if q.strip()]
+    title, answer = parts[0], from_officer(parts[2])
     try:
         check_answer(answer)
     except KnowledgeBaseError:

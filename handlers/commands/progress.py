@@ -12,6 +12,7 @@ from handlers import texts
 from handlers.cases.view import local_time, name_of, type_name
 from handlers.context import Context
 from handlers.faq.text import simplify
+from handlers.ids import parse_id
 from handlers.privacy import mask_personal
 from handlers.roles import EVERYONE
 from handlers.router import Router
@@ -51,11 +52,12 @@ def parse_query(text: str) -> int | None:
 @router.command("progress", usage="/progress 编号", summary="查询自己反映事项的进度（不写编号：最近一件）",
                 roles=EVERYONE)
 def on_progress(ctx: Context) -> None:
-    arg = ctx.call.args.strip().lstrip("#").rstrip("号")
-    if arg and not arg.isdigit():
+    arg = ctx.call.args.strip().rstrip("号")
+    case_id = parse_id(arg) if arg else LATEST
+    if case_id is None:
         ctx.reply(texts.BAD_USAGE.format(usage=texts.PROGRESS_USAGE))
         return
-    answer(ctx, int(arg) if arg else LATEST)
+    answer(ctx, case_id)
 
 
 def on_progress_text(ctx: Context) -> bool:

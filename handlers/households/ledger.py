@@ -19,7 +19,7 @@ from storage.models import Grid, Household, Person
 VISIT_COLUMNS = ("序号", "走访日期", "网格", "户编号", "地址", "走访人", "走访事由", "反诈APP", "走访情况", "需跟进", "跟进事项")
 GRID_DAY_COLUMNS = ("周次", "民警", "网格", "入户走访天数", "目标天数", "是否达标")
 _UNIT = re.compile(r"^(.*(?:栋|幢|号楼|单元|座))(.+)$")
-_TAIL = re.compile(r"(\d+)(室|号)?$")
+_TAIL = re.compile(r"(?<!\d)(\d+)(室|号)?$")  # from the start of a run only: one pass
 
 
 def mask_address(address: str) -> str:

@@ -17,6 +17,7 @@ from urllib.parse import urlsplit
 
 DATA = Path(__file__).resolve().parent.parent / "data" / "indicators.json"
 KINDS = ("phone", "url", "domain", "qr", "app", "account")
+MAX_CHARS = 4000  # of a scam's words (typed, or read from a screenshot): more is not read; work per message is bounded
 _TLDS = ("com|cn|net|org|top|xyz|cc|vip|shop|site|online|club|info|icu|link|live|pro|work|fun|asia|me|co|io|tv|"
          "hk|tw|app|ltd|wang|ink|biz|mobi|cloud|store|tech|space|website|life|world|today|win|bid|loan")
 _URL_CHARS = r"[A-Za-z0-9\-._~%!$&*+,;=:@/?#]"  # ASCII only: the words after an address are not part of it
@@ -47,7 +48,7 @@ def _rules() -> dict:
 
 def extract(text: str, *, qr: tuple[str, ...] | list[str] = ()) -> list[Indicator]:
     """The indicators in a scam's words and in its QR payloads, each once, in a stable order."""
-    text = unicodedata.normalize("NFKC", text or "")
+    text = unicodedata.normalize("NFKC", (text or "")[:MAX_CHARS])
     found: set[Indicator] = set()
     found |= _phones(text)
     found |= _links(text)

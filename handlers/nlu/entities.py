@@ -5,6 +5,7 @@ import re
 
 from handlers.nlu.label import Entities
 
+MAX_CHARS = 2000  # read at most this much (the classifier hands over at most 1,000): work per message is bounded
 _CN_DIGIT = "零〇一二两三四五六七八九十几"
 _CN_NUM = _CN_DIGIT + "百千"
 
@@ -51,7 +52,9 @@ def _unique(items) -> tuple[str, ...]:
 
 
 def extract_entities(text: str) -> Entities:
-    """Find entities in an already normalised text (half-width digits, simplified characters)."""
+    """Find entities in an already normalised text (half-width digits, simplified characters); only its first
+    MAX_CHARS characters are read."""
+    text = text[:MAX_CHARS]
     id_cards = _unique(m.group() for m in ID_CARD.finditer(text))
     rest = ID_CARD.sub(" ", text)
     phones = _unique(m.group() for m in PHONE.finditer(rest))

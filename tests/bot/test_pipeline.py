@@ -65,6 +65,25 @@ async def test_unknown_group_stays_silent_tells_admins_and_binds(bot):
     assert await bot.talk("new-group-9", "resident-1", "楼上天天半夜吵 吵得睡不着") == []
 
 
+async def test_unknown_groups_alert_once_a_channel_an_hour_and_stop_creating_rows(bot, clock, monkeypatch):
+    from handlers import dispatch
+
+    monkeypatch.setattr(dispatch, "MAX_UNBOUND_GROUPS", 5)  # the limit itself is 200; five shows the same
+    alerts = []
+    for n in range(8):
+        alerts += [m for m in await bot.talk(f"invented-{n}", "resident-1", "大家好") if m["chat_id"] == "admin-1"]
+    assert len(alerts) == 1  # eight unknown groups within the hour: one alert
+    with session(bot.app[ENGINE]) as s:
+        stored = [g.chat_id for g in s.exec(select(ChatGroup).where(ChatGroup.chat_id.startswith("invented-")))]
+    assert stored == [f"invented-{n}" for n in range(5)]  # no rows past the limit
+    sent = await bot.talk("invented-7", "officer-3", "/bind grid-3")  # an unstored group can still be bound
+    assert [m["chat_id"] for m in sent if "已绑定" in m["text"]] == ["invented-7"]
+    clock.advance(minutes=61)
+    assert await bot.talk("invented-0", "resident-1", "大家好") == []  # a known (stored) group: no alert
+    sent = await bot.talk("another-1", "resident-1", "大家好")  # an hour later: the next alert
+    assert [m["chat_id"] for m in sent] == ["admin-1"]
+
+
 async def test_resident_cannot_bind_and_unknown_grid_is_explained(bot):
     await bot.talk("new-group-8", "resident-1", "大家好")
     sent = await bot.talk("new-group-8", "resident-1", "/bind grid-1")

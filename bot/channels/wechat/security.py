@@ -25,6 +25,7 @@ from wechatpy.exceptions import InvalidAppIdException, InvalidSignatureException
 from wechatpy.work.exceptions import InvalidCorpIdException
 
 from bot.channels.base import Accept, ChannelError
+from bot.channels.kit.inbound import clean_message, short
 from bot.clock import Clock
 from handlers.message import GroupMessage
 
@@ -160,14 +161,16 @@ def text_field(data: Mapping, *path: str, required: bool = True) -> str | None:
 
 
 async def deliver(channel: str, accept: Accept, msg: GroupMessage) -> None:
-    """Hand one message to the core; any failure there becomes a 503 so the platform retries."""
+    """Hand one message, cleaned (``kit.inbound``: a 400 for an id the database must not hold), to the core;
+    any failure there becomes a 503 so the platform retries."""
+    msg = clean_message(msg)
     try:
         await accept(msg)
-        log.info("%s: accepted %s in chat %s", channel, msg.channel_msg_id, msg.chat_id)
+        log.info("%s: accepted %s in chat %s", channel, short(msg.channel_msg_id), short(msg.chat_id))
     except ChannelError:
         raise
     except Exception:  # noqa: BLE001 - storage errors of any kind: WeChat must retry
-        log.exception("%s: could not store message %s", channel, msg.channel_msg_id)
+        log.exception("%s: could not store message %s", channel, short(msg.channel_msg_id))
         raise ChannelError(503, "could not store the message, retry later") from None
 
 
@@ -177,8 +180,8 @@ async def guarded(channel: str, request: web.Request,
     try:
         return await work()
     except ChannelError as exc:
-        log.warning("%s: refused %s %s: %d %s", channel, request.method, request.path,
-                    exc.status, exc.reason)
+        log.warning("%s: refused %s %s: %d %s", channel, request.method, short(request.path),
+                    exc.status, short(exc.reason, 200))
         return web.json_response({"error": exc.reason}, status=exc.status)
 
 

@@ -200,7 +200,8 @@ CASES = {
     wecom_bad_timestamp: 400, wecom_get_forged: 403, wecom_get_missing_echostr: 400,
     wecom_bad_message_fields: 400, aibot_not_json: 400, aibot_json_array: 400, aibot_missing_encrypt: 400,
     aibot_decrypts_to_non_json: 400, aibot_missing_sender: 400, aibot_encrypted_for_a_corp_id: 403,
-    mp_plain_forged_signature: 403, mp_plain_system_entity: 400, mp_get_stale: 403,
+    mp_plain_forged_signature: 403, mp_plain_system_entity: 403,  # plain mode with an aes_key set: refused before parsing
+    mp_get_stale: 403,
     bridge_forged_signature: 403, bridge_tampered_body: 403, bridge_stale: 403, bridge_missing_headers: 400,
     bridge_malformed_json: 400, bridge_missing_talker: 400, bridge_room_not_object: 400,
 }

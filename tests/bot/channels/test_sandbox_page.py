@@ -99,3 +99,30 @@ async def test_resident_sends_a_location_and_an_image_from_the_page(served, tmp_
     with new_session(served.app[ENGINE]) as session:
         kinds = [m.kind for m in session.exec(select(Message).order_by(Message.id)).all()]
     assert kinds == ["location", "image"]
+
+
+@pytest.mark.parametrize("backend", ["sqlite"], indirect=True)
+async def test_behind_its_token_the_page_works_from_its_address_and_refuses_without(clock, engine):
+    from tests.factories import SANDBOX_TOKEN, make_config
+
+    config = make_config(bridge={"enabled": True, "secret": "s", "outbound_url": "http://127.0.0.1:9/out"})
+    server = TestServer(create_app(config, clock=clock, engine=engine, background=False), host="127.0.0.1")
+    await server.start_server()
+    try:
+        async with chromium() as browser:
+            page = await new_page(browser, str(server.make_url("/")))
+            await page.goto("/sandbox")  # asked for the token, the dialog is answered empty
+            await page.wait_for_function("() => document.getElementById('status').textContent.includes('令牌')")
+            assert await page.locator("#groups button").count() == 0
+            page = await new_page(browser, str(server.make_url("/")))
+            await page.goto(f"/sandbox#token={SANDBOX_TOKEN}")
+            await page.locator("#groups button[data-chat='grid-2']").click()
+            assert "token" not in page.url  # the token leaves the address bar at once
+            await page.fill("#text", "楼上每天半夜还在蹦迪 吵得孩子睡不着 8栋2单元")
+            await page.press("#text", "Enter")
+            await page.locator("#log .me").wait_for()
+            await work(server.app)
+            await page.evaluate("refresh()")
+            await page.locator("#log .bot").wait_for()
+    finally:
+        await server.close()

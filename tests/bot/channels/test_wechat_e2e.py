@@ -14,7 +14,7 @@ from bot.keys import ENGINE, OUTBOX, PIPELINE
 from storage.db import session
 from storage.models import Case, Outbox
 from tests.bot.channels.helpers import AES_KEY, TOKEN, aibot_payload, encrypt_only
-from tests.factories import demo_raw
+from tests.factories import SANDBOX_HEADERS, demo_raw, with_sandbox_token
 from tests.fakes.wechat_api import FakeWechatApi, Fault
 
 pytestmark = pytest.mark.postgres
@@ -31,7 +31,7 @@ async def fake_api():  # noqa: ANN201
 
 @pytest.fixture
 async def client(fake_api, clock, engine):  # noqa: ANN001, ANN201
-    raw = demo_raw()
+    raw = with_sandbox_token(demo_raw())
     raw["database"] = {"url": "sqlite://"}
     raw["aibot"] = {"enabled": True, "token": TOKEN, "aes_key": AES_KEY, "api_base": fake_api.base_url}
     raw["wecom"] = {"enabled": True, "token": TOKEN, "aes_key": AES_KEY, "corp_id": "wwfakecorp",
@@ -109,8 +109,8 @@ async def test_expired_token_is_refreshed_and_the_message_sent_once(client, fake
     await post_aibot(client, fake_api, msgid="M-A")
     await step(client)
     fake_api.expire_tokens()
-    await client.post("/sandbox/messages", json={"user_id": "officer-2", "sender_id": "officer-2",
-                                                 "text": "/case 1"})
+    await client.post("/sandbox/messages", headers=SANDBOX_HEADERS,
+                      json={"user_id": "officer-2", "sender_id": "officer-2", "text": "/case 1"})
     await post_aibot(client, fake_api, msgid="M-B", text="@网格助手 楼下饭店油烟太大 天天熏得开不了窗 9栋")
     await step(client)
     assert len(fake_api.calls_to("/cgi-bin/gettoken")) == 2

@@ -15,7 +15,7 @@ from bot.keys import ENGINE, MEDIA, OUTBOX, PIPELINE
 from storage.db import session
 from storage.models import Case, Media
 from tests.bot.channels.helpers import NOW_TS, TOKEN
-from tests.factories import demo_raw
+from tests.factories import demo_raw, with_sandbox_token
 from tests.fakes.images import make_png
 from tests.fakes.reader import FakeImageReader
 
@@ -30,7 +30,7 @@ def reader() -> FakeImageReader:
 
 @pytest.fixture
 async def client(fake_api, clock, engine, reader, tmp_path):  # noqa: ANN001, ANN201
-    raw = demo_raw()
+    raw = with_sandbox_token(demo_raw())
     raw["database"] = {"url": "sqlite://"}
     raw["media"] = {"root": str(tmp_path / "media")}
     next(p for p in raw["people"] if p["id"] == "resident-elder")["mp_openid"] = "oElder"

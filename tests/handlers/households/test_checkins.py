@@ -40,6 +40,7 @@ async def test_the_question_goes_out_on_schedule_and_1_is_recorded_safe(roster, 
 
 
 async def test_no_answer_goes_to_the_caretaker_then_to_the_officer(roster, clock):
+    roster.raw = True  # officers' cards carry raw numbers; the masked sent-log is tested in test_sandbox_guard
     await roster.tick()
     clock.advance(hours=2, minutes=59)
     await roster.tick()
@@ -64,6 +65,7 @@ async def test_no_answer_goes_to_the_caretaker_then_to_the_officer(roster, clock
 
 
 async def test_a_reply_asking_for_help_is_a_help_call_with_address_and_caretaker(roster):
+    roster.raw = True  # officers' cards carry raw numbers; the masked sent-log is tested in test_sandbox_guard
     await roster.tick()
     sent = await roster.talk("resident-wang", "resident-wang", "2", direct=True)
     by_chat = {m["chat_id"]: m["text"] for m in sent}

@@ -19,6 +19,7 @@ def task(bot) -> Dissuasion:  # noqa: ANN001
 
 
 async def test_the_task_reaches_the_grid_worker_and_officer_at_once_with_the_household(roster):
+    roster.raw = True  # officers' cards carry raw numbers; the masked sent-log is tested in test_sandbox_guard
     sent = await roster.talk("officer-1", "officer-1", f"/dissuade 13900000101 {WARNING}", direct=True)
     by_chat = {m["chat_id"]: m["text"] for m in sent}
     assert set(by_chat) == {"officer-1", "worker-1"}

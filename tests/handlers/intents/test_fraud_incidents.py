@@ -16,6 +16,7 @@ SCAM_C = "17012345678又打来了 说不关就扣钱 还让我加微信 kefu_jd8
 
 
 async def test_same_phone_in_three_groups_is_one_incident_each_group_warned_once(bot):
+    bot.raw = True  # officers' cards carry raw numbers; the masked sent-log is tested in test_sandbox_guard
     first = await bot.talk("grid-1", "resident-1", SCAM_A)
     assert len([m for m in first if m["chat_id"] == "grid-1"]) == 1
     second = await bot.talk("grid-2", "resident-7", SCAM_B)

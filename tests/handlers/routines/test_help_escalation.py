@@ -54,6 +54,7 @@ async def test_any_officer_command_acknowledges_help(bot, clock, command):
 
 
 async def test_resident_phone_is_on_the_card_when_known(bot):
+    bot.raw = True  # officers' cards carry raw numbers; the masked sent-log is tested in test_sandbox_guard
     sent = await bot.talk("officer-1", "officer-1", "/help", direct=True)  # a known person with a phone
     assert sent
     from storage.models import Person

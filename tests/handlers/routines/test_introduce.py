@@ -13,7 +13,7 @@ from bot.keys import CLOCK, ENGINE, PIPELINE
 from storage.db import session
 from storage.models import Outbox
 from tests.bot.channels.helpers import BRIDGE_SECRET, bridge_event, signed_bridge
-from tests.factories import demo_raw
+from tests.factories import demo_raw, with_sandbox_token
 
 
 async def test_an_at_mention_greeting_or_a_question_about_the_bot_gets_the_introduction(bot):
@@ -44,7 +44,7 @@ async def test_a_residents_help_lists_what_residents_can_do(bot):
 
 
 async def test_added_to_a_bridge_group_the_bot_introduces_itself_once(clock, engine):
-    raw = demo_raw()
+    raw = with_sandbox_token(demo_raw())
     raw["database"] = {"url": "sqlite://"}
     raw["bridge"] = {"enabled": True, "secret": BRIDGE_SECRET, "outbound_url": "http://127.0.0.1:9/outbound"}
     raw["grids"][2]["groups"].append({"channel": "bridge", "chat_id": "R:10696051", "name": "幸福里三网格微信群"})
