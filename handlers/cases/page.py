@@ -12,7 +12,7 @@ from sqlmodel import Session
 from handlers import scope, texts
 from handlers.cases import flow as case_flow
 from handlers.cases.view import event_line, type_name
-from handlers.privacy import mask_personal
+from handlers.privacy import mask_name, mask_personal
 from handlers.router import Routes
 from storage import cases, messages, papers
 from storage.models import Case, ChatGroup, Grid, Person, Role
@@ -98,12 +98,6 @@ def allowed_actions(person: Person, case: Case, routes: Routes) -> list[str]:
     if person.role in (Role.OFFICER, Role.ADMIN) and case_flow.refusal(case, "wrong") is None:
         found.append("wrong")
     return found
-
-
-def mask_name(name: str) -> str:
-    """张三丰 → 张**."""
-    name = name.strip()
-    return f"{name[0]}**" if name else texts.NOBODY
 
 
 def _name(view: View, person_id: str | None) -> str:
