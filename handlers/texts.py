@@ -453,3 +453,7 @@ CONSOLE_NEEDS_TEXT = "请填写内容（结果、原因或人员）后再提交�
 CONSOLE_CONSENT_RECORDED = "已记录当事人同意调解。"
 CONSOLE_PAPER_MADE = "调解文书已生成并附在案件上。"
 CONSOLE_OFFICERS_ONLY = "只有民警和管理员可以广播。"
+
+# Staff commands typed in a group are answered in the staff member's direct chat (handlers/privacy_routing.py)
+SENT_PRIVATELY = "已私信您"
+PRIVATE_CHAT_NEEDED = "为保护居民信息，这条命令不在群里答复，请私聊本助手发送。"
