@@ -175,11 +175,13 @@ VISIT_TASK = "【上门回访任务】{case}号（{type}）反映人{reporter}�
 # --- broadcast ---
 BROADCAST_ALL = ("all", "全部", "所有")
 BROADCAST_USAGE = "/broadcast 目标 内容（目标：网格编号，多个用逗号分隔，或 all/全部）"
-BROADCAST_PREVIEW = "【广播预览】编号{id}\n目标：{targets}（共{count}个群）\n内容：{text}\n确认发送请回复 /confirm {id}"
+BROADCAST_PREVIEW = "【广播预览】编号{id}\n目标：{targets}（共{count}个群）\n内容：{text}\n确认发送请在{minutes}分钟内回复 /confirm {id}"
 BROADCAST_NO_GROUPS = "目标网格下没有已绑定的群，无法广播。"
 BROADCAST_SENT = "广播{id}已发送到{count}个群。"
 BROADCAST_ALREADY_SENT = "广播{id}已经发送过了，不会重复发送。"
 UNKNOWN_BROADCAST = "没有编号为{id}的广播草稿。"
+BROADCAST_NOT_YOUR_DRAFT = "广播{id}由{drafter}起草，只有起草人或管理员可以确认发送。"
+BROADCAST_DRAFT_EXPIRED = "广播{id}的草稿已超过{minutes}分钟未确认，已过期，请重新发送 /broadcast 起草。"
 BROADCAST_TEXT = "【警务提醒】{text}"
 ALL_GRIDS_NAME = "全部网格"
 BROADCAST_TAG_NAME = "标签“{tag}”的群"
