@@ -7,6 +7,7 @@ import logging
 import sys
 from pathlib import Path
 
+from bot import log_masking
 from bot.config import Config, ConfigError, load_config
 
 DEFAULT_CONFIG = "config.toml"
@@ -102,7 +103,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
     if problem:
         print(f"gridbot: refusing to start: {problem}", file=sys.stderr)
         return 2
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    log_masking.configure(logging.INFO)
     host = args.host or config.server.host
     port = args.port or config.server.port
     print(f"gridbot: serving {config.community.name} on http://{host}:{port}/sandbox", flush=True)

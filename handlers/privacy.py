@@ -95,6 +95,14 @@ def mask_personal(text: str) -> str:
     return _RUN.sub(lambda m: _mask_run(m.group()), text) if text else text
 
 
+def for_reader(text: str, reader: object | None) -> str:
+    """``text`` as a card's reader may see it: raw for the police (an officer; None: the grid's officer),
+    masked for everyone else (mediators, the property company's mediator, grid workers, volunteers)."""
+    from handlers.roles import POLICE
+
+    return text if reader is None or getattr(reader, "role", None) in POLICE else mask_personal(text)
+
+
 def mask_name(name: str) -> str:
     """张三丰 → 张**."""
     from handlers import texts
