@@ -305,7 +305,7 @@ DIGEST_CASE_LINE = "· {case}号 {kind} {status} {text}"
 DIGEST_VISIT_LINE = "· {case}号 居民未答复回访，待上门回访：{text}"
 DIGEST_FAILED_LINE = "· 发往 {chat} 的{kind}未能送达：{text}"
 JOB_TITLES = {"timers": "案件定时任务", "digest": "每日简报", "notice": "安全提示·{topics}",
-              "agenda": "周五议程", "outcome": "周五结果反馈"}
+              "agenda": "周五议程", "outcome": "周五结果反馈", "purge": "过期消息清除"}
 SCHEDULE_SKIPPED = "{job}（原定{due}）错过{minutes}分钟，超过补发时限{grace}分钟，未发送"
 DIGEST_SKIPPED_LINE = "· {detail}"
 DIGEST_MORE = "…另有{n}条，可用 /case 编号 查看"
@@ -459,3 +459,5 @@ CONSOLE_OFFICERS_ONLY = "只有民警和管理员可以广播。"
 # Staff commands typed in a group are answered in the staff member's direct chat (handlers/privacy_routing.py)
 SENT_PRIVATELY = "已私信您"
 PRIVATE_CHAT_NEEDED = "为保护居民信息，这条命令不在群里答复，请私聊本助手发送。"
+PURGED_TEXT = "（已超过保存期限，原话已清除）"
+MEDIA_LINE_PURGED = "{kind}：已超过保存期限，已清除"

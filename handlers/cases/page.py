@@ -76,7 +76,8 @@ def case_page(session: Session, *, config: Any, person: Person, case: Case, rout
              ("回访", texts.SATISFACTION_NAMES.get(case.satisfaction or "", texts.EMPTY_VALUE))]
     timeline = [event_line(view, e) for e in cases.case_events(session, case_id=case.id)]
     originals = [(_local(m.sent_at, tz), _name(view, m.sender_id) if view.person(m.sender_id) else m.sender_id,
-                  show(m.text)) for m in messages.messages_of_case(session, case_id=case.id)]
+                  show(m.text) if m.text else texts.PURGED_TEXT)
+                 for m in messages.messages_of_case(session, case_id=case.id)]
     linked = [(c.id, type_name(c), texts.STATUS_NAMES[c.status]) for c in messages.linked_cases(session, case=case)]
     docs = [(i, texts.PAPER_NAMES[kind] + ("（共享版）" if shared else ""), name, _local(at, tz))
             for i, kind, shared, name, at in papers.documents_of(session, case_id=case.id)]
