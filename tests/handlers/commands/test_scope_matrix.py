@@ -16,7 +16,7 @@ from handlers.dispatch import build_routes
 from storage import groups
 from storage.db import session
 from storage.models import Broadcast, Case, Dissuasion, Person
-from tests.handlers.households.conftest import roster  # noqa: F401  (the demo households, imported)
+from tests.handlers.households.conftest import roster as households_roster
 
 pytestmark = pytest.mark.postgres
 
@@ -93,6 +93,9 @@ PLACES = {  # own: grid-2 (officer-2, worker-2; the property mediator's noise ca
     True: {"grid": "grid-2", "resident": "周梅", "household": "g2-1103"},
     False: {"grid": "grid-1", "resident": "王秀英", "household": "g1-0101"},
 }
+
+
+roster = households_roster  # the demo households imported: /checkin, /visit, /dissuade have someone to act on
 
 
 def test_the_matrix_has_a_row_for_every_command():
