@@ -19,6 +19,9 @@ from __future__ import annotations
 
 import re
 
+from handlers import texts
+from handlers.roles import POLICE
+
 _DIGIT = "0-9\uff10-\uff19"  # half- and full-width
 _SEP = " \u3000\\-\uff0d\u2010-\u2015"  # spaces, hyphens, dashes (half- and full-width)
 # A run of digit groups joined by short separators, optionally led by + and ended by an X (an ID's check digit).
@@ -98,15 +101,11 @@ def mask_personal(text: str) -> str:
 def for_reader(text: str, reader: object | None) -> str:
     """``text`` as a card's reader may see it: raw for the police (an officer; None: the grid's officer),
     masked for everyone else (mediators, the property company's mediator, grid workers, volunteers)."""
-    from handlers.roles import POLICE
-
     return text if reader is None or getattr(reader, "role", None) in POLICE else mask_personal(text)
 
 
 def mask_name(name: str) -> str:
     """张三丰 → 张**."""
-    from handlers import texts
-
     name = name.strip()
     return f"{name[0]}**" if name else texts.NOBODY
 

@@ -140,3 +140,13 @@ def test_masking_keeps_length_and_is_idempotent(text):
     masked = mask_personal(text)
     assert len(masked) == len(text)
     assert mask_personal(masked) == masked
+
+
+@pytest.mark.parametrize("worst", ["1 " * 20000, "1-" * 20000, "１" * 40000, "13812345678 " * 3000, "0" * 40000])
+def test_masking_worst_inputs_take_linear_time(worst):
+    import time
+
+    start = time.perf_counter()
+    masked = mask_personal(worst)
+    assert time.perf_counter() - start < 1.0  # a quadratic scan of 40,000 characters would take minutes
+    assert len(masked) == len(worst)
