@@ -7,6 +7,7 @@ import logging
 import sys
 from pathlib import Path
 
+from bot import log_masking
 from bot.config import Config, ConfigError, load_config
 
 DEFAULT_CONFIG = "config.toml"
@@ -57,9 +58,10 @@ def _parser() -> argparse.ArgumentParser:
     faq_eval.add_argument("file", help='one {"text", "topics": [topic ids]} a line; topics [] = must not answer')
     faq_eval.add_argument("--json", action="store_true")
     faq_eval.set_defaults(run=cmd_faq_eval)
-    from bot.cli_console import add_parsers
+    from bot import cli_console, cli_privacy
 
-    add_parsers(sub, _config_arg)
+    cli_console.add_parsers(sub, _config_arg)
+    cli_privacy.add_parsers(sub, _config_arg)
     return parser
 
 
@@ -108,7 +110,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
     if problem:
         print(f"gridbot: refusing to start: {problem}", file=sys.stderr)
         return 2
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    log_masking.configure(logging.INFO)
     host = args.host or config.server.host
     port = args.port or config.server.port
     print(f"gridbot: serving {config.community.name} on http://{host}:{port}/sandbox", flush=True)

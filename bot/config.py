@@ -223,6 +223,14 @@ class MediaSettings(Model):
     base_url: str = ""  # how officers reach this server (links in case cards); empty: http://{server.host}:{port}
 
 
+class PrivacySettings(Model):
+    """``[privacy]``: how long residents' words are kept. After ``retain_message_days`` message text, media and
+    the texts the bot sent are purged daily at ``purge_time`` (local) and by ``gridbot purge``; cases are kept."""
+
+    retain_message_days: int = Field(default=180, ge=0)  # 0: keep forever
+    purge_time: str = Field(default="03:30", pattern=r"^([01]\d|2[0-3]):[0-5]\d$")
+
+
 class SchedulerSettings(Model):
     misfire_grace_minutes: int = Field(default=60, ge=0)  # a run missed by more than this is skipped
     timers: bool = True  # run the case-work timers every minute
@@ -247,6 +255,7 @@ class Config(Model):
     scheduler: SchedulerSettings = SchedulerSettings()
     media: MediaSettings = MediaSettings()
     console: Console = Console()
+    privacy: PrivacySettings = PrivacySettings()
 
     def person(self, person_id: str) -> Person | None:
         return next((p for p in self.people if p.id == person_id), None)

@@ -4,16 +4,17 @@ Used by /broadcast and /confirm and by the console's composer."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sqlmodel import Session
 
 from handlers import texts
 from storage import broadcasts, outbox
 from storage import groups as store_groups
-from storage.models import AuditEntry, Broadcast, ChatGroup, Grid
+from storage.models import AuditEntry, Broadcast, ChatGroup, Grid, Person, Role
 
 TAG = store_groups.TAG
+DRAFT_MINUTES = 30  # a draft not confirmed by then expires: the preview its drafter saw may no longer hold
 
 
 class BroadcastRefused(Exception):
@@ -58,6 +59,7 @@ def confirm(session: Session, *, broadcast_id: int, actor_id: str, now: datetime
         raise BroadcastRefused(texts.UNKNOWN_BROADCAST.format(id=broadcast_id))
     if found.status == "sent":
         raise BroadcastRefused(texts.BROADCAST_ALREADY_SENT.format(id=found.id))
+    refuse_confirmation(session, draft=found, actor_id=actor_id, now=now)
     groups = store_groups.groups_of_targets(session, targets=found.targets)
     for group in groups:
         row = outbox.enqueue(session, now=now, idempotency_key=f"broadcast-{found.id}-{group.id}",
@@ -69,6 +71,17 @@ def confirm(session: Session, *, broadcast_id: int, actor_id: str, now: datetime
     session.add(AuditEntry(at=now, actor_id=actor_id, action="broadcast",
                            detail=f"{found.id} → {','.join(found.targets)} ({len(groups)} groups)"))
     return found, len(groups)
+
+
+def refuse_confirmation(session: Session, *, draft: Broadcast, actor_id: str, now: datetime) -> None:
+    """Only the drafter or an admin confirms a draft, and only within ``DRAFT_MINUTES`` of drafting it."""
+    actor = session.get(Person, actor_id)
+    if actor_id != draft.actor_id and (actor is None or actor.role != Role.ADMIN):
+        drafter = session.get(Person, draft.actor_id)
+        raise BroadcastRefused(texts.BROADCAST_NOT_YOUR_DRAFT.format(
+            id=draft.id, drafter=drafter.name if drafter else draft.actor_id))
+    if now - draft.created_at > timedelta(minutes=DRAFT_MINUTES):
+        raise BroadcastRefused(texts.BROADCAST_DRAFT_EXPIRED.format(id=draft.id, minutes=DRAFT_MINUTES))
 
 
 @dataclass(frozen=True)

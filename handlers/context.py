@@ -29,6 +29,8 @@ class Context:
     call: Any = None  # handlers.router.CommandCall of a command being run
     channels: ChannelDirectory | None = None
     faq: Any = None  # handlers.faq.Library of this app (None: the process's default one)
+    # A staff command typed in a group: its replies go to the sender's direct chat (handlers/router.py)
+    private: bool = False
     _sent: int = field(default=0, repr=False)
     _decision: "Decision | None" = field(default=None, repr=False)
 
@@ -48,6 +50,7 @@ class Context:
         """The message's intent may be answered where it was said: always in a direct chat; in a group only
         when the decision is public."""
         return self.message.is_direct or self.decision.action == "public"
+    _told_privately: int = field(default=0, repr=False)
 
     @property
     def grid(self) -> Grid | None:
@@ -59,11 +62,24 @@ class Context:
 
     def reply(self, text: str, *, mention: list[Person] | None = None, kind: str = "reply",
               case_id: int | None = None) -> None:
-        """Answer in the chat the message came from (the group, or the direct chat)."""
+        """Answer in the chat the message came from (the group, or the direct chat); in the sender's direct chat
+        when ``private`` is set."""
+        if self.private:
+            self.tell(self.sender, text, kind=kind, case_id=case_id)
+            return
+        self.reply_here(text, mention=mention, kind=kind, case_id=case_id)
+
+    def reply_here(self, text: str, *, mention: list[Person] | None = None, kind: str = "reply",
+                   case_id: int | None = None) -> None:
+        """Answer in the chat the message came from, whatever ``private`` says."""
         msg = self.message
         mentions = self._mentions(msg.channel, mention)
         self._enqueue(channel=msg.channel, chat_id=msg.chat_id, text=text, is_direct=msg.is_direct,
                       mentions=mentions, kind=kind, case_id=case_id, reply_hint=msg.reply_hint)
+
+    @property
+    def told_privately(self) -> bool:
+        return self._told_privately > 0
 
     def post(self, group: ChatGroup, text: str, *, mention: list[Person] | None = None, kind: str = "notice",
              case_id: int | None = None) -> None:
@@ -75,6 +91,8 @@ class Context:
         """A direct message to one person, on their own channel."""
         if person is None:
             return
+        if self.private and person.id == self.sender.id:
+            self._told_privately += 1
         channel, chat_id = people.direct_address(person)
         self._enqueue(channel=channel, chat_id=chat_id, text=text, is_direct=True, kind=kind, case_id=case_id)
 

@@ -9,3 +9,4 @@ HOLDERS = OFFICERS | {Role.MEDIATOR}  # may hold a case in hand: take, resolve, 
 STAFF = HOLDERS | {Role.GRID_WORKER}  # may read cases and add notes
 ASSIGNABLE = STAFF  # may be given a case
 ACKERS = HOLDERS  # whose action on a help call counts as acknowledging it
+POLICE = frozenset({Role.OFFICER})  # read residents' raw numbers in cards; mediators, workers read them masked

@@ -8,7 +8,7 @@ import unicodedata
 from dataclasses import dataclass
 from typing import Callable, Iterable
 
-from handlers import texts
+from handlers import privacy_routing, texts
 from handlers.context import Context
 from handlers.roles import OFFICERS
 
@@ -31,6 +31,7 @@ class Command:
     summary: str
     roles: frozenset[str]
     handler: Handler
+    public: bool = False  # its answer may be read by a group (/bind); else staff in a group are answered privately
 
 
 @dataclass(frozen=True)
@@ -56,10 +57,11 @@ class Router:
         self.intents: list[tuple[str, Handler]] = []
         self.conversations: list[Conversation] = []
 
-    def command(self, name: str, *, usage: str, summary: str, roles: Iterable[str] = OFFICERS):
-        """A command ``/name``; the handler reads ``ctx.call``. Roles are checked before it runs."""
+    def command(self, name: str, *, usage: str, summary: str, roles: Iterable[str] = OFFICERS, public: bool = False):
+        """A command ``/name``; the handler reads ``ctx.call``. Roles are checked before it runs. Unless
+        ``public``, a member of staff who types it in a group is answered in their direct chat."""
         def register(handler: Handler) -> Handler:
-            self.commands.append(Command(name, usage, summary, frozenset(roles), handler))
+            self.commands.append(Command(name, usage, summary, frozenset(roles), handler, public))
             return handler
         return register
 
@@ -135,7 +137,10 @@ class Routes:
             ctx.reply(texts.REFUSED_ROLE.format(command=cmd.name, roles=roles))
             return
         ctx.call = call
-        cmd.handler(ctx)
+        if cmd.public or not privacy_routing.in_group_by_staff(ctx):
+            cmd.handler(ctx)
+            return
+        privacy_routing.run_privately(ctx, cmd.handler)
 
     def run_intent(self, intent: str, ctx: Context) -> None:
         self.intents[intent](ctx)

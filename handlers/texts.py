@@ -181,11 +181,13 @@ VISIT_TASK = "【上门回访任务】{case}号（{type}）反映人{reporter}�
 # --- broadcast ---
 BROADCAST_ALL = ("all", "全部", "所有")
 BROADCAST_USAGE = "/broadcast 目标 内容（目标：网格编号，多个用逗号分隔，或 all/全部）"
-BROADCAST_PREVIEW = "【广播预览】编号{id}\n目标：{targets}（共{count}个群）\n内容：{text}\n确认发送请回复 /confirm {id}"
+BROADCAST_PREVIEW = "【广播预览】编号{id}\n目标：{targets}（共{count}个群）\n内容：{text}\n确认发送请在{minutes}分钟内回复 /confirm {id}"
 BROADCAST_NO_GROUPS = "目标网格下没有已绑定的群，无法广播。"
 BROADCAST_SENT = "广播{id}已发送到{count}个群。"
 BROADCAST_ALREADY_SENT = "广播{id}已经发送过了，不会重复发送。"
 UNKNOWN_BROADCAST = "没有编号为{id}的广播草稿。"
+BROADCAST_NOT_YOUR_DRAFT = "广播{id}由{drafter}起草，只有起草人或管理员可以确认发送。"
+BROADCAST_DRAFT_EXPIRED = "广播{id}的草稿已超过{minutes}分钟未确认，已过期，请重新发送 /broadcast 起草。"
 BROADCAST_TEXT = "【警务提醒】{text}"
 ALL_GRIDS_NAME = "全部网格"
 BROADCAST_TAG_NAME = "标签“{tag}”的群"
@@ -309,7 +311,7 @@ DIGEST_CASE_LINE = "· {case}号 {kind} {status} {text}"
 DIGEST_VISIT_LINE = "· {case}号 居民未答复回访，待上门回访：{text}"
 DIGEST_FAILED_LINE = "· 发往 {chat} 的{kind}未能送达：{text}"
 JOB_TITLES = {"timers": "案件定时任务", "digest": "每日简报", "notice": "安全提示·{topics}",
-              "agenda": "周五议程", "outcome": "周五结果反馈"}
+              "agenda": "周五议程", "outcome": "周五结果反馈", "purge": "过期消息清除"}
 SCHEDULE_SKIPPED = "{job}（原定{due}）错过{minutes}分钟，超过补发时限{grace}分钟，未发送"
 DIGEST_SKIPPED_LINE = "· {detail}"
 DIGEST_MORE = "…另有{n}条，可用 /case 编号 查看"
@@ -459,3 +461,9 @@ CONSOLE_NEEDS_TEXT = "请填写内容（结果、原因或人员）后再提交�
 CONSOLE_CONSENT_RECORDED = "已记录当事人同意调解。"
 CONSOLE_PAPER_MADE = "调解文书已生成并附在案件上。"
 CONSOLE_OFFICERS_ONLY = "只有民警和管理员可以广播。"
+
+# Staff commands typed in a group are answered in the staff member's direct chat (handlers/privacy_routing.py)
+SENT_PRIVATELY = "已私信您"
+PRIVATE_CHAT_NEEDED = "为保护居民信息，这条命令不在群里答复，请私聊本助手发送。"
+PURGED_TEXT = "（已超过保存期限，原话已清除）"
+MEDIA_LINE_PURGED = "{kind}：已超过保存期限，已清除"

@@ -90,6 +90,11 @@ def open_checkins(session: Session, *, resident_id: int) -> Sequence[CheckIn]:
                                               CheckIn.state.in_(OPEN_CHECKIN_STATES)).order_by(CheckIn.id)).all()
 
 
+def checkin_due_at(session: Session, *, resident_id: int, due_at: datetime) -> CheckIn | None:
+    """The resident's check-in due at exactly ``due_at`` (one per resident and moment)."""
+    return session.exec(select(CheckIn).where(CheckIn.resident_id == resident_id, CheckIn.due_at == due_at)).first()
+
+
 def checked_since(session: Session, *, resident_id: int, since: datetime) -> CheckIn | None:
     """A check-in of the resident answered ``ok`` at or after ``since`` (a caretaker looked in early)."""
     return session.exec(select(CheckIn).where(CheckIn.resident_id == resident_id, CheckIn.state == "ok",

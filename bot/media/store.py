@@ -15,6 +15,9 @@ class MediaStore(Protocol):
 
     def read(self, key: str) -> bytes: ...
 
+    def delete(self, key: str) -> None:
+        """Forget the bytes under ``key`` (the retention purge); a missing key is no error."""
+
     def describe(self) -> str: ...
 
 
@@ -41,10 +44,16 @@ class LocalMediaStore:
         return key, digest
 
     def read(self, key: str) -> bytes:
+        return self._path(key).read_bytes()
+
+    def delete(self, key: str) -> None:
+        self._path(key).unlink(missing_ok=True)
+
+    def _path(self, key: str) -> Path:
         path = (self.root / key).resolve()
         if self.root.resolve() not in path.parents:
             raise FileNotFoundError(key)
-        return path.read_bytes()
+        return path
 
     def describe(self) -> str:
         return str(self.root)

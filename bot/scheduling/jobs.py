@@ -9,7 +9,7 @@ from apscheduler.triggers.cron import CronTrigger
 from sqlmodel import Session
 
 from bot.scheduling.cron import crontab_trigger
-from handlers import texts
+from handlers import retention, texts
 from handlers.routines import agenda, digest, notices, timers
 
 
@@ -47,6 +47,11 @@ def build_jobs(config: Any) -> list[Job]:
     jobs = [_schedule_job(config, schedule) for schedule in config.schedules]
     if config.friday.enabled:
         jobs += _friday_jobs(config)
+    if config.privacy.retain_message_days:
+        hour, minute = config.privacy.purge_time.split(":")
+        jobs.append(Job("privacy:purge", crontab_trigger(f"{int(minute)} {int(hour)} * * *", config.community.timezone),
+                        _purge, f"message text older than {config.privacy.retain_message_days} days", coalesce=True,
+                        keep=timedelta(days=60), title=texts.JOB_TITLES["purge"]))
     if config.scheduler.timers:
         jobs.append(Job("timers", crontab_trigger("* * * * *", config.community.timezone), _timers,
                         "case-work timers", coalesce=True, keep=timedelta(days=2), listed=False,
@@ -99,3 +104,14 @@ def _outcome(session: Session, run: Run) -> int:
 
 def _timers(session: Session, run: Run) -> int:
     return timers.run_timers(session, config=run.config, now=run.now)
+
+
+def _purge(session: Session, run: Run) -> int:
+    """The daily retention purge; stored files no row needs any more are deleted after the rows are blanked."""
+    from bot.media.store import make_store
+
+    done = retention.purge(session, now=run.now, days=run.config.privacy.retain_message_days)
+    store = make_store(run.config.media.root)
+    for key in done.files:
+        store.delete(key)
+    return done.total

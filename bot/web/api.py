@@ -16,7 +16,7 @@ from bot.keys import CLOCK, CONFIG, PIPELINE
 from bot.web.responses import in_db, json_error, json_response
 from handlers import accounts, scope
 from handlers.cases import acting, external
-from handlers.cases.page import ACTIONS
+from handlers.cases.page import ACTIONS, shows_raw
 from handlers.cases.view import case_json
 from storage import cases
 from storage.models import Case, Person
@@ -112,7 +112,8 @@ async def get_case(request: web.Request) -> web.Response:
         caller = request[CALLER]
         if case is None or (caller is not None and not scope.may_act_on(session, caller, case)):
             return None
-        return case_json(case, list(cases.case_events(session, case_id=case.id)))
+        plain = caller is None or shows_raw(session, caller, case)  # the service token, or the grid's police
+        return case_json(case, list(cases.case_events(session, case_id=case.id)), masked=not plain)
 
     data = await in_db(request, load)
     if data is None:
@@ -143,7 +144,8 @@ async def create_case(request: web.Request) -> web.Response:
             external.audit(session, actor_id=actor.id, now=now, what=f"POST /api/cases refused {exc.http_status}: {exc}")
             return exc.http_status, {"error": str(exc)}
         external.audit(session, actor_id=actor.id, now=now, what=f"POST /api/cases → case {case.id}")
-        return 201, case_json(case, list(cases.case_events(session, case_id=case.id)))
+        return 201, case_json(case, list(cases.case_events(session, case_id=case.id)),
+                              masked=not shows_raw(session, actor, case))
     status, data = await _write(request, run)
     return json_response(data, status=status)
 
@@ -196,7 +198,8 @@ async def _act(request: web.Request, action: str, body: dict) -> web.Response:
         if not outcome.done:
             return 409, {"error": " ".join(outcome.answers)}
         case = cases.get_case(session, case_id=case_id)
-        return 200, {**case_json(case, list(cases.case_events(session, case_id=case_id))), "messages": outcome.answers}
+        data = case_json(case, list(cases.case_events(session, case_id=case_id)), masked=not shows_raw(session, actor, case))
+        return 200, {**data, "messages": outcome.answers}
     status, data = await _write(request, run)
     return json_response(data, status=status)
 

@@ -9,6 +9,7 @@ from handlers import texts
 from handlers.cases.intake import attach_media, officer_name
 from handlers.cases.view import type_name
 from handlers.context import Context
+from handlers.privacy import for_reader
 from storage import cases
 from storage.models import Case, Person
 
@@ -90,11 +91,13 @@ def join_follow_up(ctx: Context, case: Case) -> None:
     officer = ctx.person(case.assignee_id)
     ctx.reply(texts.FOLLOW_UP_ACK.format(case=case.id, officer=officer_name(officer)), mention=[ctx.sender],
               case_id=case.id)
-    alert = texts.FOLLOW_UP_ALERT.format(case=case.id, reporter=ctx.sender.name, text=ctx.message.text)
-    ctx.tell(officer, alert, case_id=case.id)
+    def alert(reader: Person | None) -> str:
+        return texts.FOLLOW_UP_ALERT.format(case=case.id, reporter=ctx.sender.name,
+                                            text=for_reader(ctx.message.text, reader))
+    ctx.tell(officer, alert(officer), case_id=case.id)
     mediator = ctx.person(case.mediator_id)
     if mediator and mediator is not officer:
-        ctx.tell(mediator, alert, case_id=case.id)
+        ctx.tell(mediator, alert(mediator), case_id=case.id)
 
 
 def link_same_incident(ctx: Context, case: Case, primary: Case, officer: Person | None, *,
@@ -109,4 +112,4 @@ def link_same_incident(ctx: Context, case: Case, primary: Case, officer: Person 
                   mention=[ctx.sender], case_id=case.id)
     ctx.tell(officer, texts.LINKED_ALERT.format(case=case.id, primary=primary.id, reporter=ctx.sender.name,
                                                 building=case.building, type=type_name(case),
-                                                text=ctx.message.text), case_id=case.id)
+                                                text=for_reader(ctx.message.text, officer)), case_id=case.id)

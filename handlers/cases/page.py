@@ -12,7 +12,7 @@ from sqlmodel import Session
 from handlers import scope, texts
 from handlers.cases import flow as case_flow
 from handlers.cases.view import event_line, type_name
-from handlers.privacy import mask_personal
+from handlers.privacy import mask_name, mask_personal
 from handlers.router import Routes
 from storage import cases, messages, papers
 from storage.models import Case, ChatGroup, Grid, Person, Role
@@ -76,7 +76,8 @@ def case_page(session: Session, *, config: Any, person: Person, case: Case, rout
              ("回访", texts.SATISFACTION_NAMES.get(case.satisfaction or "", texts.EMPTY_VALUE))]
     timeline = [event_line(view, e) for e in cases.case_events(session, case_id=case.id)]
     originals = [(_local(m.sent_at, tz), _name(view, m.sender_id) if view.person(m.sender_id) else m.sender_id,
-                  show(m.text)) for m in messages.messages_of_case(session, case_id=case.id)]
+                  show(m.text) if m.text else texts.PURGED_TEXT)
+                 for m in messages.messages_of_case(session, case_id=case.id)]
     linked = [(c.id, type_name(c), texts.STATUS_NAMES[c.status]) for c in messages.linked_cases(session, case=case)]
     docs = [(i, texts.PAPER_NAMES[kind] + ("（共享版）" if shared else ""), name, _local(at, tz))
             for i, kind, shared, name, at in papers.documents_of(session, case_id=case.id)]
@@ -98,12 +99,6 @@ def allowed_actions(person: Person, case: Case, routes: Routes) -> list[str]:
     if person.role in (Role.OFFICER, Role.ADMIN) and case_flow.refusal(case, "wrong") is None:
         found.append("wrong")
     return found
-
-
-def mask_name(name: str) -> str:
-    """张三丰 → 张**."""
-    name = name.strip()
-    return f"{name[0]}**" if name else texts.NOBODY
 
 
 def _name(view: View, person_id: str | None) -> str:

@@ -7,7 +7,7 @@ from typing import Any
 from handlers import texts
 from handlers.context import Context
 from handlers.media.rows import location_line, media_line
-from handlers.privacy import mask_personal
+from handlers.privacy import for_reader, mask_personal
 from storage import cases, media
 from storage.models import Case, CaseEvent, ChatGroup, Grid, Person
 
@@ -36,7 +36,8 @@ def name_of(ctx: Context, person_id: str | None) -> str:
 
 def case_card(ctx: Context, case: Case, template: str = texts.CASE_CARD, *, reader: Person | None = None) -> str:
     """A case for staff (direct chats only: it carries the resident's own words and phone), ending with what
-    its ``reader`` may do next.
+    its ``reader`` may do next. Numbers in it are raw for the police only (``privacy.for_reader``); a mediator or
+    a grid worker reads them masked.
 
     ``ctx`` needs only ``session``, ``config`` and ``person()``, so timers can pass a plain view.
     """
@@ -48,9 +49,9 @@ def case_card(ctx: Context, case: Case, template: str = texts.CASE_CARD, *, read
         kind=texts.KIND_NAMES.get(case.kind, case.kind), case=case_no(case), id=case.id,
         grid=grid.name if grid else texts.UNGRIDDED, type=type_name(case),
         reporter=reporter.name if reporter else texts.NOBODY,
-        phone=(reporter.phone if reporter else "") or texts.PHONE_UNKNOWN,
+        phone=for_reader(reporter.phone if reporter else "", reader) or texts.PHONE_UNKNOWN,
         group=(group.name or group.chat_id) if group else texts.DIRECT_CHAT_NAME,
-        time=local_time(ctx, case.created_at), text=case.text, actions=_ACTIONS,
+        time=local_time(ctx, case.created_at), text=for_reader(case.text, reader), actions=_ACTIONS,
     )
     evidence = evidence_lines(ctx, case)
     return card.replace(_ACTIONS, "\n".join([*evidence, actions]) if evidence else actions).rstrip()
@@ -67,7 +68,9 @@ def evidence_lines(ctx: Context, case: Case) -> list[str]:
     return lines + [media_line(ctx.config, row, now) for row in media.media_of_case(ctx.session, case_id=case.id)]
 
 
-def case_detail(ctx: Context, case: Case) -> str:
+def case_detail(ctx: Context, case: Case, *, raw: bool = False) -> str:
+    """/case N: the case and its last 15 events. The resident's words raw only when ``raw`` (the grid's police in
+    a direct chat); officers' notes in the events are always masked."""
     events = cases.case_events(ctx.session, case_id=case.id)
     lines = [event_line(ctx, e) for e in events]
     grid = ctx.session.get(Grid, case.grid_id) if case.grid_id else None
@@ -75,7 +78,7 @@ def case_detail(ctx: Context, case: Case) -> str:
         case=case_no(case), type=texts.type_label(case.kind, case.subtype, case.scam_type),
         status=texts.STATUS_NAMES[case.status], grid=grid.name if grid else texts.UNGRIDDED,
         assignee=name_of(ctx, case.assignee_id), reporter=name_of(ctx, case.reporter_id),
-        text=mask_personal(case.text), events="\n".join(lines[-15:]),
+        text=case.text if raw else mask_personal(case.text), events="\n".join(lines[-15:]),
     )
 
 
@@ -91,8 +94,13 @@ def event_line(ctx: Context, event: CaseEvent) -> str:
         detail=f"：{mask_personal(event.detail)}" if event.detail else "")
 
 
-def case_json(case: Case, events: list[Any] | None = None) -> dict[str, Any]:
+def case_json(case: Case, events: list[Any] | None = None, *, masked: bool = True) -> dict[str, Any]:
+    """A case for the API: residents' numbers masked unless ``masked`` is False (the grid's police, the service)."""
     data = case.model_dump(mode="json")
+    if masked:
+        data["text"], data["outcome"] = mask_personal(case.text), case.outcome and mask_personal(case.outcome)
     if events is not None:
         data["events"] = [e.model_dump(mode="json") for e in events]
+        for event in data["events"] if masked else []:
+            event["detail"] = event["detail"] and mask_personal(event["detail"])
     return data

@@ -31,7 +31,8 @@ def on_broadcast(ctx: Context) -> None:
         ctx.reply(str(exc))
         return
     names = texts.ALL_GRIDS_NAME if targets == ["all"] else "、".join(targets)
-    ctx.reply(texts.BROADCAST_PREVIEW.format(id=draft.id, targets=names, count=len(groups), text=draft.text))
+    ctx.reply(texts.BROADCAST_PREVIEW.format(id=draft.id, targets=names, count=len(groups), text=draft.text,
+                                             minutes=broadcasting.DRAFT_MINUTES))
 
 
 @router.command("confirm", usage="/confirm 广播编号", summary="确认发送广播", roles=OFFICERS)

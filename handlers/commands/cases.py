@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from handlers import texts
 from handlers.cases import flow as case_flow
+from handlers.cases.page import shows_raw
 from handlers.cases.view import case_detail, case_no
 from handlers.commands.common import acknowledge, case_from_args
 from handlers.context import Context
@@ -18,7 +19,8 @@ router = Router("cases")
 def on_case(ctx: Context) -> None:
     found = case_from_args(ctx, "/case 编号")
     if found:
-        ctx.reply(case_detail(ctx, found[0]))
+        raw = ctx.message.is_direct and shows_raw(ctx.session, ctx.sender, found[0])
+        ctx.reply(case_detail(ctx, found[0], raw=raw))
 
 
 @router.command("reply", usage="/reply 编号 内容", summary="在案件所在群回复反映人", roles=HOLDERS)

@@ -75,7 +75,7 @@ def on_note(ctx: Context) -> None:
     cases.touch(ctx.session, case=case, now=ctx.now)
     if case.assignee_id and case.assignee_id != ctx.sender.id:
         ctx.tell(ctx.person(case.assignee_id), texts.NOTE_TO_ASSIGNEE.format(
-            actor=ctx.sender.name, case=case.id, text=text), kind="notice", case_id=case.id)
+            actor=ctx.sender.name, case=case.id, text=mask_personal(text)), kind="notice", case_id=case.id)
     ctx.reply(texts.NOTE_ADDED.format(case=case.id))
 
 
@@ -101,7 +101,7 @@ def on_reopen(ctx: Context) -> None:
     case_flow.reopen(ctx.session, case=case, actor_id=ctx.sender.id, now=ctx.now, reason=reason)
     if case.assignee_id != ctx.sender.id:
         ctx.tell(ctx.person(case.assignee_id), texts.CASE_REOPENED_TO_ASSIGNEE.format(
-            case=case.id, id=case.id, actor=ctx.sender.name, reason=reason), case_id=case.id)
+            case=case.id, id=case.id, actor=ctx.sender.name, reason=mask_personal(reason)), case_id=case.id)
     ctx.reply(texts.CASE_REOPENED.format(case=case.id, reason=reason))
 
 
@@ -119,7 +119,7 @@ def on_escalate(ctx: Context) -> None:
                                config=ctx.config)
     for person in case_flow.escalation_people(ctx.session, config=ctx.config, case=case, level=level):
         if person.id != ctx.sender.id:
-            alert = texts.CASE_ESCALATED_ALERT.format(case=case.id, actor=ctx.sender.name, reason=reason,
+            alert = texts.CASE_ESCALATED_ALERT.format(case=case.id, actor=ctx.sender.name, reason=mask_personal(reason),
                                                       level=texts.LEVEL_NAMES[level],
                                                       card=case_card(ctx, case, reader=person))
             ctx.tell(person, alert, case_id=case.id)

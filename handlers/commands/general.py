@@ -17,7 +17,8 @@ def on_help(ctx: Context) -> None:
     ctx.reply(ctx.routes.help_text(ctx.sender.role))
 
 
-@router.command("bind", usage="/bind 网格编号", summary="把本群绑定到网格（在群里发送）", roles=OFFICERS)
+@router.command("bind", usage="/bind 网格编号", summary="把本群绑定到网格（在群里发送）", roles=OFFICERS,
+                public=True)
 def on_bind(ctx: Context) -> None:
     call = ctx.call
     if ctx.group is None:
@@ -39,7 +40,7 @@ def on_bind(ctx: Context) -> None:
     introduce.introduce_in(ctx, ctx.group)
 
 
-@router.command("unbind", usage="/unbind", summary="解除本群的网格绑定", roles=OFFICERS)
+@router.command("unbind", usage="/unbind", summary="解除本群的网格绑定", roles=OFFICERS, public=True)
 def on_unbind(ctx: Context) -> None:
     if ctx.group is None or ctx.group.grid_id is None:
         ctx.reply(texts.NOT_IN_GRID_GROUP)

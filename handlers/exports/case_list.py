@@ -6,9 +6,8 @@ from typing import Iterator
 from sqlmodel import Session
 
 from handlers import texts
-from handlers.cases.page import mask_name
 from handlers.exports import Column, ExportKind, Request, batched, local
-from handlers.privacy import mask_personal
+from handlers.privacy import mask_name, mask_personal
 from storage import reports
 
 COLUMNS = (

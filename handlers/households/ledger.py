@@ -5,29 +5,18 @@ The ledger needs the household, not the people in it: no names of residents, no 
 only down to the building and unit (the household number identifies the door), findings masked."""
 from __future__ import annotations
 
-import re
 from datetime import date, datetime, timedelta
 from typing import Any, Iterator
 
 from sqlmodel import Session
 
 from handlers import texts
-from handlers.privacy import mask_personal
+from handlers.privacy import mask_address, mask_personal
 from storage import outreach, roster
 from storage.models import Grid, Household, Person
 
 VISIT_COLUMNS = ("序号", "走访日期", "网格", "户编号", "地址", "走访人", "走访事由", "反诈APP", "走访情况", "需跟进", "跟进事项")
 GRID_DAY_COLUMNS = ("周次", "民警", "网格", "入户走访天数", "目标天数", "是否达标")
-_UNIT = re.compile(r"^(.*(?:栋|幢|号楼|单元|座))(.+)$")
-_TAIL = re.compile(r"(?<!\d)(\d+)(室|号)?$")  # from the start of a run only: one pass
-
-
-def mask_address(address: str) -> str:
-    """'幸福里1栋2单元301' → '幸福里1栋2单元***'; '沿街商铺12号' → '沿街商铺**号'."""
-    found = _UNIT.match(address)
-    if found:
-        return found.group(1) + "***"
-    return _TAIL.sub(lambda m: "**" + (m.group(2) or ""), address)
 
 
 def visit_rows(session: Session, *, tz: Any, since: datetime | None = None, until: datetime | None = None,

@@ -27,6 +27,8 @@ def media_line(config: Any, row: Media, now: datetime) -> str:
     kind = texts.MEDIA_KIND_NAMES.get(row.kind, texts.MEDIA_KIND_NAMES["file"])
     if row.state == "failed":
         return texts.MEDIA_LINE_FAILED.format(kind=kind)
+    if row.state == "purged":
+        return texts.MEDIA_LINE_PURGED.format(kind=kind)
     return texts.MEDIA_LINE.format(kind=kind, link=media_link(config, row.id, now))
 
 

@@ -14,8 +14,7 @@ from typing import Any
 from sqlmodel import Session
 
 from handlers import scope, texts
-from handlers.cases.page import mask_name
-from handlers.privacy import mask_personal
+from handlers.privacy import mask_name, mask_personal
 from handlers.roles import HOLDERS
 from storage import cases, papers, roster
 from storage.models import Case, Grid, Person

@@ -1,4 +1,4 @@
-"""Entity extraction (phones, ID cards, money, rooms, times) and masking of personal numbers."""
+"""Entity extraction (phones, ID cards, money, rooms, times); masking personal numbers is handlers/privacy.py."""
 from __future__ import annotations
 
 import re
@@ -66,24 +66,3 @@ def extract_entities(text: str) -> Entities:
         rooms=_unique(m.group() for m in ROOM.finditer(rest)),
         times=_unique(m.group() for m in TIME.finditer(rest)),
     )
-
-
-def _mask_phone(match: re.Match) -> str:
-    digits = match.group()
-    if len(digits) < 8:
-        return digits
-    return digits[:3] + "*" * (len(digits) - 7) + digits[-4:]
-
-
-def _mask_id(match: re.Match) -> str:
-    value = match.group()
-    return value[:4] + "*" * (len(value) - 8) + value[-4:]
-
-
-_MOBILE_RAW = re.compile(r"(?<![0-9A-Za-z])1[3-9]\d{9}(?![0-9])")
-
-
-def mask_personal(text: str) -> str:
-    """Mask ID-card numbers (keep first 4 and last 4) and mobile numbers (138****1234)."""
-    text = ID_CARD.sub(_mask_id, text)
-    return _MOBILE_RAW.sub(_mask_phone, text)

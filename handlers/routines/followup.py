@@ -12,6 +12,7 @@ from handlers import texts
 from handlers.cases import flow as case_flow
 from handlers.cases.view import local_time, type_name
 from handlers.context import Context
+from handlers.privacy import for_reader
 from handlers.router import Router
 from handlers.routines import notify
 from storage import cases, members, surveys
@@ -51,11 +52,11 @@ def expire_surveys(session: Session, *, config: Any, now: datetime) -> int:
         task = VisitTask(case_id=case.id, survey_id=survey.id, worker_id=worker.id if worker else None,
                          created_at=now)
         session.add(task)
-        reporter = view.person(case.reporter_id)
+        reporter, reader = view.person(case.reporter_id), worker or view.person(case.assignee_id)
         text = texts.VISIT_TASK.format(case=case.id, type=type_name(case), reporter=reporter.name if reporter else texts.NOBODY,
                                        hours=config.timers.followup_answer_hours, building=case.building or texts.NOBODY,
-                                       text=case.text)
-        notify.tell(session, now=now, person=worker or view.person(case.assignee_id), text=text,
+                                       text=for_reader(case.text, reader))
+        notify.tell(session, now=now, person=reader, text=text,
                     key=f"visit-{survey.id}", kind="notice", case_id=case.id)
         cases.record_event(session, case=case, now=now, actor_id="gridbot", action="visit_task",
                            detail=texts.VISIT_EVENT.format(worker=worker.name if worker else texts.NOBODY))
@@ -115,5 +116,6 @@ def _reopen(ctx: Context, case: Case, answer: str) -> None:
     case_flow.reopen(ctx.session, case=case, actor_id="gridbot", now=ctx.now,
                      reason=texts.SURVEY_EVENT.format(answer=answer))
     ctx.tell(officer, texts.SURVEY_UNSATISFIED_ALERT.format(case=case.id, reporter=ctx.sender.name,
-                                                            answer=ctx.message.text), case_id=case.id)
+                                                            answer=for_reader(ctx.message.text, officer)),
+             case_id=case.id)
     ctx.reply(texts.SURVEY_SORRY.format(case=case.id, officer=officer.name if officer else texts.DUTY_OFFICER_NAME))

@@ -36,8 +36,9 @@ def _escalate(session: Session, *, config: Any, now: datetime, case: Case) -> No
     case_flow.escalate(session, case=case, actor_id="gridbot", now=now, config=config, to=level,
                        reason=texts.HELP_ESCALATION_DETAIL.format(minutes=minutes, n=rounds))
     view = notify.View(session, config)
-    text = texts.HELP_REESCALATED.format(case=case.id, minutes=minutes, card=case_card(view, case, texts.HELP_CARD))
     targets: list[Person | None] = [view.person(case.assignee_id)]
     targets += case_flow.escalation_people(session, config=config, case=case, level="community")
     for person in {p.id: p for p in targets if p is not None}.values():
+        text = texts.HELP_REESCALATED.format(case=case.id, minutes=minutes,
+                                             card=case_card(view, case, texts.HELP_CARD, reader=person))
         notify.tell(session, now=now, person=person, text=text, key=f"help-{case.id}-{rounds}", case_id=case.id)

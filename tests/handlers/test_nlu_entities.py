@@ -4,7 +4,8 @@ from __future__ import annotations
 import pytest
 
 from handlers.nlu import classify
-from handlers.nlu.entities import extract_entities, mask_personal
+from handlers.nlu.entities import extract_entities
+from handlers.privacy import mask_personal
 
 ENTITY_TABLE = [
     ("电话159****3308 打我手机", "phones", ("159****3308",)),

@@ -14,9 +14,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from handlers.nlu import Classifier, danger, entities, features, lexicon, normalize, signals
-from handlers.nlu.entities import extract_entities, mask_personal
+from handlers.nlu.entities import extract_entities
 from handlers.nlu.features import Featurizer
 from handlers.nlu.normalize import normalize as norm
+from handlers.privacy import mask_personal
 
 MODULES = (entities, normalize, features, lexicon, danger, signals)
 REPEATS = {sre_constants.MAX_REPEAT, sre_constants.MIN_REPEAT, getattr(sre_constants, "POSSESSIVE_REPEAT", None)}

@@ -71,7 +71,8 @@ def test_crontab_weekdays_mean_what_crontab_means() -> None:
 
 def test_next_runs_lists_each_job_with_its_targets_soonest_first() -> None:
     lines = next_runs(make_config(), now=datetime(2026, 11, 24, 2, 0, tzinfo=timezone.utc))  # Tue 10:00
-    assert lines[:4] == [
+    assert lines[:5] == [
+        "2026-11-25 03:30 Asia/Shanghai  privacy:purge  → message text older than 180 days",
         "2026-11-25 08:30 Asia/Shanghai  digest:daily-digest  → officer-1, officer-2, officer-3",
         "2026-11-25 20:00 Asia/Shanghai  notice:shops-theft  → grid-3 (theft)",
         "2026-11-27 09:00 Asia/Shanghai  friday:agenda  → officers and mediators concerned",
@@ -84,7 +85,7 @@ def test_next_runs_lists_each_job_with_its_targets_soonest_first() -> None:
 def test_gridbot_schedule_prints_the_demo_runs(capsys) -> None:  # noqa: ANN001
     assert main(["schedule", "--config", str(ROOT / "config.toml")]) == 0
     lines = capsys.readouterr().out.splitlines()
-    assert len(lines) == 9
+    assert len(lines) == 10  # the notices, the digest, Friday's two, the retention purge
     assert any(line.endswith("notice:anti-fraud-weekly  → grid-1, grid-2, grid-3 (anti-fraud)") for line in lines)
     assert any("friday:agenda" in line for line in lines)
 

@@ -129,3 +129,14 @@ async def test_paging_and_updated_since(bot, api, clock):
     assert [c["id"] for c in newer] == [page1[0]["id"]]
     status, body, _ = await api("GET", "/api/cases?updated_since=yesterday", secret)
     assert status == 400 and "ISO" in body["error"]
+
+
+@pytest.mark.parametrize("who, raw", [("officer-2", True), ("duty-1", True), ("worker-2", False), (None, True)])
+async def test_the_case_list_is_masked_and_the_case_raw_only_for_the_grids_police(bot, api, who, raw):
+    phone = "138-1234-5678"
+    await bot.talk("grid-2", "resident-7", f"{NOISE}，电话{phone}")
+    secret = token_for(bot, who) if who else "dev-token"
+    _, rows, _ = await api("GET", "/api/cases", secret)
+    assert rows and all(phone not in r["text"] for r in rows)
+    _, case, _ = await api("GET", f"/api/cases/{rows[0]['id']}", secret)
+    assert (phone in case["text"]) is raw

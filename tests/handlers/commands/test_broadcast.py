@@ -1,10 +1,12 @@
 """/broadcast previews, /confirm sends one outbox row per target group and records each delivery."""
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 from sqlmodel import select
 
-from bot.keys import ENGINE
+from bot.keys import CLOCK, ENGINE
 from storage.db import session as new_session
 from storage.models import Broadcast, BroadcastDelivery
 
@@ -46,3 +48,28 @@ async def test_only_officers_may_broadcast(bot):
     for who in ("worker-1", "mediator-property"):
         sent = await bot.talk(who, who, "/broadcast all 测试", direct=True)
         assert "只有" in sent[0]["text"]
+
+
+async def _draft(bot, who: str = "officer-1") -> int:  # noqa: ANN001
+    await bot.talk(who, who, "/broadcast grid-1 近期冒充客服退款诈骗高发", direct=True)
+    with new_session(bot.app[ENGINE]) as session:
+        return session.exec(select(Broadcast.id)).one()
+
+
+@pytest.mark.parametrize(("who", "allowed"), [("officer-1", True), ("admin-1", True), ("officer-2", False),
+                                              ("duty-1", False)])
+async def test_a_broadcast_is_confirmed_by_its_drafter_or_an_admin(bot, who, allowed):
+    draft_id = await _draft(bot)
+    sent = await bot.talk(who, who, f"/confirm {draft_id}", direct=True)
+    reached = [m for m in sent if m["chat_id"] == "grid-1"]
+    assert bool(reached) is allowed, sent
+    if not allowed:
+        assert [m["text"] for m in sent] == [f"广播{draft_id}由张警官起草，只有起草人或管理员可以确认发送。"]
+
+
+async def test_an_expired_draft_says_so_and_sends_nothing(bot):
+    draft_id = await _draft(bot)
+    bot.app[CLOCK].advance(timedelta(minutes=31))
+    sent = await bot.talk("officer-1", "officer-1", f"/confirm {draft_id}", direct=True)
+    assert len(sent) == 1 and "已过期" in sent[0]["text"] and "/broadcast" in sent[0]["text"]
+    assert await bot.sent("grid-1") == []

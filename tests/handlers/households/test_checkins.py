@@ -113,7 +113,8 @@ async def test_a_resident_without_wechat_is_looked_in_on_by_the_caretaker(roster
     await roster.tick()
     assert any("李建国" in t for t in await texts_to(roster, "officer-1"))
     sent = await roster.talk("grid-1", "worker-1", "/报平安 李建国 平安")
-    assert [m["chat_id"] for m in sent] == ["worker-1"]  # answered privately, never in the group
+    assert [(m["chat_id"], m["text"]) for m in sent if m["chat_id"] != "worker-1"] == [("grid-1", "已私信您")]
+    assert [m["chat_id"] for m in sent].count("worker-1") == 1  # answered privately; the group hears only that
     assert checkins(roster, "李建国")[-1].state == "ok"
 
 

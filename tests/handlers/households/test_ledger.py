@@ -7,7 +7,8 @@ from datetime import timedelta
 import pytest
 
 from bot.keys import CONFIG, ENGINE
-from handlers.households.ledger import GRID_DAY_COLUMNS, VISIT_COLUMNS, grid_day_rows, mask_address, visit_rows
+from handlers.households.ledger import GRID_DAY_COLUMNS, VISIT_COLUMNS, grid_day_rows, visit_rows
+from handlers.privacy import mask_address
 from storage.db import session as new_session
 from tests.bot.scheduling.test_scheduler_support import SHANGHAI
 

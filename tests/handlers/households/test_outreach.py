@@ -40,7 +40,8 @@ async def test_a_household_by_address_and_the_grid_boundary(roster):
 
 async def test_a_visit_typed_in_the_group_is_answered_privately(roster):
     sent = await roster.talk("grid-1", "worker-1", "/visit g1-0101 反诈宣传 已装APP")
-    assert [m["chat_id"] for m in sent] == ["worker-1"]
+    assert [(m["chat_id"], m["text"]) for m in sent if m["chat_id"] != "worker-1"] == [("grid-1", "已私信您")]
+    assert [m["chat_id"] for m in sent].count("worker-1") == 1  # answered privately; the group hears only that
 
 
 async def test_stats_coverage_matches_the_visits_recorded(roster):
