@@ -11,7 +11,8 @@ from __future__ import annotations
 import random
 from datetime import timedelta
 
-from sqlalchemy.exc import DBAPIError, DisconnectionError, OperationalError, TimeoutError as PoolTimeout
+from sqlalchemy.exc import DBAPIError, DisconnectionError, OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 
 FIRST_STEP = timedelta(seconds=5)
 FACTOR = 3

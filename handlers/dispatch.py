@@ -11,7 +11,17 @@ from sqlmodel import Session
 
 from handlers import texts
 from handlers.commands import (
-    agenda, broadcast, cases, casework, dissuasion, faq, general, households, progress, scamwords, stats,
+    agenda,
+    broadcast,
+    cases,
+    casework,
+    dissuasion,
+    faq,
+    general,
+    households,
+    progress,
+    scamwords,
+    stats,
 )
 from handlers.context import Context
 from handlers.intents import chatter, dispute, fraud, help, inquiry

@@ -4,7 +4,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
-
 MESSAGE_KINDS = ("text", "image", "voice", "video", "file", "location", "link", "record", "other")
 MEDIA_KINDS = ("image", "voice", "video", "file")
 

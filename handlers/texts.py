@@ -302,6 +302,10 @@ DIGEST_SKIPPED = "六、错过未发的定时任务"
 DIGEST_CASE_LINE = "· {case}号 {kind} {status} {text}"
 DIGEST_VISIT_LINE = "· {case}号 居民未答复回访，待上门回访：{text}"
 DIGEST_FAILED_LINE = "· 发往 {chat} 的{kind}未能送达：{text}"
+DIGEST_PARKED_HEADER = "【每日简报·管理员】{date}"
+DIGEST_PARKED = "未能处理、已暂停重试的消息（排除故障后请在服务器上重新处理，见运维手册“消息重试”）"
+DIGEST_PARKED_LINE = "· 第{id}条 {chat} {time} 试了{attempts}次：{text}"
+DIGEST_MORE_PARKED = "…另有{n}条，见管理后台“反诈与求助”页"
 JOB_TITLES = {"timers": "案件定时任务", "digest": "每日简报", "notice": "安全提示·{topics}",
               "agenda": "周五议程", "outcome": "周五结果反馈"}
 SCHEDULE_SKIPPED = "{job}（原定{due}）错过{minutes}分钟，超过补发时限{grace}分钟，未发送"

@@ -5,10 +5,10 @@ from datetime import datetime
 from typing import Any, Sequence
 
 from sqlalchemy import func, select
-from sqlmodel import Session
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import Connection
+from sqlmodel import Session
 
 from storage.models import Message
 

@@ -35,8 +35,8 @@ from bot.channels.kit.parts import PartProgress, send_parts
 from bot.channels.kit.rate_limit import RateLimiter
 from bot.channels.kit.text_split import split_text, utf8_len
 from bot.channels.wechat import security as sec
-from bot.channels.wechat.content import Content, record_content, with_content
 from bot.channels.wechat.api import WECOM_API_BASE, ApiError, check_errcode, post_json
+from bot.channels.wechat.content import Content, record_content, with_content
 from bot.clock import Clock
 from bot.media.fetch import Download, MediaJob, download
 from handlers.message import GroupMessage, MediaRef

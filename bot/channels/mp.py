@@ -29,8 +29,8 @@ from bot.channels.kit.parts import PartProgress, send_parts
 from bot.channels.kit.rate_limit import RateLimiter
 from bot.channels.kit.text_split import split_text
 from bot.channels.wechat import security as sec
-from bot.channels.wechat.content import with_content, xml_content
 from bot.channels.wechat.api import ApiClient, ApiError, MediaApiFetcher
+from bot.channels.wechat.content import with_content, xml_content
 from bot.clock import Clock
 from handlers.message import GroupMessage
 

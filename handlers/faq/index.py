@@ -11,7 +11,6 @@ from handlers.faq import text
 from handlers.faq.bm25 import BM25
 from handlers.faq.kb import Topic
 
-
 CLEAR_COVERAGE = 0.9  # a topic whose words explain this much of a question counts as mentioned …
 CLEAR_TERMS = 4  # … when the question has at least this many content terms (“护照” alone names no topic)
 

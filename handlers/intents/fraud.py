@@ -7,9 +7,9 @@ from pathlib import Path
 from typing import Any
 
 from handlers import texts
+from handlers.cases import incidents
 from handlers.cases.assignment import grid_officer
 from handlers.cases.intake import open_from_message
-from handlers.cases import incidents
 from handlers.cases.view import case_card, type_name
 from handlers.context import Context
 from handlers.nlu.normalize import normalize

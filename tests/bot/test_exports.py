@@ -90,8 +90,8 @@ def demo_config(tmp_path) -> Path:  # noqa: ANN001
 def test_cli_export_every_kind_in_both_formats(demo_config, tmp_path, capsys):
     assert main(["db", "upgrade", "--config", str(demo_config)]) == 0
     engine = make_engine(f"sqlite:///{tmp_path}/g.db")
-    from bot.app import sync_roster
     from bench.export_bench import seed
+    from bot.app import sync_roster
 
     sync_roster(engine, __import__("bot.config", fromlist=["load_config"]).load_config(demo_config, environ={}))
     seed(engine, cases=40, month=(2026, 11))
