@@ -3,19 +3,23 @@ failing message backs off on the injected clock, is parked after its last try (n
 back with `gridbot inbox retry`."""
 from __future__ import annotations
 
+import os
 import random
 import sqlite3
+import uuid
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import event
+from sqlalchemy import event, text
 from sqlmodel import select
 
 from bot import retrying
+from bot.app import create_app
 from bot.keys import ENGINE, PIPELINE
 from storage import inbox
 from storage.db import make_engine, session
 from storage.models import Case, Message
+from tests.factories import PG_ENV, BotDriver
 
 HELP_CALLS = ["救命 我爸在家摔倒了起不来", "救命 楼道里着火了 好大的烟", "救命 有人拿刀在楼下砍人",
               "救命 我家孩子走丢了 找不到了", "救命 我老婆晕倒了叫不醒"]
@@ -120,3 +124,50 @@ def test_schedule_is_exponential_capped_and_spans_minutes():
     rng = random.Random(1)
     waits = {retrying.delay(3, rng) for _ in range(50)}
     assert len(waits) > 40 and all(retrying.step(3) / 2 <= w <= retrying.step(3) for w in waits)
+
+
+@pytest.fixture
+def private_pg():  # noqa: ANN201
+    """A PostgreSQL database of this test alone, so that the outage below touches no one else's."""
+    url = os.environ.get(PG_ENV)
+    if not url:
+        pytest.skip(f"PostgreSQL run skipped: set {PG_ENV}")
+    name = f"gridbot_outage_{os.getpid()}_{uuid.uuid4().hex[:8]}"
+    admin = make_engine(url, create=False).execution_options(isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    engine = make_engine(url.rsplit("/", 1)[0] + f"/{name}", create=True)
+    yield admin, name, engine
+    engine.dispose()
+    with admin.connect() as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    admin.dispose()
+
+
+def pg_outage(admin, name: str, *, down: bool) -> None:  # noqa: ANN001
+    """The database refuses new connections and drops the open ones (down), or takes them again."""
+    with admin.connect() as conn:
+        conn.execute(text(f'ALTER DATABASE "{name}" ALLOW_CONNECTIONS {"false" if down else "true"}'))
+        if down:
+            conn.execute(text("SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                              "WHERE datname = :name AND pid <> pg_backend_pid()"), {"name": name})
+
+
+@pytest.mark.postgres
+async def test_postgres_outage_mid_run_loses_no_accepted_message(aiohttp_client, config, clock, private_pg):
+    admin, name, engine = private_pg
+    bot = BotDriver(await aiohttp_client(create_app(config, clock=clock, engine=engine, background=False)))
+    for n, said in enumerate(HELP_CALLS + DISPUTES):
+        await bot.say("grid-1", f"resident-{n + 1}", said)
+    pipeline = bot.app[PIPELINE]
+    pg_outage(admin, name, down=True)
+    assert await pipeline.run_once() == 0
+    assert pipeline.paused_until is not None
+    clock.advance(seconds=3)
+    pg_outage(admin, name, down=False)
+    clock.advance(retrying.step(2))
+    await bot.step()
+    stored = rows(bot)
+    assert len(stored) == 10 and all(m.handled_at is not None and m.case_id is not None for m in stored)
+    assert len([m for m in await bot.sent("grid-1") if "已紧急通知" in m["text"]]) == 5
+    assert len([m for m in await bot.sent("officer-1") if "【紧急求助】" in m["text"]]) == 5
