@@ -62,8 +62,8 @@ def rows(bot) -> list[Message]:
 
 
 async def test_database_locked_mid_run_loses_no_accepted_message(bot, db_path, clock):
-    for n, text in enumerate(HELP_CALLS + DISPUTES):
-        await bot.say("grid-1", f"resident-{n + 1}", text)
+    for n, said in enumerate(HELP_CALLS + DISPUTES):
+        await bot.say("grid-1", f"resident-{n + 1}", said)
     pipeline, lock = bot.app[PIPELINE], Lock(db_path)
     lock.take()
     assert await pipeline.run_once() == 0  # the outage: nothing handled, nothing given up
