@@ -70,6 +70,10 @@ DISPUTE_ACK = "已收到您反映的{subtype}问题，登记为{case}号，由�
 DISPUTE_PRIVATE_HINT = "为保护个人信息，群内已隐去号码，详细情况可私聊本助手或{officer}。"
 INQUIRY_ACK = "您的咨询已登记为{case}号，责任民警{officer}会尽快答复。"
 HELP_ACK = "已紧急通知责任民警{officer}和值班民警。如有生命危险请立即拨打110/120/119！"
+HELP_JOINED_ACK = "已收到，这个求助已有人报告（{case}号），{officer}已在处置。如有生命危险请立即拨打110/120/119！"
+HELP_UPDATE = "【紧急求助·续报】{case}号 又有{reporter}报告同一情况\n原话：{text}"
+FLOOD_NOTICE = ("【刷屏提醒】{name}在“{group}”{minutes}分钟内已发{n}条消息。其后续消息只记录、并入其已有案件，"
+                "不再逐条回复；新的求助仍照常处理。")
 FOLLOW_UP_ACK = "已把您补充的情况记入{case}号，{officer}会继续跟进。"
 LINKED_ACK = "这个情况已有邻居反映（{primary}号），已合并跟进，登记为{case}号，由{officer}一并处理。"
 CASE_REPLY = "{text}（{case}号 {officer}）"

@@ -96,3 +96,12 @@ def unpark(session: Session, *, ids: list[int] | None) -> list[int]:
         row.parked_at, row.next_attempt_at, row.attempts = None, None, 0
         session.add(row)
     return [row.id for row in rows]
+
+
+def recent_from_sender(session: Session, *, message: Message, since: datetime, limit: int) -> Sequence[Message]:
+    """The sender's earlier messages in the same chat received at or after ``since``, newest first."""
+    stmt = (select(Message)
+            .where(Message.channel == message.channel, Message.chat_id == message.chat_id,
+                   Message.sender_id == message.sender_id, Message.received_at >= since, Message.id < message.id)
+            .order_by(Message.id.desc()).limit(limit))
+    return session.scalars(stmt).all()
