@@ -14,7 +14,9 @@ its sender, a sender past their limit. Each returns True when it has dealt with 
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from datetime import timedelta
+from functools import lru_cache
 
 from handlers import texts
 from handlers.cases import linking
@@ -31,10 +33,12 @@ REPEAT_WINDOW = timedelta(minutes=30)
 SENDER_WINDOW = timedelta(minutes=10)
 SENDER_LIMIT = 10  # messages of one sender in one chat per SENDER_WINDOW before the rest are only recorded
 QUIET_INTENTS = ("chatter", "inquiry")
+ABSORB_BATCH = 500  # later waiting messages of the same sender settled together with a repeat or a flood
 FLOOD_NOTED = "flood"
 _NOT_WORD = re.compile(r"[^0-9a-z\u4e00-\u9fff]+")
 
 
+@lru_cache(maxsize=4096)
 def fingerprint(text: str) -> str:
     """The text as compared for echoes and repeats: normalised, only letters, digits and Chinese characters."""
     return _NOT_WORD.sub("", normalize(text))
@@ -67,8 +71,11 @@ def is_repeat(ctx: Context, earlier: list[Message]) -> bool:
     if not same:
         return False
     first = same[-1]
-    ctx.message.case_id = next((m.case_id for m in reversed(same) if m.case_id is not None), None)
+    case_id = ctx.message.case_id = next((m.case_id for m in reversed(same) if m.case_id is not None), None)
     ctx.message.intent = first.intent
+    for later in inbox.pending_from_sender(ctx.session, message=ctx.message, limit=ABSORB_BATCH):
+        if fingerprint(later.text) == said:  # the same again, already waiting: settled now, in one transaction
+            _settle(ctx, later, intent=first.intent, case_id=case_id)
     return True
 
 
@@ -78,17 +85,46 @@ def is_flood(ctx: Context, earlier: list[Message]) -> bool:
     if len(recent) < SENDER_LIMIT:
         return False
     _note_flood(ctx, len(recent) + 1)
+    kinds = _case_kinds(ctx, recent)
     ctx.label = ctx.classifier.classify(ctx.message.text)
     intent = ctx.message.intent = ctx.label.intent
     ctx.message.label = ctx.label.to_dict()
-    if intent in QUIET_INTENTS:
-        return True
+    if intent not in QUIET_INTENTS and intent not in kinds:
+        return False  # something new at stake: handled as usual (within the reply budget)
+    if intent in kinds:
+        linking.record_follow_up(ctx, ctx.session.get(Case, kinds[intent]))
+    _absorb_flood(ctx, [m.received_at for m in reversed(recent)] + [ctx.message.received_at], kinds)
+    return True
+
+
+def _absorb_flood(ctx: Context, times: list, kinds: dict[str, int]) -> None:
+    """Settle the sender's later waiting messages that the flood rule would settle the same way, now."""
+    for later in inbox.pending_from_sender(ctx.session, message=ctx.message, limit=ABSORB_BATCH):
+        if len(times) - bisect_left(times, later.received_at - SENDER_WINDOW) < SENDER_LIMIT:
+            break  # the flood is over by then: the rest are handled one by one
+        times.append(later.received_at)
+        label = ctx.classifier.classify(later.text)
+        if label.intent in kinds:
+            _settle(ctx, later, intent=label.intent, case_id=kinds[label.intent], label=label.to_dict())
+        elif label.intent in QUIET_INTENTS:
+            _settle(ctx, later, intent=label.intent, case_id=None, label=label.to_dict())
+
+
+def _case_kinds(ctx: Context, recent: list[Message]) -> dict[str, int]:
+    """The kinds of the cases the sender's recent messages opened or joined, each with its newest case."""
+    kinds: dict[str, int] = {}
     for case_id in dict.fromkeys(m.case_id for m in recent if m.case_id is not None):
         case = ctx.session.get(Case, case_id)
-        if case is not None and case.kind == intent:
-            linking.record_follow_up(ctx, case)
-            return True
-    return False  # something new at stake: handled as usual (within the reply budget)
+        if case is not None:
+            kinds.setdefault(case.kind, case.id)
+    return kinds
+
+
+def _settle(ctx: Context, message: Message, *, intent: str | None, case_id: int | None, label: dict | None = None) -> None:
+    message.intent, message.case_id, message.handled_at = intent, case_id, ctx.now
+    if label is not None:
+        message.label = label
+    ctx.session.add(message)
 
 
 def sender_history(ctx: Context) -> list[Message]:

@@ -105,3 +105,14 @@ def recent_from_sender(session: Session, *, message: Message, since: datetime, l
                    Message.sender_id == message.sender_id, Message.received_at >= since, Message.id < message.id)
             .order_by(Message.id.desc()).limit(limit))
     return session.scalars(stmt).all()
+
+
+def pending_from_sender(session: Session, *, message: Message, limit: int) -> Sequence[Message]:
+    """The sender's later typed messages in the same chat still waiting for the worker, oldest first (locked, so
+    that another worker process skips them)."""
+    stmt = (select(Message)
+            .where(Message.channel == message.channel, Message.chat_id == message.chat_id,
+                   Message.sender_id == message.sender_id, Message.id > message.id, Message.handled_at.is_(None),
+                   Message.parked_at.is_(None), Message.media_pending.is_(False), Message.kind == "text")
+            .order_by(Message.id).limit(limit).with_for_update(skip_locked=True))
+    return session.scalars(stmt).all()

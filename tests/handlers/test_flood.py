@@ -156,3 +156,19 @@ async def test_a_flooding_sender_is_recorded_quietly_and_the_officer_told_once(b
                                   ("@张三 快来", "快来")])
 def test_fingerprint_ignores_width_case_punctuation_and_mentions(a, b):
     assert flood.fingerprint(a) == flood.fingerprint(b)
+
+
+@pytest.mark.parametrize("flood_text", [SCAM, HELP, None])
+async def test_another_residents_call_is_not_held_up_by_a_flood(bot, flood_text):
+    """A flood is settled in a few transactions (the waiting repeats and the flood's quiet messages together), so
+    another resident's call for help behind 300 of them is handled within a handful of worker steps."""
+    for n in range(300):
+        await bot.say("grid-1", "resident-1", flood_text or f"第{n}次了 {SCAM}")
+    help_id = (await bot.say("grid-1", "resident-2", "救命 我爸在家摔倒了起不来"))["message_id"]
+    pipeline, steps = bot.app[PIPELINE], 0
+    while next(m for m in stored(bot) if m.id == help_id).handled_at is None:
+        assert pipeline.process_next()
+        steps += 1
+    assert steps <= 3 * flood.SENDER_LIMIT
+    await bot.step()
+    assert any("已紧急通知" in m["text"] for m in await bot.sent("grid-1"))
