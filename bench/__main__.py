@@ -9,6 +9,7 @@ BENCHMARKS = (
     "bench.city_roster",
     "bench.screenshot_bench",
     "bench.export_bench",
+    "bench.flood_bench",
 )
 
 
