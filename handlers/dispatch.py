@@ -1,8 +1,9 @@
 """One stored message in, decisions out. The routers and the order in which a message meets them are declared
-here: the bot's own messages are dropped; a command first, then an attachment, then the loop guard (echoes of the
-bot's words, repeats, floods: handlers/flood.py), then a pending conversation, then the bot joining a group, then
-silence in unbound groups and for staff talk, then a resident addressing the bot itself or asking for their case's
-progress, then the one route of the message's intent."""
+here: the bot's own messages are dropped; a command first, then an attachment, then a pending conversation (whose
+answers may well repeat: "1", "满意"), then the loop guard (echoes of the bot's words, repeats, floods:
+handlers/flood.py), then the bot joining a group, then silence in unbound groups and for staff talk, then a
+resident addressing the bot itself or asking for their case's progress, then the one route of the message's
+intent."""
 from __future__ import annotations
 
 from datetime import datetime
@@ -132,7 +133,7 @@ def _addressed(ctx: Context) -> bool:
 
 
 PRECEDENCE: tuple[Callable[[Context], bool], ...] = (
-    _own, _command, _attachment, _loop_guard, _conversation, _joined, _silent, _staff, _addressed, _intent,
+    _own, _command, _attachment, _conversation, _loop_guard, _joined, _silent, _staff, _addressed, _intent,
 )
 
 
