@@ -3,7 +3,8 @@ its sender, a sender past their limit. Each returns True when it has dealt with 
 
 - **Own words and echoes**: a message the channel marks as the bot's own (the bridge's ``self``), or whose text is
   one the bot wrote to that chat in the last ECHO_WINDOW (compared normalised: width, case, punctuation, spaces and
-  @-mentions do not count; a pasted part of ECHO_MIN_PART characters or more counts too), is never handled: that is
+  @-mentions do not count; a pasted part counts too when it is ECHO_MIN_PART characters or more and at least a
+  third of that text, so a question that happens to be a phrase of an answer is not one), is never handled: that is
   how a warning pasted back, or another bot repeating ours, would open a case and draw a new reply.
 - **Repeats**: the same text (normalised) from the same sender in the same chat within REPEAT_WINDOW joins the first
   message's case and draws no new message, public or private.
@@ -57,7 +58,8 @@ def is_own_or_echo(ctx: Context) -> bool:
     for sent in outbox.recent_texts(ctx.session, channel=message.channel, chat_id=message.chat_id, since=since,
                                     limit=ECHO_ROWS):
         ours = fingerprint(sent)
-        if said == ours or (len(said) >= ECHO_MIN_PART and said in ours) or (len(ours) >= ECHO_MIN_PART and ours in said):
+        if said == ours or (len(said) >= max(ECHO_MIN_PART, len(ours) // 3) and said in ours) or (
+                len(ours) >= ECHO_MIN_PART and ours in said):
             return _silent(ctx, "echo")
     return False
 

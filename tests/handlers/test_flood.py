@@ -172,3 +172,14 @@ async def test_another_residents_call_is_not_held_up_by_a_flood(bot, flood_text)
     assert steps <= 3 * flood.SENDER_LIMIT
     await bot.step()
     assert any("已紧急通知" in m["text"] for m in await bot.sent("grid-1"))
+
+
+async def test_another_resident_asking_the_same_question_is_answered_too(bot):
+    first = await bot.talk("grid-1", "resident-1", "请问身份证丢了怎么补办")
+    second = await bot.talk("grid-1", "resident-2", "请问身份证丢了怎么补办")
+    answer = [m for m in first if m["chat_id"] == "grid-1"]
+    assert answer and [m["text"] for m in second if m["chat_id"] == "grid-1"] == [m["text"] for m in answer]
+    phrase = flood.fingerprint(answer[0]["text"])[:12]  # a phrase of the answer, typed as a question of one's own
+    assert len(phrase) < len(flood.fingerprint(answer[0]["text"])) // 3
+    await bot.talk("grid-1", "resident-3", phrase + "吗")
+    assert stored(bot)[-1].intent != "echo"
