@@ -10,6 +10,7 @@ BENCHMARKS = (
     "bench.screenshot_bench",
     "bench.export_bench",
     "bench.patterns_bench",
+    "bench.flood_bench",
 )
 
 

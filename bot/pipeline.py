@@ -3,16 +3,18 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import random
 from concurrent.futures import Executor
 from datetime import datetime, timedelta
 from typing import Any, Callable
 
-from sqlalchemy import exists
+from sqlalchemy import exists, or_
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import aliased
 from sqlmodel import select
 
 from bot.channels.kit.inbound import short
+from bot import retrying
 from bot.clock import Clock
 from handlers.dispatch import handle_message
 from handlers.faq import Library
@@ -23,14 +25,14 @@ from storage.db import session as new_session
 from storage.models import Message
 
 log = logging.getLogger(__name__)
-MAX_ATTEMPTS = 5
 SCAM_WORD_REFRESH = timedelta(seconds=60)  # other processes' /scamword additions reach this one within this
 
 
 class Pipeline:
     def __init__(self, *, engine: Engine, executor: Executor, config: Any, clock: Clock, classifier: Any,
                  routes: Any, channels: ChannelDirectory, on_written: Callable[[], None] = lambda: None,
-                 on_media: Callable[[], None] = lambda: None, faq: Library | None = None) -> None:
+                 on_media: Callable[[], None] = lambda: None, faq: Library | None = None,
+                 rng: random.Random | None = None) -> None:
         self.engine, self.executor, self.config, self.clock = engine, executor, config, clock
         self.classifier, self.routes, self.on_written = classifier, routes, on_written
         self.on_media = on_media  # wakes the media worker when a message brought media
@@ -38,6 +40,9 @@ class Pipeline:
         self.faq = faq or Library()  # the FAQ this process serves; it follows the officers' entries by itself
         self.wake = asyncio.Event()
         self._scam_words_loaded: datetime | None = None
+        self.rng = rng or random.Random()  # the jitter of retry waits
+        self.paused_until: datetime | None = None  # the database could not even record a failure: wait
+        self._outages = 0
 
     async def accept(self, msg: GroupMessage) -> int:
         """Store one inbound message durably; a redelivery finds the stored row. Returns its id."""
@@ -95,11 +100,26 @@ class Pipeline:
         self._scam_words_loaded = self.clock.now()
 
     def process_next(self) -> bool:
-        """Claim the oldest handleable message and handle it in one transaction. False when none is left."""
+        """Claim the oldest handleable message and handle it in one transaction. False when none is left, and
+        while the database is out (a failure could not be recorded): the worker then waits, backing off."""
+        now = self.clock.now()
+        if self.paused_until is not None and now < self.paused_until:
+            return False
+        try:
+            return self._process_next()
+        except Exception as exc:
+            if not retrying.is_transient(exc):
+                raise
+            self._outages += 1
+            self.paused_until = now + retrying.delay(self._outages, self.rng)
+            log.warning("database unavailable (%s); worker waits until %s", type(exc).__name__, self.paused_until)
+            return False
+
+    def _process_next(self) -> bool:
         if self._scam_words_loaded is None or self.clock.now() - self._scam_words_loaded >= SCAM_WORD_REFRESH:
             self.refresh_scam_words()
         with new_session(self.engine) as session:
-            message = session.exec(_next_message_query()).first()
+            message = session.exec(_next_message_query(self.clock.now())).first()
             if message is None:
                 return False
             message_id = message.id
@@ -110,22 +130,29 @@ class Pipeline:
                 if message.case_id is not None and message.kind != "text":
                     media.attach_to_case(session, message_id=message_id, case_id=message.case_id)
                 message.handled_at = self.clock.now()
+                message.next_attempt_at = None
                 session.add(message)
                 session.commit()
-                return True
             except Exception as exc:
                 session.rollback()
                 log.exception("message %s failed: %s", message_id, short(mask_personal(str(exc)), 500))
-                self._record_failure(message_id, exc)
+                self._record_failure(message_id, exc)  # raises while the database is out: nothing is lost
                 return True
+        self._outages, self.paused_until = 0, None
+        return True
 
     def _record_failure(self, message_id: int, exc: Exception) -> None:
+        """Count the try; due again after a backoff, or parked after the last try (never marked handled)."""
+        now = self.clock.now()
         with new_session(self.engine) as session:
             message = session.get(Message, message_id)
             message.attempts += 1
-            message.error = f"{type(exc).__name__}: {exc}"[:500]
-            if message.attempts >= MAX_ATTEMPTS:
-                message.handled_at = self.clock.now()  # give up; the error stays on the row for officers
+            message.error = mask_personal(f"{type(exc).__name__}: {exc}")[:500]
+            if message.attempts >= retrying.tries_for(exc):
+                message.parked_at, message.next_attempt_at = now, None
+                log.error("message %s parked after %s tries", message_id, message.attempts)
+            else:
+                message.next_attempt_at = now + retrying.delay(message.attempts, self.rng)
             session.add(message)
             session.commit()
 
@@ -138,17 +165,22 @@ def media_values(ref: MediaRef, *, channel: str, now: datetime) -> dict:
             "store_key": "", "reading": "none", "recognized_text": "", "qr_payloads": []}
 
 
-def _next_message_query():  # noqa: ANN202
-    """Oldest unhandled message whose chat has no older unhandled message (arrival order per chat). A message
-    waiting for its media to be read is skipped, and the chat's later messages do not wait behind it."""
+def _next_message_query(now: datetime):  # noqa: ANN202
+    """Oldest due unhandled message whose chat has no older unhandled message (arrival order per chat). A message
+    waiting for its media to be read is skipped, and the chat's later messages do not wait behind it; nor do they
+    wait behind a parked one. A message waiting for its retry holds its chat's later messages (their order holds
+    through an outage; a fault in the code parks it after 20 s at most)."""
     earlier = aliased(Message)
     older_pending = exists().where(
         earlier.channel == Message.channel, earlier.chat_id == Message.chat_id,
-        earlier.handled_at.is_(None), earlier.media_pending.is_(False), earlier.id < Message.id,
+        earlier.handled_at.is_(None), earlier.media_pending.is_(False), earlier.parked_at.is_(None),
+        earlier.id < Message.id,
     )
+    due = or_(Message.next_attempt_at.is_(None), Message.next_attempt_at <= now)
     return (
         select(Message)
-        .where(Message.handled_at.is_(None), Message.media_pending.is_(False), ~older_pending)
+        .where(Message.handled_at.is_(None), Message.media_pending.is_(False), Message.parked_at.is_(None), due,
+               ~older_pending)
         .order_by(Message.id)
         .limit(1)
         .with_for_update(skip_locked=True, of=Message)

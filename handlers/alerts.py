@@ -10,7 +10,8 @@ from sqlmodel import Session
 from handlers import scope, texts
 from handlers.privacy import mask_personal
 from handlers.reports import SYSTEM_ACTORS
-from storage import reports
+from storage import inbox, reports
+from storage.models import Role
 
 ACK_ACTIONS = ("acknowledged", "taken", "replied", "resolved", "closed", "marked_wrong")
 
@@ -48,3 +49,24 @@ def feed(session: Session, *, person: Any, kind: str, since: datetime, until: da
                            int(waited.total_seconds() // 60), escalations.get(row.id, 0)))
     return sorted(found, key=lambda a: -a.id)
 
+
+
+@dataclass(frozen=True)
+class ParkedMessage:
+    id: int
+    chat: str
+    received: str
+    attempts: int
+    text: str
+
+
+PARKED_SHOWN = 20
+
+
+def parked(session: Session, *, person: Any, tz: Any) -> tuple[list[ParkedMessage], int]:
+    """For admins: the messages parked after their last try (masked), at most PARKED_SHOWN, and how many in all."""
+    if person.role != Role.ADMIN:
+        return [], 0
+    rows = [ParkedMessage(m.id, m.chat_id, m.received_at.astimezone(tz).strftime("%m-%d %H:%M"), m.attempts,
+                          mask_personal(m.text)[:80]) for m in inbox.parked_messages(session, limit=PARKED_SHOWN)]
+    return rows, inbox.count_parked(session)

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 from sqlmodel import Session
 
+from handlers import budget
 from handlers.message import ChannelDirectory
 from storage import outbox, people
 from storage.models import ChatGroup, Grid, Message, Person
@@ -71,8 +72,11 @@ class Context:
 
     def reply_here(self, text: str, *, mention: list[Person] | None = None, kind: str = "reply",
                    case_id: int | None = None) -> None:
-        """Answer in the chat the message came from, whatever ``private`` says."""
+        """Answer in the chat the message came from, whatever ``private`` says. In a group, within the
+        public reply budget (handlers/budget.py); past it the reply is left out."""
         msg = self.message
+        if not msg.is_direct and not budget.allows_public_reply(self.session, message=msg, now=self.now):
+            return
         mentions = self._mentions(msg.channel, mention)
         self._enqueue(channel=msg.channel, chat_id=msg.chat_id, text=text, is_direct=msg.is_direct,
                       mentions=mentions, kind=kind, case_id=case_id, reply_hint=msg.reply_hint)

@@ -1,7 +1,9 @@
 """One stored message in, decisions out. The routers and the order in which a message meets them are declared
-here: a command first, then a pending conversation, then the bot joining a group, then silence in unbound
-groups and for staff talk, then a resident addressing the bot itself or asking for their case's progress,
-then the one route of the message's intent."""
+here: the bot's own messages are dropped; a command first, then an attachment, then a pending conversation (whose
+answers may well repeat: "1", "满意"), then the loop guard (echoes of the bot's words, repeats, floods:
+handlers/flood.py), then the bot joining a group, then silence in unbound groups and for staff talk, then a
+resident addressing the bot itself or asking for their case's progress, then the one route of the message's
+intent."""
 from __future__ import annotations
 
 from datetime import datetime, timedelta
@@ -9,7 +11,7 @@ from typing import Any, Callable
 
 from sqlmodel import Session
 
-from handlers import texts
+from handlers import flood, texts
 from handlers.commands import (
     agenda,
     broadcast,
@@ -72,6 +74,21 @@ def _command(ctx: Context) -> bool:
     return True
 
 
+def _own(ctx: Context) -> bool:
+    """The bot's own message, as a channel reports it back (the bridge's ``self``): never handled."""
+    return bool(ctx.message.reply_hint.get("from_self")) and flood.is_own_or_echo(ctx)
+
+
+def _loop_guard(ctx: Context) -> bool:
+    """A resident's echo of the bot's words, a repeated text, a sender past their limit (handlers/flood.py)."""
+    if ctx.sender.role in STAFF or not ctx.message.text.strip() or (ctx.group is not None and ctx.group.grid_id is None):
+        return False
+    if flood.is_own_or_echo(ctx):
+        return True
+    earlier = flood.sender_history(ctx)
+    return flood.is_repeat(ctx, earlier) or flood.is_flood(ctx, earlier)
+
+
 def _attachment(ctx: Context) -> bool:
     """A location pin, a voice note without recognition, a photo without words, a video or a file: evidence for
     the sender's open case, or for the officer to look at (handlers/media/evidence.py)."""
@@ -119,7 +136,7 @@ def _addressed(ctx: Context) -> bool:
 
 
 PRECEDENCE: tuple[Callable[[Context], bool], ...] = (
-    _command, _attachment, _conversation, _joined, _silent, _staff, _addressed, _intent,
+    _own, _command, _attachment, _conversation, _loop_guard, _joined, _silent, _staff, _addressed, _intent,
 )
 
 

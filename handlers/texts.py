@@ -70,6 +70,10 @@ DISPUTE_ACK = "已收到您反映的{subtype}问题，登记为{case}号，由�
 DISPUTE_PRIVATE_HINT = "为保护个人信息，群内已隐去号码，详细情况可私聊本助手或{officer}。"
 INQUIRY_ACK = "您的咨询已登记为{case}号，责任民警{officer}会尽快答复。"
 HELP_ACK = "已紧急通知责任民警{officer}和值班民警。如有生命危险请立即拨打110/120/119！"
+HELP_JOINED_ACK = "已收到，这个求助已有人报告（{case}号），{officer}已在处置。如有生命危险请立即拨打110/120/119！"
+HELP_UPDATE = "【紧急求助·续报】{case}号 又有{reporter}报告同一情况\n原话：{text}"
+FLOOD_NOTICE = ("【刷屏提醒】{name}在“{group}”{minutes}分钟内已发{n}条消息。其后续消息只记录、并入其已有案件，"
+                "不再逐条回复；新的求助仍照常处理。")
 FOLLOW_UP_ACK = "已把您补充的情况记入{case}号，{officer}会继续跟进。"
 LINKED_ACK = "这个情况已有邻居反映（{primary}号），已合并跟进，登记为{case}号，由{officer}一并处理。"
 CASE_REPLY = "{text}（{case}号 {officer}）"
@@ -310,6 +314,10 @@ DIGEST_SKIPPED = "六、错过未发的定时任务"
 DIGEST_CASE_LINE = "· {case}号 {kind} {status} {text}"
 DIGEST_VISIT_LINE = "· {case}号 居民未答复回访，待上门回访：{text}"
 DIGEST_FAILED_LINE = "· 发往 {chat} 的{kind}未能送达：{text}"
+DIGEST_PARKED_HEADER = "【每日简报·管理员】{date}"
+DIGEST_PARKED = "未能处理、已暂停重试的消息（排除故障后请在服务器上重新处理，见运维手册“消息重试”）"
+DIGEST_PARKED_LINE = "· 第{id}条 {chat} {time} 试了{attempts}次：{text}"
+DIGEST_MORE_PARKED = "…另有{n}条，见管理后台“反诈与求助”页"
 JOB_TITLES = {"timers": "案件定时任务", "digest": "每日简报", "notice": "安全提示·{topics}",
               "agenda": "周五议程", "outcome": "周五结果反馈", "purge": "过期消息清除"}
 SCHEDULE_SKIPPED = "{job}（原定{due}）错过{minutes}分钟，超过补发时限{grace}分钟，未发送"

@@ -179,3 +179,10 @@ def replied_inquiries(session: Session, *, since: datetime,
                    CaseEvent.at > since)
             .order_by(CaseEvent.id))
     return session.exec(stmt).all()
+
+
+def recent_help_in_group(session: Session, *, group_id: int, since: datetime) -> Sequence[Case]:
+    """Active calls for help in one group opened since ``since``, newest first."""
+    stmt = select(Case).where(Case.kind == "help", Case.group_id == group_id, Case.created_at >= since,
+                              col(Case.status).in_(ACTIVE))
+    return session.exec(stmt.order_by(Case.id.desc())).all()

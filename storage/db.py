@@ -19,12 +19,14 @@ def normalize_url(url: str) -> str:
     return url
 
 
-def make_engine(url: str, *, create: bool = False, pool_size: int = 10, max_overflow: int = 10) -> Engine:
-    """An engine for the URL; ``create`` builds the tables from the models (tests; real databases migrate)."""
+def make_engine(url: str, *, create: bool = False, pool_size: int = 10, max_overflow: int = 10,
+                busy_timeout: float = 30.0) -> Engine:
+    """An engine for the URL; ``create`` builds the tables from the models (tests; real databases migrate).
+    ``busy_timeout``: how long SQLite waits for another connection's lock before it fails (seconds)."""
     url = normalize_url(url)
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
-        engine = _sqlite_engine(url, parsed.database)
+        engine = _sqlite_engine(url, parsed.database, busy_timeout)
     else:
         engine = create_engine(url, pool_pre_ping=True, pool_size=pool_size, max_overflow=max_overflow)
     if create:
@@ -32,13 +34,13 @@ def make_engine(url: str, *, create: bool = False, pool_size: int = 10, max_over
     return engine
 
 
-def _sqlite_engine(url: str, database: str | None) -> Engine:
+def _sqlite_engine(url: str, database: str | None, busy_timeout: float) -> Engine:
     in_memory = not database or database == ":memory:"
     if in_memory:
         engine = create_engine(url, connect_args={"check_same_thread": False}, poolclass=StaticPool)
     else:
         Path(database).parent.mkdir(parents=True, exist_ok=True)
-        engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
+        engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": busy_timeout})
 
     @event.listens_for(engine, "connect")
     def _pragmas(dbapi_conn, _record):  # noqa: ANN001
@@ -47,7 +49,7 @@ def _sqlite_engine(url: str, database: str | None) -> Engine:
             cursor.execute("PRAGMA journal_mode=WAL")
             cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.execute("PRAGMA foreign_keys=ON")
-        cursor.execute("PRAGMA busy_timeout=30000")
+        cursor.execute(f"PRAGMA busy_timeout={int(busy_timeout * 1000)}")
         cursor.close()
 
     return engine

@@ -1,13 +1,14 @@
-"""The inbound hot path: one Core INSERT, deduplicated on (channel, channel_msg_id)."""
+"""The inbound hot path: one Core INSERT, deduplicated on (channel, channel_msg_id); parked messages."""
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import Any, Sequence
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import Connection
+from sqlmodel import Session
 
 from storage.models import Message
 
@@ -70,3 +71,48 @@ def message_values(
         "media_pending": media_pending,
         "details": details,
     }
+
+
+def parked_messages(session: Session, *, limit: int = 100, since: datetime | None = None) -> Sequence[Message]:
+    """Messages parked after their last try, newest first (``since``: parked at or after)."""
+    stmt = select(Message).where(Message.parked_at.is_not(None), Message.handled_at.is_(None))
+    if since is not None:
+        stmt = stmt.where(Message.parked_at >= since)
+    return session.scalars(stmt.order_by(Message.parked_at.desc(), Message.id.desc()).limit(limit)).all()
+
+
+def count_parked(session: Session) -> int:
+    return session.scalar(select(func.count()).select_from(Message).where(
+        Message.parked_at.is_not(None), Message.handled_at.is_(None))) or 0
+
+
+def unpark(session: Session, *, ids: list[int] | None) -> list[int]:
+    """Put parked messages back in the queue with fresh tries (``ids`` None: all of them). Returns their ids."""
+    stmt = select(Message).where(Message.parked_at.is_not(None), Message.handled_at.is_(None))
+    if ids is not None:
+        stmt = stmt.where(Message.id.in_(ids))
+    rows = session.scalars(stmt.order_by(Message.id)).all()
+    for row in rows:
+        row.parked_at, row.next_attempt_at, row.attempts = None, None, 0
+        session.add(row)
+    return [row.id for row in rows]
+
+
+def recent_from_sender(session: Session, *, message: Message, since: datetime, limit: int) -> Sequence[Message]:
+    """The sender's earlier messages in the same chat received at or after ``since``, newest first."""
+    stmt = (select(Message)
+            .where(Message.channel == message.channel, Message.chat_id == message.chat_id,
+                   Message.sender_id == message.sender_id, Message.received_at >= since, Message.id < message.id)
+            .order_by(Message.id.desc()).limit(limit))
+    return session.scalars(stmt).all()
+
+
+def pending_from_sender(session: Session, *, message: Message, limit: int) -> Sequence[Message]:
+    """The sender's later typed messages in the same chat still waiting for the worker, oldest first (locked, so
+    that another worker process skips them)."""
+    stmt = (select(Message)
+            .where(Message.channel == message.channel, Message.chat_id == message.chat_id,
+                   Message.sender_id == message.sender_id, Message.id > message.id, Message.handled_at.is_(None),
+                   Message.parked_at.is_(None), Message.media_pending.is_(False), Message.kind == "text")
+            .order_by(Message.id).limit(limit).with_for_update(skip_locked=True))
+    return session.scalars(stmt).all()

@@ -10,10 +10,15 @@ from storage.models import JobRun, Message, Outbox
 
 
 def inbox_backlog(session: Session) -> tuple[int, datetime | None]:
-    """(messages stored but not handled, when the oldest of them arrived)."""
+    """(messages stored but not handled, when the oldest of them arrived); parked messages aside."""
     count, oldest = session.exec(select(func.count(), func.min(Message.received_at))
-                                 .where(Message.handled_at.is_(None))).one()
+                                 .where(Message.handled_at.is_(None), Message.parked_at.is_(None))).one()
     return count, oldest
+
+
+def inbox_parked(session: Session) -> int:
+    """Messages parked after their last try (`gridbot inbox list`)."""
+    return session.exec(select(func.count()).where(Message.handled_at.is_(None), Message.parked_at.is_not(None))).one()
 
 
 def outbox_by_channel(session: Session) -> list[tuple[str, str, int]]:

@@ -173,6 +173,7 @@ class Message(SQLModel, table=True):
     __table_args__ = (
         UniqueConstraint("channel", "channel_msg_id"),
         Index("ix_message_pending", "handled_at", "id"),
+        Index("ix_message_sender", "channel", "chat_id", "sender_id", "received_at"),
     )
     id: Optional[int] = Field(default=None, primary_key=True)
     channel: str
@@ -189,6 +190,10 @@ class Message(SQLModel, table=True):
     handled_at: Optional[datetime] = _when(default=None)
     attempts: int = 0
     error: Optional[str] = None
+    # A failed message is due again at next_attempt_at (backoff); after its last try it is parked: parked_at set,
+    # handled_at still empty, skipped by the worker until `gridbot inbox retry` puts it back.
+    next_attempt_at: Optional[datetime] = _when(default=None)
+    parked_at: Optional[datetime] = _when(default=None)
     intent: Optional[str] = None
     label: Optional[dict] = Field(default=None, sa_column=Column(JSON))
     case_id: Optional[int] = None
@@ -242,7 +247,8 @@ class CaseEvent(SQLModel, table=True):
 
 
 class Outbox(SQLModel, table=True):
-    __table_args__ = (Index("ix_outbox_due", "status", "next_attempt_at"),)
+    __table_args__ = (Index("ix_outbox_due", "status", "next_attempt_at"),
+                      Index("ix_outbox_chat", "channel", "chat_id", "created_at"))
     id: Optional[int] = Field(default=None, primary_key=True)
     idempotency_key: str = Field(unique=True)
     channel: str

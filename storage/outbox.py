@@ -4,9 +4,10 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import Sequence
 
+from sqlalchemy import func, or_
 from sqlmodel import Session, select
 
-from storage.models import Outbox
+from storage.models import Case, Outbox
 
 
 def enqueue(
@@ -93,3 +94,43 @@ def rows_by_id(session: Session, *, ids: Sequence[int]) -> dict[int, Outbox]:
     if not ids:
         return {}
     return {row.id: row for row in session.exec(select(Outbox).where(Outbox.id.in_(list(ids)))).all()}
+
+
+def recent_texts(session: Session, *, channel: str, chat_id: str, since: datetime, limit: int) -> Sequence[str]:
+    """What the bot wrote to one chat since ``since``, newest first."""
+    stmt = (select(Outbox.text).where(Outbox.channel == channel, Outbox.chat_id == chat_id, Outbox.created_at >= since)
+            .order_by(Outbox.id.desc()).limit(limit))
+    return session.exec(stmt).all()
+
+
+def count_in_chat(session: Session, *, channel: str, chat_id: str, since: datetime, kinds: Sequence[str]) -> int:
+    """Public rows written to one chat since ``since`` of the given kinds."""
+    stmt = select(func.count()).select_from(Outbox).where(
+        Outbox.channel == channel, Outbox.chat_id == chat_id, Outbox.is_direct.is_(False),
+        Outbox.created_at >= since, Outbox.kind.in_(list(kinds)))
+    return session.exec(stmt).one()
+
+
+def public_replies_to(session: Session, *, message_ids: Sequence[int]) -> int:
+    """Public rows written in answer to these messages (their keys are ``msg-<id>-<n>``)."""
+    if not message_ids:
+        return 0
+    keys = or_(*(Outbox.idempotency_key.like(f"msg-{i}-%") for i in message_ids))
+    stmt = select(func.count()).select_from(Outbox).where(Outbox.is_direct.is_(False), keys)
+    return session.exec(stmt).one()
+
+
+def warned_in_chat(session: Session, *, channel: str, chat_id: str, since: datetime, scam_type: str) -> bool:
+    """Whether a public fraud warning for ``scam_type`` went to this chat since ``since``."""
+    stmt = (select(Outbox.id).join(Case, Case.id == Outbox.case_id)
+            .where(Outbox.channel == channel, Outbox.chat_id == chat_id, Outbox.is_direct.is_(False),
+                   Outbox.created_at >= since, Outbox.kind == "alert", Case.kind == "fraud",
+                   Case.scam_type == scam_type).limit(1))
+    return session.exec(stmt).first() is not None
+
+
+def alerted_about(session: Session, *, case_id: int, since: datetime) -> int:
+    """Direct alerts about one case written since ``since``."""
+    stmt = select(Outbox.id).where(Outbox.case_id == case_id, Outbox.is_direct.is_(True), Outbox.kind == "alert",
+                                   Outbox.created_at >= since)
+    return len(session.exec(stmt).all())

@@ -103,6 +103,8 @@ class BridgeCallback:
             text, hint = message_text(event) if kind == "message" else ("", membership_hint(kind, room))
         if source := sec.text_field(event, "source", required=False):
             hint["source"] = source
+        if event.get("self") is True:  # the bot's own message, reported back by the gateway: stored, never handled
+            hint["from_self"] = True
         msg = GroupMessage(
             channel=self.channel, chat_id=chat_id, sender_id=talker_id, text=text,
             channel_msg_id=sec.text_field(event, "msg_id"), sent_at=self._sent_at(event),

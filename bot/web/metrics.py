@@ -50,11 +50,14 @@ async def metrics(request: web.Request) -> web.Response:
     now = request.app[CLOCK].now()
 
     def load(session):  # noqa: ANN001, ANN202
-        return queries.inbox_backlog(session), queries.outbox_by_channel(session), queries.job_runs_by_status(session)
+        return (queries.inbox_backlog(session), queries.inbox_parked(session), queries.outbox_by_channel(session),
+                queries.job_runs_by_status(session))
 
-    (pending, oldest), outbox, runs = await in_db(request, load)
+    (pending, oldest), parked, outbox, runs = await in_db(request, load)
     lines = ["# HELP gridbot_inbox_pending Messages stored but not yet handled.", "# TYPE gridbot_inbox_pending gauge",
              _line("gridbot_inbox_pending", pending),
+             "# HELP gridbot_inbox_parked Messages parked after their last try (gridbot inbox list).",
+             "# TYPE gridbot_inbox_parked gauge", _line("gridbot_inbox_parked", parked),
              "# HELP gridbot_inbox_lag_seconds Age of the oldest unhandled message.",
              "# TYPE gridbot_inbox_lag_seconds gauge",
              _line("gridbot_inbox_lag_seconds", round((now - oldest).total_seconds(), 3) if oldest else 0),

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+from datetime import timedelta
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -14,7 +15,7 @@ from handlers.cases.view import case_card, type_name
 from handlers.context import Context
 from handlers.nlu.normalize import normalize
 from handlers.router import Router
-from storage import cases
+from storage import cases, outbox
 from storage import indicators as indicator_rows
 from storage.models import Case, ChatGroup
 
@@ -50,9 +51,17 @@ def on_fraud(ctx: Context) -> None:
     ctx.tell(officer, alert, case_id=case.id)
 
 
+WARNING_WINDOW = timedelta(minutes=30)  # at most one public warning per scam type per group in this window
+
+
 def warn_group(ctx: Context, case: Case, advert: bool) -> None:
     """The fraud warning in the chat the report came from — the one public reply of this intent. A report of a
-    known incident is warned here only when its group has not been warned of that incident yet."""
+    known incident is warned here only when its group has not been warned of that incident yet, and a group hears
+    one warning per scam type per WARNING_WINDOW (500 reports of one scam: one warning; the officer hears of each)."""
+    msg = ctx.message
+    if not msg.is_direct and outbox.warned_in_chat(ctx.session, channel=msg.channel, chat_id=msg.chat_id,
+                                                   since=ctx.now - WARNING_WINDOW, scam_type=case.scam_type):
+        return
     warning = warning_for(case.scam_type) + (texts.FRAUD_ADVERT_WARNING if advert else "")
     ctx.reply(warning, mention=[] if advert else [ctx.sender], kind="alert", case_id=case.id)
 

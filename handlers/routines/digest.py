@@ -10,8 +10,8 @@ from handlers import texts
 from handlers.faq import candidates
 from handlers.households import digest as households_digest
 from handlers.privacy import mask_personal
-from storage import audit, cases, outbox, people, roster, visits
-from storage.models import Case, Grid, Person
+from storage import audit, cases, inbox, outbox, people, roster, visits
+from storage.models import Case, Grid, Person, Role
 
 MAX_LINES = 10
 
@@ -34,7 +34,29 @@ def send_digests(session: Session, *, config: Any, schedule: Any, run_key: str, 
         outbox.enqueue(session, now=now, idempotency_key=f"{run_key}:{officer.id}", channel=channel,
                        chat_id=chat_id, text=text, is_direct=True, kind="digest")
         count += 1
-    return count
+    return count + _parked_digests(session, config=config, run_key=run_key, now=now)
+
+
+def _parked_digests(session: Session, *, config: Any, run_key: str, now: datetime) -> int:
+    """To each admin, when messages are parked: which, so that someone re-runs them once the fault is fixed."""
+    parked = inbox.parked_messages(session, limit=MAX_LINES)
+    if not parked:
+        return 0
+    tz = config.tz
+    lines = [texts.DIGEST_PARKED_LINE.format(id=m.id, chat=m.chat_id, attempts=m.attempts, text=_short(m.text, 24),
+                                             time=m.received_at.astimezone(tz).strftime("%m-%d %H:%M"))
+             for m in parked]
+    total = inbox.count_parked(session)
+    if total > len(lines):
+        lines.append(texts.DIGEST_MORE_PARKED.format(n=total - len(lines)))
+    text = "\n\n".join([texts.DIGEST_PARKED_HEADER.format(date=now.astimezone(tz).strftime("%Y-%m-%d")),
+                         "\n".join([texts.DIGEST_SECTION.format(title=texts.DIGEST_PARKED, n=total), *lines])])
+    admins = people.people_with_role(session, role=Role.ADMIN)
+    for admin in admins:
+        channel, chat_id = people.direct_address(admin)
+        outbox.enqueue(session, now=now, idempotency_key=f"{run_key}:{admin.id}:parked", channel=channel,
+                       chat_id=chat_id, text=text, is_direct=True, kind="digest")
+    return len(admins)
 
 
 def compose(session: Session, *, config: Any, schedule: Any, officer: Person, grid_ids: list[str],

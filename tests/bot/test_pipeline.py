@@ -4,6 +4,7 @@ from __future__ import annotations
 import pytest
 from sqlmodel import select
 
+from bot import retrying
 from bot.keys import ENGINE, PIPELINE
 from storage.db import session
 from storage.models import AuditEntry, ChatGroup, Message
@@ -24,7 +25,7 @@ def messages(bot) -> list[Message]:
         return list(s.exec(select(Message).order_by(Message.id)).all())
 
 
-async def test_failing_handler_is_recorded_and_retried_then_given_up(bot):
+async def test_failing_handler_is_recorded_and_retried_after_its_wait(bot, clock):
     pipeline = bot.app[PIPELINE]
     real = pipeline.classifier
     pipeline.classifier = Exploding()
@@ -33,19 +34,25 @@ async def test_failing_handler_is_recorded_and_retried_then_given_up(bot):
     first = messages(bot)[0]
     assert first.handled_at is None and first.attempts == 1 and "classifier broke" in first.error
     pipeline.classifier = real
+    assert await pipeline.run_once() == 0  # waits for its retry
+    clock.advance(retrying.step(1))
     await pipeline.run_once()
     done = messages(bot)[0]
     assert done.handled_at is not None and done.intent == "dispute"
 
 
-async def test_message_that_always_fails_is_parked_with_its_error(bot):
+async def test_message_that_always_fails_is_parked_with_its_error_never_handled(bot, clock):
     pipeline = bot.app[PIPELINE]
     pipeline.classifier = Exploding()
     await bot.say("grid-2", "resident-7", "楼上天天半夜吵 睡不着")
-    await pipeline.run_once()
-    parked = messages(bot)[0]
-    assert parked.attempts == 5 and parked.handled_at is not None and parked.intent is None
-    assert "RuntimeError" in parked.error
+    await bot.say("grid-2", "resident-8", "/help")
+    for attempt in range(1, retrying.FAULT_TRIES + 1):
+        await pipeline.run_once()
+        clock.advance(retrying.step(attempt))
+    parked, after = messages(bot)
+    assert parked.attempts == retrying.FAULT_TRIES and parked.parked_at is not None and parked.handled_at is None
+    assert "RuntimeError" in parked.error and parked.intent is None
+    assert after.handled_at is not None  # the chat's next message does not wait behind a parked one
 
 
 async def test_unknown_group_stays_silent_tells_admins_and_binds(bot):

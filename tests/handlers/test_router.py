@@ -49,7 +49,8 @@ def test_an_intent_without_a_route_or_with_two_refuses_to_start():
 
 def test_precedence_is_declared_in_order():
     assert [step.__name__ for step in PRECEDENCE] == [
-        "_command", "_attachment", "_conversation", "_joined", "_silent", "_staff", "_addressed", "_intent"]
+        "_own", "_command", "_attachment", "_conversation", "_loop_guard", "_joined", "_silent", "_staff", "_addressed",
+        "_intent"]
 
 
 @pytest.mark.parametrize("text, expected", [

@@ -18,7 +18,11 @@ async def alerts_page(request: web.Request) -> web.Response:
     since = now - timedelta(days=DAYS)
 
     def load(session):  # noqa: ANN001, ANN202
-        return {kind: alerts.feed(session, person=person, kind=kind, since=since, until=now + timedelta(seconds=1),
-                                  tz=config.tz, now=now) for kind in ("fraud", "help")}
+        found = {kind: alerts.feed(session, person=person, kind=kind, since=since, until=now + timedelta(seconds=1),
+                                   tz=config.tz, now=now) for kind in ("fraud", "help")}
+        found["parked"] = alerts.parked(session, person=person, tz=config.tz)
+        return found
     found = await read(request, load)
-    return render(request, "alerts.html", fraud=found["fraud"], help=found["help"], days=DAYS)
+    parked, parked_total = found["parked"]
+    return render(request, "alerts.html", fraud=found["fraud"], help=found["help"], days=DAYS, parked=parked,
+                  parked_total=parked_total)

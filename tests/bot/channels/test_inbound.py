@@ -189,3 +189,12 @@ async def test_mp_safe_mode_without_aes_key_is_refused_clearly(aiohttp_client, c
 def test_malformed_aes_key_is_a_config_error(clock):
     with pytest.raises(ValueError, match="EncodingAESKey"):
         WecomCallback(token=TOKEN, aes_key="too-short", corp_id=CORP_ID, clock=clock)
+
+
+async def test_bridge_marks_the_bots_own_message(callbacks, recorder):
+    headers, body = signed_bridge(bridge_event(self=True, msg_id="wx-own-1"))
+    assert (await callbacks.post("/bridge", data=body, headers=headers)).status == 200
+    headers, body = signed_bridge(bridge_event(msg_id="wx-other-1"))
+    assert (await callbacks.post("/bridge", data=body, headers=headers)).status == 200
+    own, other = recorder.messages
+    assert own.reply_hint.get("from_self") is True and "from_self" not in other.reply_hint

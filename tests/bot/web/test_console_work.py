@@ -122,3 +122,19 @@ async def test_a_grid_officer_reports_only_their_grids(bot):
     assert '<b id="fig-total">0</b>' in page and "第二网格" not in page
     with new_session(bot.app[ENGINE]) as session:
         assert session.get(Case, 1).grid_id == "grid-2"
+
+
+async def test_alerts_page_lists_parked_messages_for_admins_only(bot, clock):
+    from tests.handlers.routines.test_digest import add_parked_message
+
+    parked = add_parked_message(bot.app[ENGINE], now=clock.now(), text="救命 我的电话13900001111")
+    give_password(bot.app[ENGINE], "admin-1")
+    await sign_in(bot.client, "admin-1")
+    page = await (await bot.client.get("/console/alerts")).text()
+    part = page.split('id="parked-messages"')[1]
+    assert "暂停处理的消息（1条）" in part and f"<td>{parked}</td>" in part and "10次" in part
+    assert "139****1111" in part and "13900001111" not in page
+    give_password(bot.app[ENGINE], "duty-1")
+    await sign_in(bot.client, "duty-1")
+    page = await (await bot.client.get("/console/alerts")).text()
+    assert 'id="fraud-feed"' in page and 'id="parked-messages"' not in page

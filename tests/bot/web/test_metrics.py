@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.keys import PIPELINE
+from bot.keys import ENGINE, PIPELINE
 
 pytestmark = pytest.mark.postgres
 
@@ -19,3 +19,13 @@ async def test_metrics_show_the_backlogs(bot, clock):
     text = await (await bot.client.get("/metrics")).text()
     assert "gridbot_inbox_pending 0" in text
     assert 'gridbot_outbox_rows{channel="sandbox",status="pending"} 3' in text
+
+
+async def test_parked_message_counts_as_parked_not_as_lag(bot, clock):
+    from tests.handlers.routines.test_digest import add_parked_message
+
+    add_parked_message(bot.app[ENGINE], now=clock.now(), text="楼上天天半夜吵")
+    clock.advance(hours=3)
+    text = await (await bot.client.get("/metrics")).text()
+    assert "gridbot_inbox_parked 1" in text and "gridbot_inbox_pending 0" in text
+    assert "gridbot_inbox_lag_seconds 0" in text

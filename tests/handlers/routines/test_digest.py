@@ -68,3 +68,34 @@ async def test_a_quiet_day_still_gets_a_short_digest_once(aiohttp_client, config
     [text] = digest_of(engine, "officer-3")
     assert text.startswith("【每日简报】2026-11-03 王警官，您好。")
     assert "一、昨日以来新登记：无" in text and "五、未能送达的消息（请人工联系）：无" in text
+
+
+def add_parked_message(engine, *, now, text: str) -> int:  # noqa: ANN001
+    from storage import inbox
+    from storage.models import Message
+
+    with new_session(engine) as session:
+        values = inbox.message_values(channel="sandbox", channel_msg_id=f"parked-{text}", chat_id="grid-1",
+                                      sender_id="resident-1", text=text, sent_at=now, received_at=now)
+        values.update(attempts=10, error="OperationalError: database is locked", parked_at=now)
+        message = Message(**values)
+        session.add(message)
+        session.commit()
+        return message.id
+
+
+async def test_admins_are_told_of_parked_messages_masked(aiohttp_client, config, engine) -> None:  # noqa: ANN001
+    clock = FakeClock(local(2026, 11, 3, 7, 0))
+    bot = await start_bot(aiohttp_client, config, clock, engine)
+    parked = add_parked_message(engine, now=local(2026, 11, 3, 1), text="救命 我的电话13900001111")
+    await run_until(bot, clock, local(2026, 11, 3, 12, 0))
+    [text] = digest_of(engine, "admin-1")
+    assert f"第{parked}条" in text and "试了10次" in text and "139****1111" in text and "13900001111" not in text
+    assert all(f"第{parked}条" not in t for t in digest_of(engine, "officer-1"))  # officers' digests stay as they were
+
+
+async def test_no_parked_message_no_admin_digest(aiohttp_client, config, engine) -> None:  # noqa: ANN001
+    clock = FakeClock(local(2026, 11, 3, 7, 0))
+    bot = await start_bot(aiohttp_client, config, clock, engine)
+    await run_until(bot, clock, local(2026, 11, 3, 12, 0))
+    assert digest_of(engine, "admin-1") == [] and len(digest_of(engine, "officer-1")) == 1
