@@ -11,7 +11,7 @@ from sqlmodel import Session
 
 from handlers import texts
 from handlers.commands import (
-    agenda, broadcast, cases, casework, dissuasion, faq, general, households, progress, scamwords, stats,
+    agenda, broadcast, cases, casework, corrections, dissuasion, faq, general, households, progress, scamwords, stats,
 )
 from handlers.context import Context
 from handlers.intents import chatter, dispute, fraud, help, inquiry
@@ -25,7 +25,7 @@ from storage import groups, outbox, people
 from storage.models import AuditEntry, ChatGroup, Message, Role
 
 ROUTERS: tuple[Router, ...] = (
-    general.router, cases.router, casework.router, stats.router, broadcast.router, scamwords.router,
+    general.router, cases.router, casework.router, corrections.router, stats.router, broadcast.router, scamwords.router,
     agenda.router, households.router, dissuasion.router, faq.router, progress.router, checkin_replies.router,
     followup.router,
     dispute.router, inquiry.router, fraud.router, help.router, chatter.router,
