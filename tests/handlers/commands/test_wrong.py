@@ -155,3 +155,15 @@ async def test_a_closed_case_cannot_be_rerouted_but_says_why(bot):
     sent = await officer(bot, f"/wrong {case_id} 咨询")
     assert sent[0]["text"] == f"{case_id}号当前状态为“已结案”，不能更正类型。"
     assert stored(bot) == []
+
+
+async def test_stats_show_the_false_alarm_rate_per_kind(bot):
+    scam = await report(bot, SCAM)
+    noise = await report(bot, NOISE, sender="resident-8")
+    await report(bot, "我家孩子的户口怎么迁过来 要带什么材料", sender="resident-9")
+    await officer(bot, f"/误判 {scam} 误报")
+    await officer(bot, f"/误判 {noise} 求助")
+    text = (await officer(bot, "/统计 grid-2"))[0]["text"]
+    assert "助手误判：" in text
+    assert "反诈预警误报率100%（1/1），更正类型0件" in text
+    assert "矛盾纠纷误报率0%（0/1），更正类型1件" in text, "counted under the kind the bot opened it as"
