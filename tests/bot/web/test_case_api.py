@@ -129,3 +129,19 @@ async def test_paging_and_updated_since(bot, api, clock):
     assert [c["id"] for c in newer] == [page1[0]["id"]]
     status, body, _ = await api("GET", "/api/cases?updated_since=yesterday", secret)
     assert status == 400 and "ISO" in body["error"]
+
+
+async def test_wrong_runs_the_wrong_command_with_an_optional_kind(bot, api):
+    case_id = await noise_case(bot)
+    worker = token_for(bot, "worker-2")
+    status, body, _ = await api("POST", f"/api/cases/{case_id}/status", worker, {"action": "wrong"})
+    assert status == 403
+    officer = token_for(bot, "officer-2")
+    status, body, _ = await api("POST", f"/api/cases/{case_id}/status", officer,
+                                {"action": "wrong", "kind": "纠纷", "subtype": "property", "text": "其实是物业的事"})
+    assert status == 200 and (body["kind"], body["subtype"]) == ("dispute", "property")
+    assert "更正为“矛盾纠纷/物业纠纷”" in body["messages"][0]
+    status, body, _ = await api("POST", f"/api/cases/{case_id}/status", officer, {"action": "wrong", "kind": "火星"})
+    assert status == 409 and body["error"].startswith("用法：/wrong")
+    status, body, _ = await api("POST", f"/api/cases/{case_id}/status", officer, {"action": "wrong", "text": "玩笑"})
+    assert status == 200 and (body["status"], body["outcome"]) == ("closed", "误报")
