@@ -156,7 +156,6 @@ CORRECTION_SCAM_WORDS = {
     "婚恋": "romance", "交友": "romance", "杀猪盘": "romance", "游戏": "game_trade", "中奖": "prize_parttime",
     "兼职": "prize_parttime", "医保": "social_insurance", "社保": "social_insurance", "其他": "other",
 }
-CORRECTION_KIND_NAMES = {"chatter": "误报（无需处理）", **KIND_NAMES}
 WRONG_USAGE = (
     "用法：/wrong 编号 类型 [细类] [说明]（或 /误判）\n"
     "类型：误报、纠纷、咨询、诈骗、求助、闲聊（误报和闲聊都按误报结案）\n"

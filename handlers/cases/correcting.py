@@ -124,7 +124,7 @@ def _reroute(ctx: Context, case: Case, verdict: Verdict) -> None:
     grid = ctx.session.get(Grid, case.grid_id) if case.grid_id else None
     officer = ctx.person(case.assignee_id) or ctx.person(grid.officer_id if grid else None) or _duty(ctx, case)
     mediator = _mediator(ctx, case, verdict.subtype) if verdict.intent == "dispute" else None
-    urgent = verdict.intent == "help" or (case.urgent and case.kind == verdict.intent)
+    urgent = _urgent(case, verdict.intent)
     detail = texts.WRONG_EVENT.format(before=before, after=after) + (f"：{verdict.reason}" if verdict.reason else "")
     case_flow.reroute(ctx.session, case=case, actor_id=ctx.sender.id, now=ctx.now, kind=verdict.intent,
                       subtype=verdict.subtype, scam_type=verdict.scam_type, urgent=urgent,
@@ -134,7 +134,17 @@ def _reroute(ctx: Context, case: Case, verdict: Verdict) -> None:
     for group in warned:
         ctx.post(group, texts.CORRECTION_FRAUD_NOTICE, kind="notice", case_id=case.id)
     people = _distinct([officer, mediator] + ([_duty(ctx, case)] if verdict.intent == "help" else []))
-    template = {"help": texts.HELP_CARD, "fraud": texts.FRAUD_ALERT}.get(verdict.intent, texts.CASE_CARD)
+    _tell(ctx, case, people, old_mediator, before, after)
+    if verdict.intent == "help":
+        _acknowledge_help(ctx, case, officer)
+    names = "、".join(p.name for p in people) or texts.NOBODY
+    ctx.reply(texts.WRONG_REROUTED.format(case=case.id, before=before, after=after, people=names))
+
+
+def _tell(ctx: Context, case: Case, people: list[Person], old_mediator: Person | None, before: str,
+          after: str) -> None:
+    """The people of the new kind get the case card; a mediator who no longer has the case hears so."""
+    template = {"help": texts.HELP_CARD, "fraud": texts.FRAUD_ALERT}.get(case.kind, texts.CASE_CARD)
     for person in people:
         if person.id != ctx.sender.id:
             ctx.tell(person, texts.WRONG_REROUTED_TO_YOU.format(
@@ -143,10 +153,6 @@ def _reroute(ctx: Context, case: Case, verdict: Verdict) -> None:
     if old_mediator is not None and old_mediator.id not in {p.id for p in people} | {ctx.sender.id}:
         ctx.tell(old_mediator, texts.WRONG_RELEASED.format(actor=ctx.sender.name, case=case.id, before=before,
                                                            after=after), kind="notice", case_id=case.id)
-    if verdict.intent == "help":
-        _acknowledge_help(ctx, case, officer)
-    names = "、".join(p.name for p in people) or texts.NOBODY
-    ctx.reply(texts.WRONG_REROUTED.format(case=case.id, before=before, after=after, people=names))
 
 
 def _acknowledge_help(ctx: Context, case: Case, officer: Person | None) -> None:
@@ -177,11 +183,16 @@ def record(ctx: Context, case: Case, verdict: Verdict) -> None:
     """Store the correction: the message that opened the case (masked), what the case was, what it is."""
     opened = messages.messages_of_case(ctx.session, case_id=case.id, limit=1)
     message = opened[0] if opened else None
-    urgent = verdict.intent == "help" or (case.urgent and case.kind == verdict.intent)
+    urgent = _urgent(case, verdict.intent)
     corrections.add(ctx.session, now=ctx.now, case_id=case.id, message_id=message.id if message else None,
                     text=mask_personal(message.text if message else case.text), original_intent=case.kind,
                     original_subtype=case.subtype, original_scam_type=case.scam_type, intent=verdict.intent,
                     subtype=verdict.subtype, scam_type=verdict.scam_type, urgent=urgent, officer_id=ctx.sender.id)
+
+
+def _urgent(case: Case, intent: str) -> bool:
+    """Help is always urgent; a fraud or dispute keeps the case's urgency only when its kind stays."""
+    return intent == "help" or (case.urgent and case.kind == intent)
 
 
 def _mediator(ctx: Context, case: Case, subtype: str | None) -> Person | None:
