@@ -58,11 +58,12 @@ def _parser() -> argparse.ArgumentParser:
     faq_eval.add_argument("file", help='one {"text", "topics": [topic ids]} a line; topics [] = must not answer')
     faq_eval.add_argument("--json", action="store_true")
     faq_eval.set_defaults(run=cmd_faq_eval)
-    from bot import cli_console, cli_inbox, cli_privacy
+    from bot import cli_console, cli_inbox, cli_learning, cli_privacy
 
     cli_console.add_parsers(sub, _config_arg)
     cli_privacy.add_parsers(sub, _config_arg)
     cli_inbox.add_parsers(sub, _config_arg)
+    cli_learning.add_parsers(sub, _config_arg)
     return parser
 
 

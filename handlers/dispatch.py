@@ -13,17 +13,7 @@ from sqlmodel import Session
 
 from handlers import flood, texts
 from handlers.commands import (
-    agenda,
-    broadcast,
-    cases,
-    casework,
-    dissuasion,
-    faq,
-    general,
-    households,
-    progress,
-    scamwords,
-    stats,
+    agenda, broadcast, cases, casework, corrections, dissuasion, faq, general, households, progress, scamwords, stats,
 )
 from handlers.context import Context
 from handlers.intents import chatter, dispute, fraud, help, inquiry
@@ -37,7 +27,7 @@ from storage import audit, groups, outbox, people
 from storage.models import AuditEntry, ChatGroup, Message, Role
 
 ROUTERS: tuple[Router, ...] = (
-    general.router, cases.router, casework.router, stats.router, broadcast.router, scamwords.router,
+    general.router, cases.router, casework.router, corrections.router, stats.router, broadcast.router, scamwords.router,
     agenda.router, households.router, dissuasion.router, faq.router, progress.router, checkin_replies.router,
     followup.router,
     dispute.router, inquiry.router, fraud.router, help.router, chatter.router,

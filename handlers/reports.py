@@ -12,8 +12,9 @@ from typing import Any, Sequence
 
 from sqlmodel import Session
 
+from handlers import texts
 from storage import reports
-from storage.models import DONE_STATUSES
+from storage.models import DONE_STATUSES, Status
 
 SYSTEM_ACTORS = ("gridbot", "scheduler", "config")
 RESPONSE_ACTIONS = ("acknowledged", "taken", "replied", "note", "assigned", "transferred", "resolved", "closed",
@@ -125,6 +126,19 @@ class Tally:
 
 
 @dataclass
+class Misreadings:
+    """The cases the bot opened as one kind: how many officers closed as 误报, how many they moved to another kind."""
+
+    opened: int = 0
+    false_alarms: int = 0
+    rerouted: int = 0
+
+    @property
+    def false_alarm_rate(self) -> float | None:
+        return self.false_alarms / self.opened if self.opened else None
+
+
+@dataclass
 class Figures:
     period: Period
     overall: Tally
@@ -133,6 +147,7 @@ class Figures:
     weeks: list[str]  # the Mondays (local dates) of the weeks in the period
     per_week: dict[str, dict[str, int]]  # kind → {week monday: cases opened}
     statuses: dict[str, dict[str, int]]  # kind → {status: count}
+    misread: dict[str, Misreadings] = field(default_factory=dict)  # the kind the bot opened a case as → …
 
 
 def figures(session: Session, *, period: Period, tz: Any, grid_ids: Sequence[str] | None = None,
@@ -154,7 +169,26 @@ def figures(session: Session, *, period: Period, tz: Any, grid_ids: Sequence[str
             result.per_week.get(row.kind, {}).get(week, 0) + 1
         statuses = result.statuses.setdefault(row.kind, {})
         statuses[row.status] = statuses.get(row.status, 0) + 1
+    result.misread = misreadings(session, where=where)
     return result
+
+
+def misreadings(session: Session, *, where: Sequence[Any]) -> dict[str, Misreadings]:
+    """Per kind the bot opened cases as (before any officer's correction): opened, closed as 误报, re-routed."""
+    opened = reports.opened_from_messages(session, where=where)
+    corrected = reports.first_corrections(session, where=where)
+    found: dict[str, Misreadings] = {}
+    for row in reports.iter_cases(session, where=where):
+        if row.id not in opened:
+            continue
+        first, _ = corrected.get(row.id, (row.kind, 0))
+        tally = found.setdefault(first, Misreadings())
+        tally.opened += 1
+        if row.status == Status.CLOSED and row.outcome == texts.FALSE_ALARM:
+            tally.false_alarms += 1
+        elif row.kind != first:
+            tally.rerouted += 1
+    return found
 
 
 def _weeks(period: Period) -> list[str]:

@@ -28,11 +28,12 @@ EVENT_NAMES = {  # what each CaseEvent action reads as in a case's history
     "escalated": "上报", "marked_hard": "标记疑难", "linked": "关联同一事件", "follow_up": "居民补充",
     "survey_sent": "发送回访", "survey_answered": "回访答复", "visit_task": "派发上门回访", "scam_advert": "疑似诈骗广告",
     "evidence": "补充材料", "location": "发送位置", "fraud_report": "同一诈骗新举报",
-    "marked_wrong": "标记误报", "consent": "记录调解意愿", "paper": "生成调解文书",
+    "marked_wrong": "标记误报", "consent": "记录调解意愿", "paper": "生成调解文书", "rerouted": "更正类型",
 }
 ACTION_NAMES = {  # the command verbs, in refusals (“不能结案”)
     "take": "接单", "assign": "指派", "transfer": "转派", "note": "备注", "resolve": "化解", "close": "结案",
     "reopen": "重新打开", "escalate": "上报", "hard": "标记疑难", "wrong": "标记误报", "acknowledge": "受理", "assign_on_open": "指派",
+    "reroute": "更正类型",
 }
 OUTBOX_KIND_NAMES = {
     "reply": "回复", "alert": "提醒", "notice": "通知", "broadcast": "广播", "agenda": "议程", "digest": "简报",
@@ -146,6 +147,45 @@ ESCALATE_TOP = "{case}号已在派出所层级，不能再上报。"
 CASE_MARKED_WRONG = "{case}号已标记为误报并结案。"
 FALSE_ALARM = "误报"
 CASE_MARKED_HARD = "{case}号已标记为疑难案件，将列入周五调解议程。"
+
+# --- officers' corrections (/wrong, 误判) ---
+# what officers may type for the right kind and subtype (the codes are accepted too)
+CORRECTION_KIND_WORDS = {
+    "误报": "chatter", "假警": "chatter", "闲聊": "chatter", "无需处理": "chatter",
+    "纠纷": "dispute", "矛盾纠纷": "dispute", "咨询": "inquiry", "业务咨询": "inquiry",
+    "诈骗": "fraud", "涉诈": "fraud", "反诈": "fraud", "反诈预警": "fraud", "求助": "help", "紧急求助": "help",
+}
+CORRECTION_SUBTYPE_WORDS = {
+    "噪音": "noise", "邻里": "neighbor", "家庭": "family", "婚姻": "family", "经济": "economic", "欠款": "economic",
+    "物业": "property", "租赁": "landlord_tenant", "房东": "landlord_tenant", "其他": "other",
+}
+CORRECTION_SCAM_WORDS = {
+    "刷单": "rebate_task", "返利": "rebate_task", "投资": "investment", "理财": "investment",
+    "客服": "fake_customer_service", "公检法": "impersonate_authority", "冒充公检法": "impersonate_authority",
+    "贷款": "loan_credit", "征信": "loan_credit", "熟人": "impersonate_acquaintance", "领导": "impersonate_acquaintance",
+    "婚恋": "romance", "交友": "romance", "杀猪盘": "romance", "游戏": "game_trade", "中奖": "prize_parttime",
+    "兼职": "prize_parttime", "医保": "social_insurance", "社保": "social_insurance", "其他": "other",
+}
+WRONG_USAGE = (
+    "用法：/wrong 编号 类型 [细类] [说明]（或 /误判）\n"
+    "类型：误报、纠纷、咨询、诈骗、求助、闲聊（误报和闲聊都按误报结案）\n"
+    "纠纷细类：噪音、邻里、家庭、经济、物业、租赁、其他\n"
+    "诈骗类型：刷单、投资、客服、公检法、贷款、熟人、婚恋、游戏、中奖、医保、其他\n"
+    "例如：/误判 12 误报　/误判 12 纠纷 噪音　/误判 12 求助"
+)
+WRONG_CONSOLE_KINDS = (("误报", "误报并结案"), ("纠纷", "改为矛盾纠纷"), ("咨询", "改为业务咨询"),
+                       ("诈骗", "改为反诈预警"), ("求助", "改为紧急求助"))
+WRONG_CONSOLE_SUBTYPE = "{kind}：{name}"
+WRONG_SAME = "{case}号已经是“{type}”，无需更正。"
+WRONG_CLOSED = "{case}号已标记为误报并结案，已记录这次更正（助手会据此学习）。"
+WRONG_CLOSED_PUBLIC = "{case}号已标记为误报并结案，已在群里发了一条更正，已记录这次更正（助手会据此学习）。"
+WRONG_REROUTED = "{case}号已从“{before}”更正为“{after}”，已转给{people}，已记录这次更正（助手会据此学习）。"
+WRONG_REROUTED_TO_YOU = "【类型更正】{actor}把{case}号从“{before}”更正为“{after}”，请您跟进：\n{card}"
+WRONG_RELEASED = "{actor}把{case}号从“{before}”更正为“{after}”，这件不再需要您调解。"
+WRONG_EVENT = "{before} → {after}"
+# posted in the group once, when the bot's earlier public message about the case was wrong
+CORRECTION_NOTICE = "更正：本助手刚才对群里一条消息的提示是误判，请大家忽略，给大家添麻烦了。"
+CORRECTION_FRAUD_NOTICE = "更正：本助手刚才的防骗提醒是误判，那条消息与诈骗无关，请大家忽略。"
 CASE_ALREADY_HARD = "{case}号已经是疑难案件。"
 MINE_HEADER = "您负责的未结案件（{count}件）："
 MINE_LINE = "{case}号 [{type}] {status}{hard} {text}"
@@ -160,6 +200,8 @@ STATS_HEADER = "案件统计（{scope}，{period}登记）：共{total}件"
 STATS_KIND_LINE = "{kind}：{count}件（{statuses}）化解率{resolution}，满意率{satisfaction}，首次响应{response}，化解用时{avg}"
 STATS_RATES = "合计 化解率：{resolution}　满意率：{satisfaction}　首次响应（中位）：{response}　化解用时（中位）：{avg}"
 STATS_REOPENED = "其中{n}件曾重新打开，每件只计一次。"
+STATS_FALSE_ALARMS = "助手误判：{lines}"
+STATS_FALSE_ALARM_KIND = "{kind}误报率{rate}，更正类型{rerouted}件"
 STATS_BAD_PERIOD = "看不懂期间“{period}”。可用：本月、上月、本周、上周、今年、30天、2026-11、2026-11-01..2026-11-30"
 DURATION_MINUTES = "{n:.0f}分钟"
 STATS_ALL = "全部网格"

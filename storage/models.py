@@ -674,4 +674,26 @@ class CaseDocument(SQLModel, table=True):
     created_at: datetime = _when()
 
 
+# --- officers' corrections of the classifier ---
+
+
+class Correction(SQLModel, table=True):
+    """An officer's correction of what the bot read a case's message as (/wrong): the message's words (masked),
+    the label the bot acted on and the right one. Exported as training rows (``gridbot corrections export``)."""
+
+    id: Optional[int] = Field(default=None, primary_key=True)
+    case_id: int = Field(foreign_key="case.id", index=True)
+    message_id: Optional[int] = None  # the message that opened the case (None: a case from the case API)
+    text: str  # masked (handlers/privacy.py): phones and ID numbers never leave in a training file
+    original_intent: str
+    original_subtype: Optional[str] = None
+    original_scam_type: Optional[str] = None
+    intent: str  # the corrected label: inquiry, dispute, fraud, help, chatter
+    subtype: Optional[str] = None
+    scam_type: Optional[str] = None
+    urgent: bool = False
+    officer_id: str
+    created_at: datetime = _when()
+
+
 METADATA = SQLModel.metadata  # every table above; what migrations and tests build the schema from

@@ -15,7 +15,7 @@ from sqlmodel import col, select
 from bot.keys import CLOCK, CONFIG, PIPELINE
 from bot.web.responses import in_db, json_error, json_response
 from handlers import accounts, scope
-from handlers.cases import acting, external
+from handlers.cases import acting, correcting, external
 from handlers.cases.page import ACTIONS, shows_raw
 from handlers.cases.view import case_json
 from storage import cases
@@ -179,14 +179,16 @@ async def _act(request: web.Request, action: str, body: dict) -> web.Response:
         if case is None:
             external.audit(session, actor_id=actor.id, now=now, what=f"{what} refused 404")
             return 404, {"error": f"no case {raw}"}
-        if action == "wrong":
-            outcome = acting.mark_wrong(session, case=case, actor=actor, now=now, reason=text)
+        command, _, needs_text = ACTIONS.get(action, (action, None, False))
+        if actor.role not in pipeline.routes.resolve(command).roles:
+            external.audit(session, actor_id=actor.id, now=now, what=f"{what} refused 403")
+            return 403, {"error": f"a {actor.role} may not {action}"}
+        if action == "wrong":  # the same /wrong command as in a chat: {"kind"?, "subtype"?, "text"?: why}
+            line = correcting.command_text(case_id, str(body.get("kind") or ""), str(body.get("subtype") or ""), text)
+            outcome = acting.run_command(session, actor=actor, text=line, config=config, now=now,
+                                         routes=pipeline.routes, channels=pipeline.channels, case_id=case_id,
+                                         origin="api")
         else:
-            command, _, needs_text = ACTIONS[action]
-            cmd = pipeline.routes.resolve(command)
-            if actor.role not in cmd.roles:
-                external.audit(session, actor_id=actor.id, now=now, what=f"{what} refused 403")
-                return 403, {"error": f"a {actor.role} may not {action}"}
             if (needs_text and not text) or (action == "assign" and not who):
                 return 400, {"error": "text is required" if needs_text else "person is required"}
             args = " ".join(p for p in (str(case_id), who if action == "assign" else "", text) if p)

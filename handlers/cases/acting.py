@@ -11,14 +11,12 @@ from typing import Any
 
 from sqlmodel import Session
 
-from handlers import scope, texts
-from handlers.cases import flow as case_flow
+from handlers import scope
 from handlers.context import Context
 from handlers.message import ChannelDirectory
-from handlers.roles import OFFICERS
 from handlers.router import Routes, parse_command
 from storage import cases, outbox
-from storage.models import Case, Message, Person, Role
+from storage.models import Case, Message, Person
 
 
 @dataclass
@@ -65,21 +63,6 @@ def _version(session: Session, case_id: int | None) -> int | None:
     if case is not None:
         session.refresh(case)
     return case.version if case else None
-
-
-def mark_wrong(session: Session, *, case: Case, actor: Person, now: datetime, reason: str = "") -> Outcome:
-    """A false alarm (误报): close the case through the state machine, with the reason. Officers only, in scope."""
-    if actor.role not in OFFICERS:
-        roles = "、".join(texts.ROLE_NAMES[r] for r in sorted(OFFICERS))
-        return Outcome(False, [texts.REFUSED_ROLE.format(command="wrong", roles=roles)])
-    if not scope.may_act_on(session, actor, case):
-        refusal = texts.NOT_YOUR_CASE if actor.role == Role.MEDIATOR else texts.NOT_YOUR_GRID
-        return Outcome(False, [refusal.format(case=case.id)])
-    refused = case_flow.refusal(case, "wrong")
-    if refused:
-        return Outcome(False, [refused])
-    case_flow.mark_wrong(session, case=case, actor_id=actor.id, now=now, reason=reason)
-    return Outcome(True, [texts.CASE_MARKED_WRONG.format(case=case.id)])
 
 
 def visible(session: Session, actor: Person, case_id: int) -> Case | None:

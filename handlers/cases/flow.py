@@ -41,6 +41,7 @@ MOVES: dict[str, Move] = {
     "escalate": Move(ANY_ACTIVE, None, "escalated"),
     "hard": Move(ANY_ACTIVE, None, "marked_hard"),
     "wrong": Move(ANY_ACTIVE | {Status.RESOLVED}, Status.CLOSED, "marked_wrong"),  # a false alarm: 误报
+    "reroute": Move(ANY_ACTIVE, Status.ASSIGNED, "rerouted"),  # the bot read it as the wrong kind: new people
 }
 NEXT_LEVEL = {Level.GRID: Level.COMMUNITY, Level.COMMUNITY: Level.STATION}
 ACK_EVENTS = ("acknowledged", "taken")
@@ -176,6 +177,19 @@ def mark_wrong(session: Session, *, case: Case, actor_id: str, now: datetime, re
     case.outcome = texts.FALSE_ALARM
     move(session, case=case, action="wrong", actor_id=actor_id, now=now,
          detail=texts.FALSE_ALARM + (f"：{reason}" if reason else ""))
+
+
+def reroute(session: Session, *, case: Case, actor_id: str, now: datetime, kind: str, subtype: str | None,
+            scam_type: str | None, urgent: bool, assignee_id: str | None, mediator_id: str | None,
+            detail: str) -> None:
+    """An officer's correction of the kind (or subtype, scam type): the case goes to the people of the right kind.
+    The new kind's handler rules (who is told, what the resident hears) are handlers/cases/correcting.py's."""
+    refused = refusal(case, "reroute")
+    if refused:
+        raise MoveRefused(refused)
+    case.kind, case.subtype, case.scam_type, case.urgent = kind, subtype, scam_type, urgent
+    case.assignee_id, case.mediator_id = assignee_id, mediator_id
+    move(session, case=case, action="reroute", actor_id=actor_id, now=now, detail=detail)
 
 
 def _name(session: Session, person_id: str | None) -> str:

@@ -1,5 +1,6 @@
 """/stats [GRID] [PERIOD]: cases by kind and status, each kind's resolution and satisfaction rates, time to first
-response and to resolution, for a stated period (this month unless given). Reopened cases count once."""
+response and to resolution, and the bot's false-alarm rate per kind (cases closed 误报 among those it opened),
+for a stated period (this month unless given). Reopened cases count once."""
 from __future__ import annotations
 
 from handlers import reports, texts
@@ -43,6 +44,11 @@ def stats_text(found: reports.Figures, *, scope: str) -> str:
         statuses = "、".join(f"{texts.STATUS_NAMES.get(s, s)}{n}" for s, n in sorted(found.statuses[kind].items()))
         lines.append(texts.STATS_KIND_LINE.format(
             kind=texts.KIND_NAMES[kind], count=tally.total, statuses=statuses, **_rates(tally)))
+    misread = [texts.STATS_FALSE_ALARM_KIND.format(kind=texts.KIND_NAMES[kind], rerouted=m.rerouted,
+                                                   rate=percent(m.false_alarms, m.opened))
+               for kind in reports.KINDS if (m := found.misread.get(kind)) and m.opened]
+    if misread:
+        lines.append(texts.STATS_FALSE_ALARMS.format(lines="；".join(misread)))
     lines.append(texts.STATS_RATES.format(**_rates(overall)))
     if overall.reopened:
         lines.append(texts.STATS_REOPENED.format(n=overall.reopened))

@@ -84,9 +84,9 @@ def fit_temperatures(rows: Sequence[dict], oof: Sequence[Fold]) -> dict[str, flo
     for name, (use, label_of) in HEADS.items():
         pairs = [(f.probs[name], label_of(r)) for r, f in zip(rows, oof) if use(r) and name in f.probs]
         pairs = [(p, g) for p, g in pairs if g in p]
-        if pairs:
-            classes = tuple(pairs[0][0])
-            logits = [[math.log(max(p[c], 1e-12)) for c in classes] for p, _ in pairs]
+        if pairs:  # a fold's head may lack a class its training rows did not have (a small or reduced run)
+            classes = tuple(sorted({c for p, _ in pairs for c in p}))
+            logits = [[math.log(max(p.get(c, 0.0), 1e-12)) for c in classes] for p, _ in pairs]
             temps[name] = fit_temperature(logits, [classes.index(g) for _, g in pairs])
     return temps
 

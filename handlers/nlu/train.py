@@ -139,6 +139,47 @@ def train(rows: Sequence[dict], k: int = 5, hyper: dict = HYPER, sources: Sequen
     return Model(heads, policy, meta), report
 
 
+CORRECTION_REPEAT = 3  # an officer's correction is verified: it weighs as three rows (and passes min_df alone)
+CORRECTIONS_SOURCE = "corrections.jsonl"
+
+
+def sample_rows(rows: Sequence[dict], per_source: int) -> list[dict]:
+    """At most ``per_source`` rows of each training file, evenly spread over it (the files are sorted by label,
+    so every label keeps its share): a quick, reduced training run."""
+    by_source: dict[str, list[dict]] = {}
+    for row in rows:
+        by_source.setdefault(row.get("_source", ""), []).append(row)
+    picked = []
+    for group in by_source.values():
+        step = max(1.0, len(group) / per_source)
+        picked += [group[int(i * step)] for i in range(min(per_source, len(group)))]
+    return picked
+
+
+def correction_rows(path: Path) -> list[dict]:
+    """The rows of ``gridbot corrections export``, each repeated CORRECTION_REPEAT times, as one source."""
+    rows = read_jsonl(path)
+    for i, row in enumerate(rows, 1):
+        if not isinstance(row, dict) or not row.get("text") or "intent" not in row:
+            raise ValueError(f"{path}: line {i}: needs a text and an intent")
+    return [dict(row, _source=CORRECTIONS_SOURCE) for row in rows for _ in range(CORRECTION_REPEAT)]
+
+
+def retrain(corrections: Path | None = None, *, per_source: int | None = None, k: int = 5,
+            hyper: dict = HYPER) -> tuple[Model, dict, list[str]]:
+    """Train on the shipped files (reduced to ``per_source`` rows each when given) plus the corrections."""
+    files = training_files()
+    rows = [row for path in files for row in read_sourced(path)]
+    if per_source:
+        rows = sample_rows(rows, per_source)
+    sources = [str(p.relative_to(data_dir())) for p in files]
+    if corrections is not None:
+        rows += correction_rows(corrections)
+        sources.append(f"{corrections.name} (corrections x{CORRECTION_REPEAT})")
+    model, report = train(rows, k, hyper, sources)
+    return model, report, sources
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--data", action="append", default=[], help="extra JSONL training file (repeatable)")

@@ -91,3 +91,18 @@ def test_shipped_model_is_calibrated_on_its_folds():
     cv = meta["cross_validation"]
     assert cv["calibration"]["ece"] <= 0.05
     assert all(0.05 < t < 20 for t in cv["temperatures"].values())
+
+
+def test_a_reduced_run_keeps_each_files_labels_spread_and_corrections_weigh_more(tmp_path):
+    from handlers.nlu.train import CORRECTION_REPEAT, correction_rows, sample_rows
+
+    rows = [{"text": f"{i}", "intent": "chatter" if i < 50 else "help", "_source": "a"} for i in range(100)]
+    rows += [{"text": "b", "intent": "fraud", "_source": "b"}] * 3
+    picked = sample_rows(rows, 10)
+    assert len(picked) == 13 and {r["intent"] for r in picked if r["_source"] == "a"} == {"chatter", "help"}
+    path = tmp_path / "c.jsonl"
+    path.write_text('{"text": "我妈转钱给舅舅", "intent": "dispute", "subtype": "family"}\n', encoding="utf-8")
+    assert [r["_source"] for r in correction_rows(path)] == ["corrections.jsonl"] * CORRECTION_REPEAT
+    path.write_text('{"intent": "dispute"}\n', encoding="utf-8")
+    with pytest.raises(ValueError, match="line 1"):
+        correction_rows(path)

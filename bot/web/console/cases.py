@@ -7,7 +7,7 @@ from bot.keys import CONFIG, PIPELINE
 from bot.web.console.common import form_value, read, redirect, render, user, write
 from bot.web.console.common import now as clock_now
 from handlers import scope, texts
-from handlers.cases import acting
+from handlers.cases import acting, correcting
 from handlers.cases.board import COLUMNS, BoardFilter, board, is_overdue
 from handlers.cases.page import ACTIONS, case_page
 from handlers.cases.view import type_name
@@ -57,7 +57,8 @@ async def case_view(request: web.Request) -> web.Response:
         return render(request, "missing.html", status=404, case_id=case_id)
     page, staff, may_papers = found
     return render(request, "case.html", page=page, staff=staff, may_papers=may_papers, parties=papers.PARTIES,
-                  paper_kinds=papers.KINDS)
+                  paper_kinds=papers.KINDS, wrong_kinds=correcting.CONSOLE_KINDS,
+                  wrong_subtypes=correcting.subtype_choices())
 
 
 async def case_action(request: web.Request) -> web.StreamResponse:
@@ -74,9 +75,10 @@ async def case_action(request: web.Request) -> web.StreamResponse:
         actor = session.get(Person, person.id)
         if acting.visible(session, actor, case_id) is None:
             return None
-        if action == "wrong":
-            case = acting.visible(session, actor, case_id)
-            return acting.mark_wrong(session, case=case, actor=actor, now=clock_now(request), reason=text)
+        if action == "wrong":  # the same /wrong command as in a chat
+            command = correcting.command_text(case_id, form_value(form, "kind"), form_value(form, "subtype"), text)
+            return acting.run_command(session, actor=actor, text=command, config=config, now=clock_now(request),
+                                      routes=pipeline.routes, channels=pipeline.channels, case_id=case_id)
         command, _, needs_text = ACTIONS[action]
         if (needs_text and not text) or (action == "assign" and not who):
             return acting.Outcome(False, [texts.CONSOLE_NEEDS_TEXT])

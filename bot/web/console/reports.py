@@ -60,7 +60,10 @@ async def reports_page(request: web.Request) -> web.Response:
             (f"{texts.KIND_NAMES[k]}·响应", (t.median_response_hours or 0) / longest, hours(t.median_response_hours)),
             (f"{texts.KIND_NAMES[k]}·化解", (t.median_resolution_hours or 0) / longest, hours(t.median_resolution_hours)))],
         "首次响应与化解用时（中位）") if timed else ""
+    misread = [(texts.KIND_NAMES[k], m.opened, percent(m.false_alarms, m.opened), m.rerouted)
+               for k in reports.KINDS if (m := found.misread.get(k)) and m.opened]
     return render(request, "reports.html", f=found, rows=rows, grid_rows=grid_rows, grids=grids, grid_id=grid_id,
+                  misread=misread,
                   charts=[("每周登记案件（按类型）", Markup(week_chart)), ("化解率（按类型）", Markup(resolution_chart)),
                           ("回访满意率（按类型）", Markup(satisfaction_chart)),
                           ("首次响应与化解用时（中位）", Markup(time_chart))],

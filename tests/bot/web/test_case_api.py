@@ -140,3 +140,19 @@ async def test_the_case_list_is_masked_and_the_case_raw_only_for_the_grids_polic
     assert rows and all(phone not in r["text"] for r in rows)
     _, case, _ = await api("GET", f"/api/cases/{rows[0]['id']}", secret)
     assert (phone in case["text"]) is raw
+
+
+async def test_wrong_runs_the_wrong_command_with_an_optional_kind(bot, api):
+    case_id = await noise_case(bot)
+    worker = token_for(bot, "worker-2")
+    status, body, _ = await api("POST", f"/api/cases/{case_id}/status", worker, {"action": "wrong"})
+    assert status == 403
+    officer = token_for(bot, "officer-2")
+    status, body, _ = await api("POST", f"/api/cases/{case_id}/status", officer,
+                                {"action": "wrong", "kind": "纠纷", "subtype": "property", "text": "其实是物业的事"})
+    assert status == 200 and (body["kind"], body["subtype"]) == ("dispute", "property")
+    assert "更正为“矛盾纠纷/物业纠纷”" in body["messages"][0]
+    status, body, _ = await api("POST", f"/api/cases/{case_id}/status", officer, {"action": "wrong", "kind": "火星"})
+    assert status == 409 and body["error"].startswith("用法：/wrong")
+    status, body, _ = await api("POST", f"/api/cases/{case_id}/status", officer, {"action": "wrong", "text": "玩笑"})
+    assert status == 200 and (body["status"], body["outcome"]) == ("closed", "误报")

@@ -187,6 +187,24 @@ async def test_mark_wrong_closes_a_false_alarm(bot):
     assert (row.status, row.outcome) == ("closed", "误报")
 
 
+async def test_the_wrong_form_reroutes_through_the_wrong_command_and_the_reports_count_it(bot):
+    case_id = await report(bot)  # a noise dispute of grid 2
+    give_password(bot.app[ENGINE], "officer-2")
+    csrf = await sign_in(bot.client, "officer-2")
+    page = await (await bot.client.get(f"/console/cases/{case_id}")).text()
+    assert 'data-action="wrong"' in page and '<option value="求助">' in page
+    page = await follow(bot.client, await post(bot.client, f"/console/cases/{case_id}/wrong", csrf, kind="求助",
+                                               text="楼上老人摔倒了"))
+    assert "更正为“紧急求助”" in page
+    row = case_row(bot, case_id)
+    assert (row.kind, row.urgent, row.status) == ("help", True, "assigned")
+    await bot.step()
+    assert "已紧急通知" in (await bot.sent("grid-2"))[-1]["text"], "the resident hears the call for help is known"
+    reports = await (await bot.client.get("/console/reports?since=2026-11-01&until=2026-11-30")).text()
+    misread = reports.split('id="misread"')[1].split("</table>")[0]
+    assert "<td>矛盾纠纷</td><td>1</td><td>0%（0/1）</td><td>1</td>" in misread
+
+
 @pytest.mark.parametrize("who, sees", [("mediator-property", True), ("mediator-judicial", False),
                                        ("officer-1", False), ("worker-2", True), ("admin-1", True)])
 async def test_only_those_in_scope_see_or_change_a_case(bot, who, sees):

@@ -13,9 +13,10 @@ from storage.models import Person, Status
 NOW = datetime(2026, 11, 2, 1, 0, tzinfo=timezone.utc)
 ALLOWED = {  # status → the moves allowed from it
     "open": {"acknowledge", "take", "assign", "transfer", "resolve", "close", "escalate", "hard", "assign_on_open",
-             "wrong"},
-    "assigned": {"acknowledge", "take", "assign", "transfer", "resolve", "close", "escalate", "hard", "wrong"},
-    "in_progress": {"take", "assign", "transfer", "resolve", "close", "escalate", "hard", "wrong"},
+             "wrong", "reroute"},
+    "assigned": {"acknowledge", "take", "assign", "transfer", "resolve", "close", "escalate", "hard", "wrong",
+                 "reroute"},
+    "in_progress": {"take", "assign", "transfer", "resolve", "close", "escalate", "hard", "wrong", "reroute"},
     "resolved": {"close", "reopen", "wrong"},
     "closed": {"reopen"},
 }
