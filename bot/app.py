@@ -6,6 +6,7 @@ import contextlib
 import gc
 import logging
 from concurrent.futures import ThreadPoolExecutor
+from datetime import timedelta
 from typing import Any, AsyncIterator
 
 import aiohttp
@@ -39,16 +40,17 @@ log = logging.getLogger(__name__)
 def create_app(
     config: Config, *, clock: Clock | None = None, engine: Engine | None = None,
     senders: dict[str, Sender] | None = None, background: bool = True, classifier: Any = None,
-    freeze_gc: bool = False, image_reader: ImageReader | None = None,
+    freeze_gc: bool = False, image_reader: ImageReader | None = None, instance: str | None = None,
 ) -> web.Application:
     """Build the app. ``background=False`` leaves the workers and sender to be driven step by step (tests);
-    ``image_reader``: how images are read (default: a pool of processes sized for the machine)."""
+    ``image_reader``: how images are read (default: a pool of processes sized for the machine); ``instance``:
+    this process's name on its outbox leases (default ``[outbox] instance``, else one unique to the process)."""
     app = web.Application(middlewares=[api.require_token, console.middleware], client_max_size=256 * 1024)
     app[CONFIG] = config
     app[CLOCK] = clock or SystemClock()
     app.cleanup_ctx.append(_database(engine))
     app.cleanup_ctx.append(_channel_senders)
-    app.cleanup_ctx.append(_workers(senders, background, classifier, image_reader))
+    app.cleanup_ctx.append(_workers(senders, background, classifier, image_reader, instance))
     app.cleanup_ctx.append(scheduler_ctx(background))
     if freeze_gc:
         app.on_startup.append(_freeze_gc)
@@ -105,14 +107,16 @@ async def _channel_senders(app: web.Application) -> AsyncIterator[None]:
 
 
 def _workers(senders: dict[str, Sender] | None, background: bool, classifier: Any,  # noqa: ANN202
-             image_reader: ImageReader | None):
+             image_reader: ImageReader | None, instance: str | None):
     async def ctx(app: web.Application) -> AsyncIterator[None]:
         config = app[CONFIG]
         loop = asyncio.get_running_loop()
         own_classifier = classifier or await loop.run_in_executor(None, _fresh_classifier)
         all_senders: dict[str, Sender] = {**app[SENDERS], **(senders or {})}
         app[OUTBOX] = OutboxSender(engine=app[ENGINE], executor=app[EXECUTOR], clock=app[CLOCK],
-                                   senders=all_senders)
+                                   senders=all_senders, batch=config.outbox.batch,
+                                   lease=timedelta(seconds=config.outbox.lease_seconds),
+                                   instance=instance or config.outbox.instance or None)
         reader = image_reader or ImageReader.processes(workers=config.media.ocr_workers,
                                                        use_ocr=config.media.ocr != "off")
         app[MEDIA] = MediaWorker(engine=app[ENGINE], executor=app[EXECUTOR], clock=app[CLOCK], config=config,
