@@ -58,27 +58,34 @@ class OutboxSender:
         self._stale_runs_released = False
 
     async def drain_once(self) -> int:
-        """Send every row that is due now, once each. Returns how many were sent."""
+        """Send every row that is due now, once each; chats side by side, each chat's rows in order. Returns how
+        many were sent."""
         if not self._stale_runs_released:
             await self._db(self._release_stale_runs)
             self._stale_runs_released = True
         rows = await self._db(self._claim)
         held = {row.id for row in rows}
+        chats: dict[tuple[str, str], list[Outbox]] = {}
+        for row in rows:  # alerts first, then oldest: the order of each chat's list and of the chats
+            chats.setdefault((row.channel, row.chat_id), []).append(row)
         heartbeat = asyncio.create_task(self._heartbeat(held), name="outbox-heartbeat")
-        sent = 0
         try:
-            for row in rows:
-                if row.id not in held or not await self._db(self._renew, (row.id,)):
-                    log.warning("outbox %s: lease lost before sending; left to its new holder", row.id)
-                    continue
-                outcome = await self._send(_outbound(row))
-                await self._db(self._settle, row, outcome)
-                held.discard(row.id)
-                sent += outcome is None
+            return sum(await asyncio.gather(*(self._send_in_order(chat, held) for chat in chats.values())))
         finally:
             heartbeat.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await heartbeat
+
+    async def _send_in_order(self, rows: list[Outbox], held: set[int]) -> int:
+        sent = 0
+        for row in rows:
+            if row.id not in held or not await self._db(self._renew, (row.id,)):
+                log.warning("outbox %s: lease lost before sending; left to its new holder", row.id)
+                continue
+            outcome = await self._send(_outbound(row))
+            await self._db(self._settle, row, outcome)
+            held.discard(row.id)
+            sent += outcome is None
         return sent
 
     async def run_forever(self, poll_seconds: float = 1.0) -> None:

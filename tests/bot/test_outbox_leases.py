@@ -36,11 +36,12 @@ def make_sender(engine, executor, clock):  # noqa: ANN001, ANN201
     return make
 
 
-def enqueue(engine, clock, *kinds: str) -> None:  # noqa: ANN001
+def enqueue(engine, clock, *kinds: str, chat: str | None = None) -> None:  # noqa: ANN001
+    """One row of each kind, each to its own chat unless ``chat`` is given (one chat's rows go out in order)."""
     with session(engine) as s:
         for i, kind in enumerate(kinds):
-            outbox.enqueue(s, now=clock.now(), idempotency_key=f"k-{i}", channel="sandbox", chat_id=f"chat-{i}",
-                           text=f"第{i}条", kind=kind)
+            outbox.enqueue(s, now=clock.now(), idempotency_key=f"k-{i}", channel="sandbox",
+                           chat_id=chat or f"chat-{i}", text=f"第{i}条", kind=kind)
         s.commit()
 
 
@@ -50,14 +51,14 @@ def statuses(engine) -> list[str]:  # noqa: ANN001
 
 
 async def test_alerts_are_sent_before_earlier_replies(engine, clock, make_sender):
-    enqueue(engine, clock, "reply", "reply", "notice", "alert", "reply", "alert")
+    enqueue(engine, clock, "reply", "reply", "notice", "alert", "reply", "alert", chat="officer-2")
     sender = FakeSender()
     assert await make_sender(sender, "web-1").drain_once() == 6
     assert [m.idempotency_key for m in sender.sent] == ["k-3", "k-5", "k-0", "k-1", "k-2", "k-4"]
 
 
 async def test_a_slow_send_keeps_its_lease_and_another_process_skips_the_row(engine, clock, make_sender):
-    enqueue(engine, clock, "reply", "reply")
+    enqueue(engine, clock, "reply", "reply", chat="grid-2")
     slow, pulse, other = SlowSender(), ManualPulse(), FakeSender()
     first = asyncio.create_task(make_sender(slow, "web-1", pulse=pulse).drain_once())
     await slow.in_flight()
@@ -76,7 +77,7 @@ async def test_a_slow_send_keeps_its_lease_and_another_process_skips_the_row(eng
 
 
 async def test_each_row_is_settled_as_its_send_ends(engine, clock, make_sender):
-    enqueue(engine, clock, "reply", "reply", "reply")
+    enqueue(engine, clock, "reply", "reply", "reply", chat="grid-2")
     slow = SlowSender()
     draining = asyncio.create_task(make_sender(slow, "web-1").drain_once())
     await slow.in_flight()
@@ -86,6 +87,16 @@ async def test_each_row_is_settled_as_its_send_ends(engine, clock, make_sender):
     draining.cancel()  # the process dies mid-batch
     with pytest.raises(asyncio.CancelledError):
         await draining
+
+
+async def test_a_slow_chat_does_not_hold_back_the_others(engine, clock, make_sender):
+    enqueue(engine, clock, "reply", "alert", "reply")
+    slow = SlowSender()
+    draining = asyncio.create_task(make_sender(slow, "web-1").drain_once())
+    in_flight = {(await slow.in_flight()).idempotency_key for _ in range(3)}  # all three before any answer
+    assert in_flight == {"k-0", "k-1", "k-2"}
+    slow.finish()
+    assert await draining == 3 and statuses(engine) == ["sent"] * 3
 
 
 async def test_a_restarted_instance_sends_its_earlier_runs_rows_at_once(engine, clock, make_sender):
@@ -108,7 +119,7 @@ async def test_rows_of_a_process_gone_for_good_are_due_after_the_short_lease(eng
 
 
 async def test_a_row_whose_lease_was_lost_is_not_sent(engine, clock, make_sender):
-    enqueue(engine, clock, "reply", "reply")
+    enqueue(engine, clock, "reply", "reply", chat="grid-2")
     slow, other = SlowSender(), FakeSender()
     stalled = asyncio.create_task(make_sender(slow, "web-1", batch=2).drain_once())
     await slow.in_flight()  # no heartbeat comes (the process is stalled): the lease runs out

@@ -29,29 +29,28 @@ class FakeSender:
 
 
 class SlowSender(FakeSender):
-    """A sender whose sends wait until the test lets them through, one at a time (a gateway that hangs)."""
+    """A sender whose sends wait until the test lets them through (a gateway that hangs); ``finish()`` lets every
+    send then in flight through."""
 
     def __init__(self, channel: str = "sandbox") -> None:
         super().__init__(channel)
         self.started: list[OutboundMessage] = []
-        self._entered = asyncio.Event()
+        self._begun: asyncio.Queue[OutboundMessage] = asyncio.Queue()
         self._release = asyncio.Event()
 
     async def send(self, message: OutboundMessage) -> None:
         self.started.append(message)
-        self._entered.set()
+        self._begun.put_nowait(message)
         await self._release.wait()
-        self._release.clear()
         await super().send(message)
 
     async def in_flight(self) -> OutboundMessage:
-        """Wait until a send has begun; the message being sent."""
-        await self._entered.wait()
-        self._entered.clear()
-        return self.started[-1]
+        """Wait until the next send has begun; the message it sends."""
+        return await self._begun.get()
 
     def finish(self) -> None:
         self._release.set()
+        self._release = asyncio.Event()
 
 
 class ManualPulse:
