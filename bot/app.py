@@ -12,6 +12,7 @@ from typing import Any, AsyncIterator
 import aiohttp
 from aiohttp import web
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import IntegrityError
 
 from bot.channels import registry
 from bot.channels.base import Sender, SenderDeps
@@ -85,15 +86,24 @@ def _database(engine: Engine | None):  # noqa: ANN202
     return ctx
 
 
-def sync_roster(engine: Engine, config: Config, now: Any = None) -> list[str]:
-    """Bring config.toml's community into the database (at start-up, and before the demo's passwords are set)."""
+def sync_roster(engine: Engine, config: Config, now: Any = None, *, tries: int = 3) -> list[str]:
+    """Bring config.toml's community into the database (at start-up, and before the demo's passwords are set).
+
+    Processes started together race to insert the same new rows: the one that loses finds them on its next try."""
     from datetime import datetime, timezone
 
-    with new_session(engine) as session:
-        changes = sync_community(session, config=config, now=now or datetime.now(timezone.utc),
-                                 direct=registry.directory().direct)
-        session.commit()
-    return changes
+    for attempt in range(1, tries + 1):
+        try:
+            with new_session(engine) as session:
+                changes = sync_community(session, config=config, now=now or datetime.now(timezone.utc),
+                                         direct=registry.directory().direct)
+                session.commit()
+            return changes
+        except IntegrityError:
+            if attempt == tries:
+                raise
+            log.info("community sync met another process's rows; syncing again")
+    return []
 
 
 async def _channel_senders(app: web.Application) -> AsyncIterator[None]:

@@ -85,7 +85,7 @@ async def run(backend: str, plan: Plan, seed: int) -> bool:
             config = write_config(folder, url=db.url, outbound_url=await gateway.start())
             cluster = Cluster(config, folder, plan.processes)
             await cluster.migrate()
-            startup = [await cluster.start(i) for i in range(plan.processes)]  # the first brings in the roster
+            startup = await asyncio.gather(*(cluster.start(i) for i in range(plan.processes)))  # all at once
             done, disruptions, notes = asyncio.Event(), [], []
             chaos_task = asyncio.create_task(chaos(cluster, db, plan, rng, done, disruptions, notes))
             sent = await run_load(cluster, messages=plan.messages, seconds=plan.seconds, seed=seed)
