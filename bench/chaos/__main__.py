@@ -13,7 +13,7 @@ from pathlib import Path
 
 import psycopg
 
-from bench.chaos.cluster import Cluster, write_config
+from bench.chaos.cluster import SECRET, Cluster, write_config
 from bench.chaos.database import ChaosDatabase
 from bench.chaos.gateway import SlowGateway
 from bench.chaos.load import run_load
@@ -30,8 +30,10 @@ class Plan:
     settle_seconds: float  # after the load: time allowed for the backlog to drain
 
 
-LONG = Plan(processes=3, messages=600, seconds=300, kill_every=(4, 10), outage_seconds=5, settle_seconds=180)
-SHORT = Plan(processes=2, messages=60, seconds=35, kill_every=(5, 9), outage_seconds=3, settle_seconds=45)
+# About a message a second into 12 groups: within the bridge's 20 messages per chat per minute (a limit that
+# protects the station's WeChat account), so that lateness measures faults, not the rate limit.
+LONG = Plan(processes=3, messages=360, seconds=360, kill_every=(4, 10), outage_seconds=5, settle_seconds=180)
+SHORT = Plan(processes=2, messages=45, seconds=40, kill_every=(5, 9), outage_seconds=3, settle_seconds=45)
 
 
 async def chaos(cluster: Cluster, db: ChaosDatabase, plan: Plan, rng: random.Random, until: asyncio.Event,
@@ -80,10 +82,10 @@ async def run(backend: str, plan: Plan, seed: int) -> bool:
         folder = Path(tmp)
         db = ChaosDatabase(backend, folder)
         db.create()
-        gateway = SlowGateway(secret="chaos-bridge-secret-0123456789abcdef")
+        gateway = SlowGateway(secret=SECRET)
+        config = write_config(folder, url=db.url, outbound_url=await gateway.start())
+        cluster = Cluster(config, folder, plan.processes)
         try:
-            config = write_config(folder, url=db.url, outbound_url=await gateway.start())
-            cluster = Cluster(config, folder, plan.processes)
             await cluster.migrate()
             startup = await asyncio.gather(*(cluster.start(i) for i in range(plan.processes)))  # all at once
             done, disruptions, notes = asyncio.Event(), [], []
@@ -95,6 +97,7 @@ async def run(backend: str, plan: Plan, seed: int) -> bool:
             await cluster.stop_all()
             found = examine(db.url, sent, gateway, disruptions)
         finally:
+            await cluster.stop_all()
             await gateway.close()
             db.drop()
     print(f"== chaos, {backend}: {plan.processes} gridbot serve processes, {plan.messages} messages over "

@@ -14,7 +14,8 @@ import aiohttp
 ROOT = Path(__file__).resolve().parents[2]
 GRIDBOT = Path(sys.executable).with_name("gridbot")
 SECRET = "chaos-bridge-secret-0123456789abcdef"
-GROUPS = {"grid-1": "R:chaos-grid-1@chatroom", "grid-2": "R:chaos-grid-2@chatroom", "grid-3": "R:chaos-grid-3@chatroom"}
+ROOMS_PER_GRID = 4  # a grid has several groups (one per few buildings): the per-chat rate limit is not the test
+ROOMS = {grid: [f"R:chaos-{grid}-{k}@chatroom" for k in range(ROOMS_PER_GRID)] for grid in ("grid-1", "grid-2", "grid-3")}
 
 
 def write_config(folder: Path, *, url: str, outbound_url: str) -> Path:
@@ -22,8 +23,10 @@ def write_config(folder: Path, *, url: str, outbound_url: str) -> Path:
     text = (ROOT / "config.toml").read_text(encoding="utf-8")
     text = text.replace('url = "sqlite:///var/gridbot.db"', f'url = "{url}"')
     text = text.replace('root = "var/media"', f'root = "{folder / "media"}"')
-    for grid, room in GROUPS.items():
-        text = text.replace(f'channel = "sandbox", chat_id = "{grid}"', f'channel = "bridge", chat_id = "{room}"')
+    for grid, rooms in ROOMS.items():
+        listed = ", ".join(f'{{ channel = "bridge", chat_id = "{room}", name = "{grid}-{k}" }}'
+                           for k, room in enumerate(rooms))
+        text = re.sub(rf'groups = \[\{{ channel = "sandbox", chat_id = "{grid}".*\]\n', f"groups = [{listed}]\n", text)
     text = re.sub(r'(\[\[people\]\]\nid = "([^"]+)"\n)', r'\1bridge_id = "wx-\2"\n', text)
     text += f'\n[bridge]\nenabled = true\nsecret = "{SECRET}"\noutbound_url = "{outbound_url}"\n'
     path = folder / "chaos.toml"

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 import aiohttp
 
-from bench.chaos.cluster import GROUPS, SECRET, Cluster
+from bench.chaos.cluster import ROOMS, SECRET, Cluster
 
 # (kind, text): each resident says one of these once, so a second case for one resident is a message handled twice
 TEXTS = (
@@ -68,10 +68,10 @@ async def run_load(cluster: Cluster, *, messages: int, seconds: float, seed: int
     async with aiohttp.ClientSession() as http:
         for n in range(messages):
             kind, text = TEXTS[n % len(TEXTS)]
-            grid = rng.choice(sorted(GROUPS))
+            grid = rng.choice(sorted(ROOMS))
             sent = Sent(f"chaos-{seed}-{n}", f"wxid-chaos-{seed}-{n}", kind)
             event = {"v": 1, "source": "chaos", "event": "message", "msg_id": sent.msg_id, "ts": int(time.time()),
-                     "room": {"id": GROUPS[grid], "topic": grid},
+                     "room": {"id": rng.choice(ROOMS[grid]), "topic": grid},
                      "talker": {"id": sent.sender, "name": f"居民{n}"}, "mention_self": False,
                      "msg_type": "text", "text": text}
             body = json.dumps(event, ensure_ascii=False).encode()

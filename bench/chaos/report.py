@@ -26,7 +26,7 @@ class Findings:
     delivered_twice: list[str] = field(default_factory=list)  # repeats while the first sender lived on
     resent_after_crash: list[str] = field(default_factory=list)  # repeats after a SIGKILL or outage mid-send
     late: list[str] = field(default_factory=list)
-    latency: dict[str, list[float]] = field(default_factory=dict)  # kind group → seconds, row created → arrived
+    latency: dict[str, list[float]] = field(default_factory=dict)  # kind group → seconds, created → delivered
     rows: int = 0
 
     @property
@@ -72,7 +72,7 @@ def examine(url: str, sent: list[Sent], gateway: SlowGateway, disruptions: list[
         if row.status != "sent" or arrival is None:
             found.undelivered.append(f"{row.idempotency_key} {row.kind} {row.status} {row.last_error or ''}".strip())
             continue
-        waited = arrival.at - row.created_at.timestamp()
+        waited = (arrival.done or arrival.at) - row.created_at.timestamp()  # until the gateway had delivered it
         found.latency.setdefault("alert" if row.kind == "alert" else "other", []).append(waited)
         if waited > LATE_SECONDS:
             found.late.append(f"{row.idempotency_key} {row.kind} {waited:.0f} s")
@@ -91,11 +91,12 @@ def percentile(values: list[float], q: float) -> float:
 def summary(found: Findings) -> list[str]:
     lines = [f"accepted {found.accepted} messages ({found.refused} never stored), {found.rows} outbox rows",
              f"lost {found.lost} · handled twice {len(found.handled_twice)} · delivered twice "
-             f"{len(found.delivered_twice)} · late (> {LATE_SECONDS} s) {len(found.late)}",
+             f"{len(found.delivered_twice)} · late (> {LATE_SECONDS} s) {len(found.late)} "
+             f"(alerts {sum(' alert ' in item for item in found.late)})",
              f"re-sent after a SIGKILL or the outage cut a send short: {len(found.resent_after_crash)} "
              "(the gateway's idempotency log answered them; no group saw a message twice)"]
     for kind, values in sorted(found.latency.items()):
-        lines.append(f"row created → at the gateway, {kind}: p50 {percentile(values, 0.5):.1f} s, "
+        lines.append(f"row created → delivered by the gateway, {kind}: p50 {percentile(values, 0.5):.1f} s, "
                      f"p99 {percentile(values, 0.99):.1f} s, max {max(values):.1f} s")
     for name in ("lost_messages", "undelivered", "handled_twice", "delivered_twice", "late"):
         for item in getattr(found, name)[:10]:
