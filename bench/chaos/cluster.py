@@ -15,7 +15,8 @@ ROOT = Path(__file__).resolve().parents[2]
 GRIDBOT = Path(sys.executable).with_name("gridbot")
 SECRET = "chaos-bridge-secret-0123456789abcdef"
 ROOMS_PER_GRID = 4  # a grid has several groups (one per few buildings): the per-chat rate limit is not the test
-ROOMS = {grid: [f"R:chaos-{grid}-{k}@chatroom" for k in range(ROOMS_PER_GRID)] for grid in ("grid-1", "grid-2", "grid-3")}
+ROOMS = {grid: [f"R:chaos-{grid}-{k}@chatroom" for k in range(ROOMS_PER_GRID)]
+         for grid in ("grid-1", "grid-2", "grid-3")}
 
 
 def write_config(folder: Path, *, url: str, outbound_url: str) -> Path:
