@@ -4,7 +4,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 TEST_STAMP := $(VENV)/.installed-test
 
-.PHONY: run test check-config schedule bench clean
+.PHONY: run test chaos check-config schedule bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -25,6 +25,11 @@ run: $(STAMP)
 
 test: $(TEST_STAMP)
 	$(BIN)/python -m pytest -q
+
+# Real gridbot serve processes, SIGKILLs, a database outage and a slow gateway (docs/reliability.md); about 12
+# minutes on SQLite and PostgreSQL (GRIDBOT_CHAOS_DATABASE_URL, else the test server; SQLite only when none answers).
+chaos: $(TEST_STAMP)
+	$(BIN)/python -m bench.chaos
 
 check-config: $(STAMP)
 	$(BIN)/gridbot check-config --config config.toml

@@ -7,11 +7,13 @@ import gc
 import logging
 import time
 from concurrent.futures import ThreadPoolExecutor
+from datetime import timedelta
 from typing import Any, AsyncIterator
 
 import aiohttp
 from aiohttp import web
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import IntegrityError
 
 from bot.channels import registry
 from bot.channels.base import Sender, SenderDeps
@@ -40,17 +42,18 @@ log = logging.getLogger(__name__)
 def create_app(
     config: Config, *, clock: Clock | None = None, engine: Engine | None = None,
     senders: dict[str, Sender] | None = None, background: bool = True, classifier: Any = None,
-    freeze_gc: bool = False, image_reader: ImageReader | None = None,
+    freeze_gc: bool = False, image_reader: ImageReader | None = None, instance: str | None = None,
 ) -> web.Application:
     """Build the app. ``background=False`` leaves the workers and sender to be driven step by step (tests);
-    ``image_reader``: how images are read (default: a pool of processes sized for the machine)."""
+    ``image_reader``: how images are read (default: a pool of processes sized for the machine); ``instance``:
+    this process's name on its outbox leases (default ``[outbox] instance``, else one unique to the process)."""
     app = web.Application(middlewares=[edge.refuse_bad_input, api.require_token, console.middleware],
                           client_max_size=256 * 1024)
     app[CONFIG] = config
     app[CLOCK] = clock or SystemClock()
     app.cleanup_ctx.append(_database(engine))
     app.cleanup_ctx.append(_channel_senders)
-    app.cleanup_ctx.append(_workers(senders, background, classifier, image_reader))
+    app.cleanup_ctx.append(_workers(senders, background, classifier, image_reader, instance))
     app.cleanup_ctx.append(scheduler_ctx(background))
     app[FREEZE_GC] = freeze_gc
     app[WARM] = asyncio.Event()
@@ -85,15 +88,24 @@ def _database(engine: Engine | None):  # noqa: ANN202
     return ctx
 
 
-def sync_roster(engine: Engine, config: Config, now: Any = None) -> list[str]:
-    """Bring config.toml's community into the database (at start-up, and before the demo's passwords are set)."""
+def sync_roster(engine: Engine, config: Config, now: Any = None, *, tries: int = 3) -> list[str]:
+    """Bring config.toml's community into the database (at start-up, and before the demo's passwords are set).
+
+    Processes started together race to insert the same new rows: the one that loses finds them on its next try."""
     from datetime import datetime, timezone
 
-    with new_session(engine) as session:
-        changes = sync_community(session, config=config, now=now or datetime.now(timezone.utc),
-                                 direct=registry.directory().direct)
-        session.commit()
-    return changes
+    for attempt in range(1, tries + 1):
+        try:
+            with new_session(engine) as session:
+                changes = sync_community(session, config=config, now=now or datetime.now(timezone.utc),
+                                         direct=registry.directory().direct)
+                session.commit()
+            return changes
+        except IntegrityError:
+            if attempt == tries:
+                raise
+            log.info("community sync met another process's rows; syncing again")
+    return []
 
 
 async def _channel_senders(app: web.Application) -> AsyncIterator[None]:
@@ -107,13 +119,15 @@ async def _channel_senders(app: web.Application) -> AsyncIterator[None]:
 
 
 def _workers(senders: dict[str, Sender] | None, background: bool, classifier: Any,  # noqa: ANN202
-             image_reader: ImageReader | None):
+             image_reader: ImageReader | None, instance: str | None):
     async def ctx(app: web.Application) -> AsyncIterator[None]:
         config = app[CONFIG]
         own_classifier = classifier or nlu.DeferredClassifier()
         all_senders: dict[str, Sender] = {**app[SENDERS], **(senders or {})}
         app[OUTBOX] = OutboxSender(engine=app[ENGINE], executor=app[EXECUTOR], clock=app[CLOCK],
-                                   senders=all_senders)
+                                   senders=all_senders, batch=config.outbox.batch,
+                                   lease=timedelta(seconds=config.outbox.lease_seconds),
+                                   instance=instance or config.outbox.instance or None)
         reader = image_reader or ImageReader.processes(workers=config.media.ocr_workers,
                                                        use_ocr=config.media.ocr != "off")
         app[MEDIA] = MediaWorker(engine=app[ENGINE], executor=app[EXECUTOR], clock=app[CLOCK], config=config,

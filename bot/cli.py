@@ -4,6 +4,7 @@ from __future__ import annotations
 import argparse
 import json
 import logging
+import socket
 import sys
 from pathlib import Path
 
@@ -115,8 +116,14 @@ def cmd_serve(args: argparse.Namespace) -> int:
     log_masking.configure(logging.INFO)
     host = args.host or config.server.host
     port = args.port or config.server.port
+    try:  # bound before the app starts: while this process lives, no other one serves as this host:port
+        sock = socket.create_server((host, port))
+    except OSError as exc:
+        print(f"gridbot: cannot listen on {host}:{port}: {exc}", file=sys.stderr)
+        return 2
+    instance = config.outbox.instance or f"{socket.gethostname()}:{port}"  # stable across restarts
     print(f"gridbot: serving {config.community.name} on http://{host}:{port}/sandbox", flush=True)
-    web.run_app(create_app(config, freeze_gc=True), host=host, port=port, print=None,
+    web.run_app(create_app(config, freeze_gc=True, instance=instance), sock=sock, print=None,
                 access_log_class=RedactingAccessLogger)
     return 0
 

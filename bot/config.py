@@ -236,6 +236,14 @@ class SchedulerSettings(Model):
     timers: bool = True  # run the case-work timers every minute
 
 
+class OutboxSettings(Model):
+    """How this process delivers (docs/reliability.md, "Delivery and chaos")."""
+
+    instance: str = ""  # this process's name on its leases, unique among live processes; empty: host:port
+    lease_seconds: int = Field(default=30, ge=3, le=3600)  # renewed every third of it while a batch is sent
+    batch: int = Field(default=10, ge=1, le=200)  # rows leased at a time
+
+
 class Config(Model):
     community: Community
     station: Station
@@ -256,6 +264,7 @@ class Config(Model):
     media: MediaSettings = MediaSettings()
     console: Console = Console()
     privacy: PrivacySettings = PrivacySettings()
+    outbox: OutboxSettings = OutboxSettings()
 
     def person(self, person_id: str) -> Person | None:
         return next((p for p in self.people if p.id == person_id), None)

@@ -1,10 +1,21 @@
-"""The outbox sender: drains due rows to their channel with retries, backoff and a lease against doubles."""
+"""The outbox sender: drains due rows to their channel with retries, backoff, rate limits and short leases.
+
+Each process leases a small batch of due rows (alerts first) under its instance name and a token of this run. A
+heartbeat renews the lease while the batch is being sent, each row is checked to be still held just before it is
+sent, and each row is settled as soon as its own send finishes. A restarted instance frees the rows its earlier run
+held at once; the rows of a process that is gone for good are due again when their short lease runs out.
+"""
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
+import os
+import socket
+import uuid
 from concurrent.futures import Executor
 from datetime import timedelta
+from typing import Awaitable, Callable
 
 from sqlalchemy.engine import Engine
 
@@ -21,7 +32,8 @@ from storage.db import session as new_session
 from storage.models import Outbox
 
 log = logging.getLogger(__name__)
-LEASE = timedelta(seconds=120)  # a claimed row is due again after this if its sender died mid-send
+LEASE = timedelta(seconds=30)  # renewed every third of it while held; a dead holder's rows are due after it
+BATCH = 10
 MAX_ATTEMPTS = 8
 
 
@@ -29,20 +41,50 @@ def backoff(attempts: int) -> timedelta:
     return timedelta(seconds=min(5 * 2 ** max(attempts - 1, 0), 3600))
 
 
+def default_instance() -> str:
+    """A name no other live process has (not stable across restarts: `gridbot serve` passes host:port)."""
+    return f"{socket.gethostname()}:pid{os.getpid()}"
+
+
 class OutboxSender:
     def __init__(self, *, engine: Engine, executor: Executor, clock: Clock, senders: dict[str, Sender],
-                 batch: int = 50) -> None:
+                 batch: int = BATCH, lease: timedelta = LEASE, instance: str | None = None,
+                 pulse: Callable[[], Awaitable[None]] | None = None) -> None:
+        """``pulse``: waits between two renewals (default a third of the lease; tests beat it by hand)."""
         self.engine, self.executor, self.clock, self.senders, self.batch = engine, executor, clock, senders, batch
+        self.lease, self.instance, self.token = lease, instance or default_instance(), uuid.uuid4().hex
+        self.pulse = pulse or (lambda: asyncio.sleep(lease.total_seconds() / 3))
         self.wake = asyncio.Event()
+        self._stale_runs_released = False
 
     async def drain_once(self) -> int:
-        """Send every row that is due now, once each. Returns how many were sent."""
-        loop = asyncio.get_running_loop()
-        rows = await loop.run_in_executor(self.executor, self._claim)
+        """Send every row that is due now, once each; chats side by side, each chat's rows in order. Returns how
+        many were sent."""
+        if not self._stale_runs_released:
+            await self._db(self._release_stale_runs)
+            self._stale_runs_released = True
+        rows = await self._db(self._claim)
+        held = {row.id for row in rows}
+        chats: dict[tuple[str, str], list[Outbox]] = {}
+        for row in rows:  # alerts first, then oldest: the order of each chat's list and of the chats
+            chats.setdefault((row.channel, row.chat_id), []).append(row)
+        heartbeat = asyncio.create_task(self._heartbeat(held), name="outbox-heartbeat")
+        try:
+            return sum(await asyncio.gather(*(self._send_in_order(chat, held) for chat in chats.values())))
+        finally:
+            heartbeat.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await heartbeat
+
+    async def _send_in_order(self, rows: list[Outbox], held: set[int]) -> int:
         sent = 0
         for row in rows:
-            outcome = await self._send(row)
-            await loop.run_in_executor(self.executor, self._settle, row.id, outcome)
+            if row.id not in held or not await self._db(self._renew, (row.id,)):
+                log.warning("outbox %s: lease lost before sending; left to its new holder", row.id)
+                continue
+            outcome = await self._send(_outbound(row))
+            await self._db(self._settle, row, outcome)
+            held.discard(row.id)
             sent += outcome is None
         return sent
 
@@ -59,16 +101,40 @@ class OutboxSender:
                 pass
             self.wake.clear()
 
-    def _claim(self) -> list[OutboundMessage]:
-        now = self.clock.now()
+    async def _db(self, fn, *args):  # noqa: ANN001, ANN202
+        return await asyncio.get_running_loop().run_in_executor(self.executor, fn, *args)
+
+    async def _heartbeat(self, held: set[int]) -> None:
+        """Renew the lease of the batch's unsettled rows every third of the lease; drop the rows found lost."""
+        while held:
+            await self.pulse()
+            asked = set(held)
+            try:
+                kept = await self._db(self._renew, tuple(asked))
+            except Exception:  # the database is away: the per-row check before each send decides
+                log.exception("outbox lease renewal failed")
+                continue
+            held.difference_update(asked - kept)
+
+    def _release_stale_runs(self) -> None:
         with new_session(self.engine) as session:
-            rows = outbox.claim_due(session, now=now, limit=self.batch)
-            claimed = [_outbound(row) for row in rows]
-            for row in rows:
-                row.next_attempt_at = now + LEASE
-                session.add(row)
+            freed = outbox.release_stale_runs(session, owner=self.instance, token=self.token, now=self.clock.now())
             session.commit()
-        return claimed
+        if freed:
+            log.info("outbox: %d row(s) leased by an earlier run of %s are due now", freed, self.instance)
+
+    def _claim(self) -> list[Outbox]:
+        with new_session(self.engine) as session:
+            rows = outbox.claim_due(session, now=self.clock.now(), limit=self.batch, owner=self.instance,
+                                    token=self.token, lease=self.lease)
+            session.commit()
+        return rows
+
+    def _renew(self, ids: tuple[int, ...]) -> set[int]:
+        with new_session(self.engine) as session:
+            kept = outbox.renew(session, ids=ids, token=self.token, now=self.clock.now(), lease=self.lease)
+            session.commit()
+        return kept
 
     async def _send(self, message: OutboundMessage) -> Exception | None:
         sender = self.senders.get(message.channel)
@@ -83,23 +149,30 @@ class OutboxSender:
             log.exception("sender %s crashed on outbox %s", message.channel, message.id)
             return TemporaryFailure(f"{type(exc).__name__}: {exc}")
 
-    def _settle(self, row_id: int, outcome: Exception | None) -> None:
+    def _settle(self, row: Outbox, outcome: Exception | None) -> None:
         now = self.clock.now()
         with new_session(self.engine) as session:
-            row = session.get(Outbox, row_id)
             if outcome is None:
-                outbox.mark_sent(session, row=row, now=now)
-            elif isinstance(outcome, Throttled):  # a rate limit: wait, without spending an attempt
-                delay = timedelta(seconds=outcome.retry_after or backoff(1).total_seconds())
-                outbox.postpone(session, row=row, now=now, delay=delay, reason=str(outcome))
-            elif isinstance(outcome, PermanentFailure) or row.attempts + 1 >= MAX_ATTEMPTS:
-                log.warning("outbox %s failed for good: %s", row_id, outcome)
-                outbox.mark_failed(session, row=row, now=now, error=str(outcome))
+                settled = outbox.settle_sent(session, row_id=row.id, now=now)
             else:
-                hint = getattr(outcome, "retry_after", None)
-                delay = timedelta(seconds=hint) if hint else backoff(row.attempts + 1)
-                outbox.mark_retry(session, row=row, now=now, delay=delay, error=str(outcome))
+                settled = outbox.settle_held(session, row_id=row.id, token=self.token, **_after(row, outcome, now))
             session.commit()
+        if not settled:
+            log.warning("outbox %s: lease lost during the send; %s left to its new holder", row.id,
+                        "delivered, the gateway's idempotency key covers a repeat" if outcome is None else "outcome")
+
+
+def _after(row: Outbox, outcome: Exception, now) -> dict:  # noqa: ANN001
+    """The columns a failed send leaves: postponed (rate limit), failed for good, or a retry after backoff."""
+    if isinstance(outcome, Throttled):  # a rate limit: wait, without spending an attempt
+        delay = timedelta(seconds=outcome.retry_after or backoff(1).total_seconds())
+        return {"next_attempt_at": now + delay, "last_error": str(outcome)[:500]}
+    if isinstance(outcome, PermanentFailure) or row.attempts + 1 >= MAX_ATTEMPTS:
+        log.warning("outbox %s failed for good: %s", row.id, outcome)
+        return {"status": "failed", "attempts": row.attempts + 1, "last_error": str(outcome)[:500]}
+    hint = getattr(outcome, "retry_after", None)
+    delay = timedelta(seconds=hint) if hint else backoff(row.attempts + 1)
+    return {"attempts": row.attempts + 1, "next_attempt_at": now + delay, "last_error": str(outcome)[:500]}
 
 
 def _outbound(row: Outbox) -> OutboundMessage:

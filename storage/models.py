@@ -261,10 +261,12 @@ class Outbox(SQLModel, table=True):
     case_id: Optional[int] = None
     status: str = "pending"  # pending, sent, failed
     attempts: int = 0
-    next_attempt_at: datetime = _when()
+    next_attempt_at: datetime = _when()  # when due; while leased, when the lease runs out
     last_error: Optional[str] = None
     created_at: datetime = _when()
     sent_at: Optional[datetime] = _when(default=None)
+    lease_owner: Optional[str] = None  # the sending process's instance name (stable across its restarts)
+    lease_token: Optional[str] = None  # that process's run: only the holder settles, a restart frees the old run's
 
 
 class AuditEntry(SQLModel, table=True):

@@ -1,10 +1,15 @@
-"""Outbox queries: enqueue inside the caller's transaction; claim, mark sent / retry / failed."""
+"""Outbox queries: enqueue inside the caller's transaction; lease, renew, settle; mark sent / retry / failed.
+
+A lease is (``lease_owner``, ``lease_token``, ``next_attempt_at`` = when it runs out). Every statement that takes,
+renews or settles a lease is one conditional UPDATE, so two processes can never both hold a row, on PostgreSQL
+(row locks) as on SQLite (one writer at a time).
+"""
 from __future__ import annotations
 
 from datetime import datetime, timedelta
 from typing import Sequence
 
-from sqlalchemy import func, or_
+from sqlalchemy import case, func, or_, update
 from sqlmodel import Session, select
 
 from storage.models import Case, Outbox
@@ -24,38 +29,56 @@ def enqueue(
     return row
 
 
-def claim_due(session: Session, *, now: datetime, limit: int = 50) -> Sequence[Outbox]:
-    """Due pending rows, oldest first, locked so that a second sender process skips them."""
-    stmt = (
-        select(Outbox)
-        .where(Outbox.status == "pending", Outbox.next_attempt_at <= now)
-        .order_by(Outbox.id)
-        .limit(limit)
-        .with_for_update(skip_locked=True)
-    )
-    return session.exec(stmt).all()
+ALERTS_FIRST = case((Outbox.kind == "alert", 0), else_=1)
 
 
-def mark_sent(session: Session, *, row: Outbox, now: datetime) -> None:
-    row.status = "sent"
-    row.sent_at = now
-    row.attempts += 1
-    row.last_error = None
-    session.add(row)
+def claim_due(session: Session, *, now: datetime, limit: int, owner: str, token: str,
+              lease: timedelta) -> list[Outbox]:
+    """Lease up to ``limit`` due pending rows (alerts first, then oldest) to ``owner``'s run ``token``.
+
+    One UPDATE … WHERE id IN (SELECT … FOR UPDATE SKIP LOCKED) … RETURNING: a second process skips the rows
+    this one is taking (PostgreSQL) or waits for the write lock and then finds them leased (SQLite)."""
+    due = (select(Outbox.id).where(Outbox.status == "pending", Outbox.next_attempt_at <= now)
+           .order_by(ALERTS_FIRST, Outbox.id).limit(limit).with_for_update(skip_locked=True))
+    stmt = (update(Outbox).where(Outbox.id.in_(due.scalar_subquery()), Outbox.status == "pending",
+                                 Outbox.next_attempt_at <= now)
+            .values(lease_owner=owner, lease_token=token, next_attempt_at=now + lease)
+            .returning(Outbox).execution_options(synchronize_session=False))
+    rows = list(session.execute(stmt).scalars().all())
+    return sorted(rows, key=lambda row: (row.kind != "alert", row.id))
 
 
-def mark_retry(session: Session, *, row: Outbox, now: datetime, delay: timedelta, error: str) -> None:
-    row.attempts += 1
-    row.next_attempt_at = now + delay
-    row.last_error = error[:500]
-    session.add(row)
+def renew(session: Session, *, ids: Sequence[int], token: str, now: datetime, lease: timedelta) -> set[int]:
+    """Extend the lease of the rows this run still holds; returns their ids (a row missing was lost)."""
+    if not ids:
+        return set()
+    stmt = (update(Outbox).where(Outbox.id.in_(list(ids)), Outbox.lease_token == token, Outbox.status == "pending")
+            .values(next_attempt_at=now + lease).returning(Outbox.id).execution_options(synchronize_session=False))
+    return set(session.execute(stmt).scalars().all())
 
 
-def postpone(session: Session, *, row: Outbox, now: datetime, delay: timedelta, reason: str) -> None:
-    """Due again after ``delay``; attempts unchanged (a rate limit is not a failed delivery)."""
-    row.next_attempt_at = now + delay
-    row.last_error = reason[:500]
-    session.add(row)
+def release_stale_runs(session: Session, *, owner: str, token: str, now: datetime) -> int:
+    """Rows leased by an earlier run of ``owner`` (a process that died and was restarted): due now."""
+    stmt = (update(Outbox).where(Outbox.lease_owner == owner, Outbox.lease_token.is_not(None),
+                                 Outbox.lease_token != token, Outbox.status == "pending")
+            .values(next_attempt_at=now, lease_owner=None, lease_token=None)
+            .execution_options(synchronize_session=False))
+    return session.execute(stmt).rowcount
+
+
+def settle_sent(session: Session, *, row_id: int, now: datetime) -> bool:
+    """Delivered: sent, whoever holds the lease now (so a process that took it over skips it)."""
+    stmt = (update(Outbox).where(Outbox.id == row_id, Outbox.status == "pending")
+            .values(status="sent", sent_at=now, attempts=Outbox.attempts + 1, last_error=None,
+                    lease_owner=None, lease_token=None).execution_options(synchronize_session=False))
+    return session.execute(stmt).rowcount == 1
+
+
+def settle_held(session: Session, *, row_id: int, token: str, **values: object) -> bool:
+    """Write a retry, postponement or failure, only while this run holds the row; the lease ends."""
+    stmt = (update(Outbox).where(Outbox.id == row_id, Outbox.lease_token == token, Outbox.status == "pending")
+            .values(lease_owner=None, lease_token=None, **values).execution_options(synchronize_session=False))
+    return session.execute(stmt).rowcount == 1
 
 
 def mark_failed(session: Session, *, row: Outbox, now: datetime, error: str) -> None:

@@ -64,6 +64,7 @@ class FakeWechatApi:
         self.mp = (mp_app_id, mp_secret)
         self.bridge_secret = bridge_secret
         self.token_ttl = token_ttl
+        self.bridge_delay = 0.0  # seconds the bridge outbound endpoint takes to answer (a slow gateway)
         self.calls: list[Call] = []
         self.errors: list[str] = []
         self.base_url = ""
@@ -215,4 +216,10 @@ class FakeWechatApi:
         expected = hmac.new(self.bridge_secret.encode(), ts.encode() + b"." + raw, hashlib.sha256).hexdigest()
         if not hmac.compare_digest(expected, request.headers.get("X-Bridge-Signature", "")):
             return web.json_response({"ok": False, "error": "bad signature"}, status=401)
+        if self.bridge_delay:
+            await asyncio.sleep(self.bridge_delay)
         return web.json_response({"ok": True})
+
+    def bridge_keys(self) -> list[str]:
+        """The idempotency key of every outbound bridge call received, repeats included."""
+        return [c.body["idempotency_key"] for c in self.calls_to("/bridge/outbound") if isinstance(c.body, dict)]
