@@ -1,7 +1,7 @@
 """corrections: officers' corrections of the classifier's labels (/wrong), the training rows they give
 
 Revision ID: 0021_corrections
-Revises: 0018_console
+Revises: 0020_inbox_retry
 Create Date: 2026-12-02 10:30:00
 """
 from __future__ import annotations
@@ -13,7 +13,7 @@ from alembic import op
 import storage.models
 
 revision = '0021_corrections'
-down_revision = '0018_console'
+down_revision = '0020_inbox_retry'
 branch_labels = None
 depends_on = None
 

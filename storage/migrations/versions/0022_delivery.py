@@ -1,7 +1,7 @@
 """delivery: outbox leases carry the sending process's instance name and run token
 
 Revision ID: 0022_delivery
-Revises: 0018_console
+Revises: 0021_corrections
 Create Date: 2026-12-02 10:20:00
 """
 from __future__ import annotations
@@ -11,7 +11,7 @@ import sqlmodel
 from alembic import op
 
 revision = '0022_delivery'
-down_revision = '0018_console'
+down_revision = '0021_corrections'
 branch_labels = None
 depends_on = None
 
