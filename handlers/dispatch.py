@@ -110,7 +110,7 @@ def _intent(ctx: Context) -> bool:
     ctx.message.label = {**ctx.label.to_dict(), "decision": ctx.decision.to_dict()}
     route = ctx.label.intent
     if ctx.decision.alert and route == "chatter":  # the danger detector alone: the officer checks it privately
-        route = "help"
+        route = "fraud" if (ctx.label.danger.category or "").startswith("fraud") else "help"
     ctx.routes.run_intent(route, ctx)
     return True
 

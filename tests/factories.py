@@ -101,7 +101,9 @@ class BotDriver:
         await self.app[PIPELINE].run_once()
         if await self.app[MEDIA].run_once():
             await self.app[PIPELINE].run_once()
-        await self.app[OUTBOX].drain_once()
+        for _ in range(100):  # every due row, a batch at a time (rows put off by a rate limit wait)
+            if not await self.app[OUTBOX].drain_once():
+                break
 
     async def post(self, body: dict) -> dict:
         """POST any sandbox body (image_base64, location …); returns the answer."""

@@ -26,12 +26,12 @@ router = Router("fraud")
 def on_fraud(ctx: Context) -> None:
     """A public warning only when the gate allows it (a sure report, question or pasted script, not a forwarded
     notice or an old story); a suspicious message the gate keeps out of the group is a private card."""
-    if ctx.decision.action == "silent":
-        return
     found = incidents.indicators_of(ctx)
     incident = incidents.find(ctx, found)
-    if incident is not None:
+    if incident is not None:  # a known scam's number or link: counted and linked whatever the wording
         _join_incident(ctx, incident, found)
+        return
+    if ctx.decision.action == "silent":
         return
     officer = grid_officer(ctx, ctx.grid)
     advert = is_scam_advert(ctx.message.text, phones=ctx.label.entities.phones)
