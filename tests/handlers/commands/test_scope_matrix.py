@@ -67,6 +67,7 @@ MATRIX: dict[str, Row] = {
     "case": Row("/case {case}", _case_rule, CASE),
     "reply": Row("/reply {case} 已收到，马上安排处理", _case_rule, CASE),
     "close": Row("/close {case} 已处理", _case_rule, CASE),
+    "wrong": Row("/wrong {case} 误报", _case_rule, CASE),
     "take": Row("/take {case}", _case_rule, CASE),
     "assign": Row("/assign {case} duty-1", _case_rule, CASE),
     "transfer": Row("/transfer {case} duty-1", _case_rule, CASE),
