@@ -6,18 +6,18 @@ from the pattern's own characters, steered by ``target`` toward the slowest; ben
 worst ones found."""
 from __future__ import annotations
 
-import gc
 import importlib
 import pkgutil
 import re
 import re._constants as C
 import re._parser as P
-import time
 from functools import cache
 
 import pytest
 from hypothesis import HealthCheck, given, settings, target
 from hypothesis import strategies as st
+
+from tests.timing import best_time
 
 SMALL, FACTOR, BOUND = 1000, 10, 30.0  # 1,000 vs 10,000 characters; linear ≈ 10, quadratic ≈ 100
 SLACK = 0.002  # seconds: timer noise on microsecond-scale calls
@@ -71,19 +71,6 @@ def alphabet(pattern: re.Pattern) -> list[str]:
                 walk(av[1])
     walk(P.parse(pattern.pattern, pattern.flags))
     return sorted(chars | set(EXTRA))
-
-
-def best_time(fn, arg: str, runs: int = 3) -> float:  # noqa: ANN001
-    best = float("inf")
-    gc.disable()
-    try:
-        for _ in range(runs):
-            t0 = time.perf_counter()
-            fn(arg)
-            best = min(best, time.perf_counter() - t0)
-    finally:
-        gc.enable()
-    return best
 
 
 def ratio_ok(fn, unit: str) -> tuple[bool, float]:  # noqa: ANN001

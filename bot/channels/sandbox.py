@@ -145,15 +145,18 @@ def attachment_message(msg: GroupMessage, body: dict) -> GroupMessage:
 
 
 async def get_sent(request: web.Request) -> web.Response:
-    """GET /sandbox/sent[?chat_id=ID]: what the bot sent on the sandbox, masked like every other view (officers'
-    case cards included: the raw values are on the case page, for the grid's police only)."""
+    """GET /sandbox/sent[?chat_id=ID]: what the bot sent on the sandbox. What it said in a group is shown as every
+    member read it (the station's phone in an answer stays whole); what it told a person in a direct chat is masked
+    like every other view (officers' case cards included: the raw values are on the case page, for the grid's
+    police only)."""
     chat_id = request.query.get("chat_id") or None
-    rows = await in_db(request, lambda s: [
-        {"chat_id": r.chat_id, "text": mask_personal(r.text), "mentions": r.mentions,
-         "sent_at": r.sent_at.isoformat() if r.sent_at else None}
-        for r in outbox.sent_on(s, channel="sandbox", chat_id=chat_id)
-    ])
-    return json_response(rows)
+
+    def load(session):  # noqa: ANN001, ANN202
+        public = {g.chat_id for g in groups.groups_on_channel(session, channel="sandbox")}
+        return [{"chat_id": r.chat_id, "text": r.text if r.chat_id in public else mask_personal(r.text),
+                 "mentions": r.mentions, "sent_at": r.sent_at.isoformat() if r.sent_at else None}
+                for r in outbox.sent_on(session, channel="sandbox", chat_id=chat_id)]
+    return json_response(await in_db(request, load))
 
 
 async def get_received(request: web.Request) -> web.Response:

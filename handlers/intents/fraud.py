@@ -39,7 +39,7 @@ def on_fraud(ctx: Context) -> None:
                              assignee_id=officer.id if officer else None)
     if advert:
         cases.record_event(ctx.session, case=case, now=ctx.now, actor_id="gridbot", action="scam_advert")
-    warned = ctx.may_speak
+    warned = ctx.may_speak or (advert and ctx.decision.action == "private" and is_hallmark_advert(ctx.message.text))
     if warned:
         warn_group(ctx, case, advert)
     incidents.record(ctx, case, found, warned=warned)
@@ -115,6 +115,14 @@ def _data() -> dict[str, Any]:
 def warning_for(scam_type: str | None) -> str:
     templates = _data()["templates"]
     return templates.get(scam_type or "other") or templates["other"]
+
+
+def is_hallmark_advert(text: str) -> bool:
+    """An advert offering what is never a real job (刷单, 做任务, 日赚, 无抵押秒到账 …): the group is warned even when
+    the model is less than sure, since the advert itself is already in front of every member. A plain job advert
+    (招聘保洁 兼职 联系物业) has none of these words and stays a private card when the model is unsure."""
+    low = normalize(text).lower().replace(" ", "")
+    return any(word in low for word in _data()["advert"]["hallmark_words"])
 
 
 def is_scam_advert(text: str, *, phones: tuple[str, ...] = ()) -> bool:

@@ -81,7 +81,7 @@ async def test_one_public_warning_per_scam_type_per_group_per_window(bot, clock)
     assert [m for m in second if m["chat_id"] == "grid-1"] == []  # same scam type: the group was warned
     assert any(m["chat_id"] == "officer-1" for m in second)  # the officer still hears of it
     assert len([m for m in other if m["chat_id"] == "grid-1"]) == 1  # another scam type: its own warning
-    elsewhere = await bot.talk("grid-2", "resident-7", SAME_TYPE)
+    elsewhere = await bot.talk("grid-2", "resident-7", SCAM)
     assert len([m for m in elsewhere if m["chat_id"] == "grid-2"]) == 1  # another group: warned
     clock.advance(fraud.WARNING_WINDOW + timedelta(seconds=1))
     later = await bot.talk("grid-1", "resident-4", "有人打电话说是淘宝客服 说我买的东西有问题要退款给我")

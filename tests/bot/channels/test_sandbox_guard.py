@@ -89,3 +89,10 @@ async def test_the_sent_log_is_masked_like_every_other_view(bot, engine):
     shown = " ".join(m["text"] for m in await bot.sent())
     assert sent and "13812345678" not in shown and "110101199003071234" not in shown
     assert "138****5678" in shown
+
+
+async def test_the_sent_log_shows_a_group_what_the_group_read(bot):
+    """A group message is public: the log shows it whole, the station's phone in an answer included."""
+    await bot.talk("grid-1", "resident-1", "派出所几点上班？")
+    to_group = [m["text"] for m in await bot.sent("grid-1")]
+    assert to_group and any("0571-00000000" in text for text in to_group)

@@ -12,6 +12,7 @@ COMPLAINT = f"楼上每天半夜还在蹦迪，吵得孩子睡不着，8栋2单�
 
 
 async def _noise_case(bot) -> tuple[int, list[dict]]:  # noqa: ANN001
+    bot.raw = True  # what each recipient read; the masked sent-log is tested in test_sandbox_guard
     replies = await bot.talk("grid-2", "resident-7", COMPLAINT)
     _, rows = await bot.api("/api/cases")
     return rows[0]["id"], replies

@@ -27,6 +27,21 @@ async def test_resident_report_gets_tailored_warning_and_officer_alert(bot):
     assert cases[0]["kind"] == "fraud" and cases[0]["scam_type"] == "impersonate_authority"
 
 
+@pytest.mark.parametrize("text, hallmark", [
+    (ADVERT, True),
+    ("无抵押贷款秒到账 征信不好也能下款 加v dk888", True),
+    ("物业招聘保洁阿姨 兼职 每天上午 有意者联系物业办公室", False),  # a real job: 招聘, 兼职, 联系 only
+    ("小区超市招聘收银员 兼职也可以 联系店长", False),
+])
+def test_only_adverts_for_what_is_never_a_real_job_bear_a_hallmark(text, hallmark):
+    assert fraud.is_hallmark_advert(text) is hallmark
+
+
+async def test_a_plain_job_advert_is_left_alone(bot):
+    sent = await bot.talk("grid-2", "resident-8", "物业招聘保洁阿姨 兼职 每天上午 有意者联系物业办公室")
+    assert [m for m in sent if m["chat_id"] == "grid-2"] == []
+
+
 async def test_scam_advert_is_flagged_for_removal(bot):
     sent = await bot.talk("grid-2", "spammer-1", ADVERT)
     group = [m for m in sent if m["chat_id"] == "grid-2"]

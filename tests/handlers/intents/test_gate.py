@@ -64,7 +64,7 @@ async def test_a_danger_the_bot_is_unsure_of_is_checked_privately(bot):
 
 
 async def test_a_suspicious_message_below_the_public_threshold_is_a_private_card(bot):
-    text = "刚才也接到17012345678的电话，自称客服说要帮我关闭扣费，大家别信"
+    text = "我也接到了 说是快递客服 要给我退款让我开屏幕共享"
     decision = decide(classify(text))
     assert decision.intent == "fraud" and decision.action == "private", decision
     sent = await bot.talk("grid-1", "resident-1", text)
