@@ -5,9 +5,11 @@ from __future__ import annotations
 
 from typing import Any, Iterable
 
+from storage.models import Role
+
 DISPUTE_SUBTYPES = ("noise", "neighbor", "family", "economic", "property", "landlord_tenant", "other")
 DEMO_API_TOKENS = ("dev-token",)  # the demo config's token: public, so only for a server no one else reaches
-_OFFICERS = {"officer", "admin"}
+_OFFICERS = {Role.OFFICER, Role.ADMIN}
 
 
 def _tables(value: Any) -> list[dict]:
@@ -40,20 +42,20 @@ def check_raw(raw: dict[str, Any]) -> list[str]:
         if person_id not in roles:
             errors.append(f"{path}: {person_id!r} is not a person in [[people]]")
         elif isinstance(roles[person_id], str) and roles[person_id] not in allowed:
-            errors.append(f"{path}: {person_id!r} has role {roles[person_id]!r}, needs one of {sorted(allowed)}")
+            errors.append(f"{path}: {person_id!r} has role {roles[person_id]!r}, needs one of {sorted(map(str, allowed))}")
 
     for i, grid in enumerate(grids):
         need(f"grids[{i}].officer", grid.get("officer"), _OFFICERS)
         for j, worker in enumerate(_strings(grid.get("workers"))):
-            need(f"grids[{i}].workers[{j}]", worker, {"grid_worker", "officer"})
+            need(f"grids[{i}].workers[{j}]", worker, {Role.GRID_WORKER, Role.OFFICER})
     need("station.duty_officer", _table(raw.get("station")).get("duty_officer"), _OFFICERS)
     mediation = _table(raw.get("mediation"))
     mediators = _table(mediation.get("mediators"))
     for subtype, person_id in mediators.items():
         if subtype in DISPUTE_SUBTYPES:
-            need(f"mediation.mediators.{subtype}", person_id, {"mediator", "officer"})
+            need(f"mediation.mediators.{subtype}", person_id, {Role.MEDIATOR, Role.OFFICER})
     if mediation.get("community"):
-        need("mediation.community", mediation["community"], {"mediator", "officer", "admin"})
+        need("mediation.community", mediation["community"], {Role.MEDIATOR, *_OFFICERS})
     missing = [s for s in DISPUTE_SUBTYPES if s not in mediators]
     if "mediation" in raw and missing:
         errors.append(f"mediation.mediators: no mediator for subtype(s) {missing}")

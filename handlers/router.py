@@ -11,6 +11,7 @@ from typing import Callable, Iterable
 from handlers import privacy_routing, texts
 from handlers.context import Context
 from handlers.roles import OFFICERS
+from storage.models import Role
 
 Handler = Callable[[Context], "bool | None"]  # conversation handlers return True when they took the message
 
@@ -149,7 +150,7 @@ class Routes:
         by_name: dict[str, list[str]] = {}
         for alias, name in self.aliases.items():
             by_name.setdefault(name, []).append(alias)
-        lines = [texts.RESIDENT_HELP, ""] if role == "resident" else []
+        lines = [texts.RESIDENT_HELP, ""] if role == Role.RESIDENT else []
         lines.append(texts.HELP_HEADER)
         for cmd in self.commands.values():
             if role in cmd.roles:

@@ -8,7 +8,7 @@ from typing import Any, Sequence
 from sqlalchemy import func, insert, update
 from sqlmodel import Session, or_, select
 
-from storage.models import Account, CheckIn, Household, Person, Resident
+from storage.models import Account, CheckIn, Household, Person, Resident, Role
 
 OPEN_CHECKIN_STATES = ("asked", "caretaker", "officer")
 
@@ -169,7 +169,7 @@ def ensure_resident_person(session: Session, *, family: str | None, external_id:
     """The resident behind a chat account, made now if they never wrote (as ``people.resident_for`` would)."""
     person = person_for_account(session, family=family, external_id=external_id)
     if person is None:
-        person = Person(id=external_id if family is None else f"{family}:{external_id}", name=name, role="resident",
+        person = Person(id=external_id if family is None else f"{family}:{external_id}", name=name, role=Role.RESIDENT,
                         phone=phone, grid_id=grid_id, dm_channel=dm_channel,
                         dm_chat_id=external_id if dm_channel else None)
         session.add(person)

@@ -6,7 +6,7 @@ from typing import Sequence
 
 from sqlmodel import Session, select
 
-from storage.models import Account, Person
+from storage.models import Account, Person, Role
 
 
 def find_person(session: Session, *, family: str | None, external_id: str) -> Person | None:
@@ -23,12 +23,12 @@ def resident_for(session: Session, *, family: str | None, sender_id: str, name: 
     reached directly on ``dm_channel`` (None: the sandbox)."""
     person = find_person(session, family=family, external_id=sender_id)
     if person is not None:
-        if person.grid_id is None and grid_id is not None and person.role == "resident":
+        if person.grid_id is None and grid_id is not None and person.role == Role.RESIDENT:
             person.grid_id = grid_id
             session.add(person)
         return person
     person_id = sender_id if family is None else f"{family}:{sender_id}"
-    person = Person(id=person_id, name=name or sender_id, role="resident", grid_id=grid_id,
+    person = Person(id=person_id, name=name or sender_id, role=Role.RESIDENT, grid_id=grid_id,
                     dm_channel=dm_channel, dm_chat_id=sender_id if dm_channel else None)
     session.add(person)
     session.flush()
@@ -84,5 +84,5 @@ def people_with_role(session: Session, *, role: str) -> Sequence[Person]:
 
 def staff(session: Session, *, limit: int = 500) -> Sequence[Person]:
     """Everyone but residents, by id."""
-    stmt = select(Person).where(Person.role != "resident").order_by(Person.id).limit(limit)
+    stmt = select(Person).where(Person.role != Role.RESIDENT).order_by(Person.id).limit(limit)
     return session.exec(stmt).all()

@@ -32,6 +32,7 @@ from bot.web.responses import in_db, json_error, json_response
 from handlers.message import GroupMessage, MediaRef, location_details
 from handlers.privacy import mask_personal
 from storage import groups, messages, outbox, people
+from storage.models import Role
 
 log = logging.getLogger(__name__)
 MAX_TEXT = 4000
@@ -184,7 +185,7 @@ async def get_directory(request: web.Request) -> web.Response:
                 "people": [{"id": p.id, "name": p.name, "role": p.role, "title": p.title}
                            for p in people.staff(session)],
                 "residents": [{"id": p.id, "name": p.name, "role": p.role, "grid": p.grid_id}
-                              for p in people.people_with_role(session, role="resident")
+                              for p in people.people_with_role(session, role=Role.RESIDENT)
                               if p.dm_channel is None][:200]}
     data = await in_db(request, load)
     return json_response({"community": request.app[CONFIG].community.name, **data})

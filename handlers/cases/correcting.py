@@ -10,11 +10,11 @@ from handlers import texts
 from handlers.cases import flow as case_flow
 from handlers.cases.view import case_card
 from handlers.context import Context
+from handlers.nlu.label import INTENTS
 from handlers.privacy import mask_personal
 from storage import corrections, groups, messages, roster
 from storage.models import Case, ChatGroup, Grid, Person
 
-INTENTS = ("inquiry", "dispute", "fraud", "help", "chatter")
 FALSE_ALARM = "chatter"  # a false alarm: the message needed nothing (误报, 闲聊)
 _ENGLISH = {"false": "chatter", "false_alarm": "chatter", "falsealarm": "chatter", "wrong": "chatter",
             **{i: i for i in INTENTS}}

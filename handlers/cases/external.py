@@ -11,7 +11,7 @@ from handlers import scope, texts
 from handlers.cases import flow
 from handlers.roles import STAFF
 from storage import roster
-from storage.models import AuditEntry, Case, Grid, Kind, Person
+from storage.models import AuditEntry, Case, Grid, Kind, Person, Role
 
 SUBTYPES = tuple(texts.SUBTYPE_NAMES)
 SCAM_TYPES = tuple(texts.SCAM_TYPE_NAMES)
@@ -28,7 +28,7 @@ class Refused(Exception):
 def create_case(session: Session, *, actor: Person, body: dict[str, Any], now: datetime) -> Case:
     """A new case from a caller's JSON: ``kind``, ``grid_id``, ``text`` and optionally ``subtype``, ``scam_type``,
     ``urgent``. It is routed as a resident's report would be, and must fall in the caller's scope."""
-    if actor.role not in STAFF or actor.role == "mediator":
+    if actor.role not in STAFF or actor.role == Role.MEDIATOR:
         raise Refused(403, "only officers, admins and grid workers may create cases (a mediator is given them)")
     kind, grid_id, text = body.get("kind"), body.get("grid_id"), body.get("text")
     if kind not in tuple(Kind):

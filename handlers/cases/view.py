@@ -9,7 +9,7 @@ from handlers.context import Context
 from handlers.media.rows import location_line, media_line
 from handlers.privacy import for_reader, mask_personal
 from storage import cases, media
-from storage.models import Case, CaseEvent, ChatGroup, Grid, Person
+from storage.models import Case, CaseEvent, ChatGroup, Grid, Person, Role
 
 
 def case_no(case: Case) -> str:
@@ -44,7 +44,7 @@ def case_card(ctx: Context, case: Case, template: str = texts.CASE_CARD, *, read
     grid = ctx.session.get(Grid, case.grid_id) if case.grid_id else None
     group = ctx.session.get(ChatGroup, case.group_id) if case.group_id else None
     reporter = ctx.person(case.reporter_id)
-    actions = texts.CARD_ACTIONS.get(reader.role if reader else "officer", "").format(id=case.id)
+    actions = texts.CARD_ACTIONS.get(reader.role if reader else Role.OFFICER, "").format(id=case.id)
     card = template.format(
         kind=texts.KIND_NAMES.get(case.kind, case.kind), case=case_no(case), id=case.id,
         grid=grid.name if grid else texts.UNGRIDDED, type=type_name(case),

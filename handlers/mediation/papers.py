@@ -17,7 +17,7 @@ from handlers import scope, texts
 from handlers.privacy import mask_name, mask_personal
 from handlers.roles import HOLDERS
 from storage import cases, papers, roster
-from storage.models import Case, Grid, Person
+from storage.models import Case, Grid, Person, Role
 
 PARTIES = ("applicant", "respondent")
 KINDS = ("application", "notice", "agreement")
@@ -34,7 +34,7 @@ def may_work_papers(session: Session, person: Person, case: Case) -> str | None:
     if person.role not in HOLDERS:
         return texts.PAPER_ROLE
     if not scope.may_act_on(session, person, case):
-        return (texts.NOT_YOUR_CASE if person.role == "mediator" else texts.NOT_YOUR_GRID).format(case=case.id)
+        return (texts.NOT_YOUR_CASE if person.role == Role.MEDIATOR else texts.NOT_YOUR_GRID).format(case=case.id)
     if case.kind != "dispute":
         return texts.PAPER_NOT_DISPUTE.format(case=case.id)
     return None

@@ -8,7 +8,7 @@ from typing import Any, Callable, Iterable
 from handlers.nlu import lexicon
 from handlers.nlu.entities import extract_entities
 from handlers.nlu.features import Featurizer, Reading, tokenizer
-from handlers.nlu.label import Entities, Label
+from handlers.nlu.label import INTENTS, Entities, Label
 from handlers.nlu.model import Model
 from handlers.nlu.normalize import find_mentions, normalize
 from handlers.nlu.policy import Decision, Thresholds, decide, pick_intent
@@ -34,9 +34,16 @@ class Knowledge:
 
     @classmethod
     def load(cls, model: Model | None = None) -> "Knowledge":
+        """The shipped (or a freshly trained) model with its lexicons. A model whose intent classes are not the
+        intents gridbot routes is refused here, at start-up, not at the first message it cannot route."""
+        model = model or Model.from_json(lexicon.read_data("model.json"))
+        head = model.heads.get("intent")
+        if head is None or sorted(head.classes) != sorted(INTENTS):
+            raise ValueError(f"model.json: its intents {sorted(head.classes) if head else []} are not the routed "
+                             f"intents {sorted(INTENTS)}: retrain with python -m handlers.nlu.train")
         return cls(
             featurizer=Featurizer.load(),
-            model=model or Model.from_json(lexicon.read_data("model.json")),
+            model=model,
             typos=lexicon.load_typos(),
             scam_words=lexicon.load_scam_words(),
         )

@@ -11,7 +11,7 @@ from handlers import texts
 from handlers.privacy import mask_personal
 from storage import agenda as store_agenda
 from storage import cases, outbox, papers, people
-from storage.models import Case, Grid, Person
+from storage.models import Case, Grid, Person, Role
 
 HARD_EVENTS = ("reopened", "escalated")
 
@@ -64,7 +64,7 @@ def concerned(session: Session, case: Case) -> list[str]:
 
 
 def sees(session: Session, person: Person, case: Case) -> bool:
-    return person.role == "admin" or person.id in concerned(session, case)
+    return person.role == Role.ADMIN or person.id in concerned(session, case)
 
 
 def post_agenda(session: Session, *, config: Any, run_key: str, now: datetime) -> int:

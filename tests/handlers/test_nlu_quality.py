@@ -43,3 +43,16 @@ def test_held_out_evaluation_file_meets_the_floors():
 def test_development_corpus_when_asked_for():
     result = evaluate(DEV)
     assert result["macro_f1"] >= 0.92, format_report(result)
+
+
+def test_a_model_whose_intents_are_not_the_routed_ones_is_refused_at_load():
+    from handlers.nlu import lexicon
+    from handlers.nlu.classifier import Knowledge
+    from handlers.nlu.model import Model
+
+    model = Model.from_json(lexicon.read_data("model.json"))
+    head = model.heads["intent"]
+    model.heads["intent"] = type(head)(tuple(c if c != "help" else "sos" for c in head.classes), head.bias,
+                                       head.weights, head.temperature)
+    with pytest.raises(ValueError, match="not the routed intents"):
+        Knowledge.load(model)
