@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import logging
 import socket
 import sys
 from pathlib import Path
@@ -113,7 +112,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
     if problem:
         print(f"gridbot: refusing to start: {problem}", file=sys.stderr)
         return 2
-    log_masking.configure(logging.INFO)
+    log_masking.configure(config.logging.level, config.logging.format)
     host = args.host or config.server.host
     port = args.port or config.server.port
     try:  # bound before the app starts: while this process lives, no other one serves as this host:port

@@ -244,6 +244,14 @@ class OutboxSettings(Model):
     batch: int = Field(default=10, ge=1, le=200)  # rows leased at a time
 
 
+class LoggingSettings(Model):
+    """``[logging]``: ``format = "json"`` writes one JSON object per line (for a log collector), else plain text
+    lines; either way every line is masked (bot/log_masking.py)."""
+
+    format: Literal["text", "json"] = "text"
+    level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
+
+
 class Config(Model):
     community: Community
     station: Station
@@ -265,6 +273,7 @@ class Config(Model):
     console: Console = Console()
     privacy: PrivacySettings = PrivacySettings()
     outbox: OutboxSettings = OutboxSettings()
+    logging: LoggingSettings = LoggingSettings()
 
     def person(self, person_id: str) -> Person | None:
         return next((p for p in self.people if p.id == person_id), None)
