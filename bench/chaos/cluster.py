@@ -29,6 +29,10 @@ def write_config(folder: Path, *, url: str, outbound_url: str) -> Path:
                            for k, room in enumerate(rooms))
         text = re.sub(rf'groups = \[\{{ channel = "sandbox", chat_id = "{grid}".*\]\n', f"groups = [{listed}]\n", text)
     text = re.sub(r'(\[\[people\]\]\nid = "([^"]+)"\n)', r'\1bridge_id = "wx-\2"\n', text)
+    # The sandbox is off: next to a real channel it would need its own token, and the run speaks through the bridge.
+    text, switched = re.subn(r"(\[sandbox\][^\n]*\n)enabled = true", r"\1enabled = false", text)
+    if switched != 1:
+        raise RuntimeError("config.toml: no [sandbox] enabled = true line to switch off")
     text += f'\n[bridge]\nenabled = true\nsecret = "{SECRET}"\noutbound_url = "{outbound_url}"\n'
     path = folder / "chaos.toml"
     path.write_text(text, encoding="utf-8")
