@@ -517,3 +517,5 @@ SENT_PRIVATELY = "已私信您"
 PRIVATE_CHAT_NEEDED = "为保护居民信息，这条命令不在群里答复，请私聊本助手发送。"
 PURGED_TEXT = "（已超过保存期限，原话已清除）"
 MEDIA_LINE_PURGED = "{kind}：已超过保存期限，已清除"
+
+STATION_CARD = "【{name}】\n地址：{address}\n办公时间：{hours}\n电话：{phone}（紧急情况请直接拨打110）"

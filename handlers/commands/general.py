@@ -17,6 +17,14 @@ def on_help(ctx: Context) -> None:
     ctx.reply(ctx.routes.help_text(ctx.sender.role))
 
 
+@router.command("station", usage="/station", summary="派出所地址、办公时间和电话", roles=EVERYONE, public=True)
+def on_station(ctx: Context) -> None:
+    station = ctx.config.station
+    ctx.reply(texts.STATION_CARD.format(name=station.name, address=station.address or texts.FAQ_ASK_STATION,
+                                        hours=station.hours or texts.FAQ_ASK_STATION,
+                                        phone=station.phone or texts.FAQ_ASK_STATION))
+
+
 @router.command("bind", usage="/bind 网格编号", summary="把本群绑定到网格（在群里发送）", roles=OFFICERS,
                 public=True)
 def on_bind(ctx: Context) -> None:

@@ -151,3 +151,9 @@ async def test_stats_by_kind_status_and_rates(bot):
     assert "共1件" in sent[0]["text"] and "100%" in sent[0]["text"]
     sent = await bot.talk("officer-2", "officer-2", "/stats grid-9", direct=True)
     assert "没有编号为 grid-9 的网格" in sent[0]["text"]
+
+
+async def test_station_card_answers_anyone_in_the_group(bot):
+    sent = await bot.talk("grid-1", "resident-1", "/station")
+    [card] = [m["text"] for m in sent if m["chat_id"] == "grid-1"]
+    assert card.startswith("【幸福里派出所】") and "0571-00000000" in card and "110" in card

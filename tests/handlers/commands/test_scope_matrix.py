@@ -62,6 +62,7 @@ def _progress_rule(who: str, own: bool) -> bool:
 CASE = texts.NOT_YOUR_GRID.split("号", 1)[1][:8]  # 不属于您负责的网格 (a mediator: 不是您负责调解的案件)
 MATRIX: dict[str, Row] = {
     "help": Row("/help"),
+    "station": Row("/station"),
     "bind": Row("/bind {grid}"),
     "unbind": Row("/unbind"),
     "case": Row("/case {case}", _case_rule, CASE),
