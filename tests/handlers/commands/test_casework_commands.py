@@ -157,3 +157,8 @@ async def test_station_card_answers_anyone_in_the_group(bot):
     sent = await bot.talk("grid-1", "resident-1", "/station")
     [card] = [m["text"] for m in sent if m["chat_id"] == "grid-1"]
     assert card.startswith("【幸福里派出所】") and "0571-00000000" in card and "110" in card
+
+
+async def test_station_card_has_a_chinese_alias(bot):
+    sent = await bot.talk("grid-2", "resident-7", "/派出所")
+    assert any(m["text"].startswith("【幸福里派出所】") for m in sent if m["chat_id"] == "grid-2")
