@@ -58,12 +58,13 @@ def _parser() -> argparse.ArgumentParser:
     faq_eval.add_argument("file", help='one {"text", "topics": [topic ids]} a line; topics [] = must not answer')
     faq_eval.add_argument("--json", action="store_true")
     faq_eval.set_defaults(run=cmd_faq_eval)
-    from bot import cli_console, cli_inbox, cli_learning, cli_privacy
+    from bot import cli_console, cli_inbox, cli_learning, cli_privacy, cli_worker
 
     cli_console.add_parsers(sub, _config_arg)
     cli_privacy.add_parsers(sub, _config_arg)
     cli_inbox.add_parsers(sub, _config_arg)
     cli_learning.add_parsers(sub, _config_arg)
+    cli_worker.add_parsers(sub, _config_arg)
     return parser
 
 
@@ -125,6 +126,18 @@ def cmd_serve(args: argparse.Namespace) -> int:
     web.run_app(create_app(config, freeze_gc=True, instance=instance), sock=sock, print=None,
                 access_log_class=RedactingAccessLogger)
     return 0
+
+
+def load_with_schema(path: str, command: str) -> Config | None:
+    """The config, when it is valid and its database's schema is current; else None, with why on stderr."""
+    config = load_checked(path)
+    if config is None:
+        return None
+    problem = schema_problem(config, path)
+    if problem:
+        print(f"gridbot {command}: {problem}", file=sys.stderr)
+        return None
+    return config
 
 
 def schema_problem(config: Config, path: str) -> str | None:

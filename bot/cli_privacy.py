@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import argparse
-import sys
 from typing import Callable
 
 
@@ -15,18 +14,14 @@ def add_parsers(sub: argparse._SubParsersAction, config_arg: Callable[[argparse.
 
 
 def cmd_purge(args: argparse.Namespace, *, now=None) -> int:  # noqa: ANN001
-    from bot.cli import load_checked, schema_problem
+    from bot.cli import load_with_schema
     from bot.clock import SystemClock
     from bot.media.store import make_store
     from handlers import retention
     from storage.db import make_engine, session
 
-    config = load_checked(args.config)
+    config = load_with_schema(args.config, "purge")
     if config is None:
-        return 2
-    problem = schema_problem(config, args.config)
-    if problem:
-        print(f"gridbot purge: {problem}", file=sys.stderr)
         return 2
     days = config.privacy.retain_message_days
     if days == 0:
