@@ -11,6 +11,7 @@ BENCHMARKS = (
     "bench.export_bench",
     "bench.patterns_bench",
     "bench.flood_bench",
+    "bench.history_bench",
 )
 
 

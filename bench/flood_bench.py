@@ -19,11 +19,12 @@ from pathlib import Path
 from aiohttp.test_utils import TestServer
 from sqlmodel import select
 
-from bot.app import _fresh_classifier, create_app
+from bot.app import create_app
 from bot.clock import SystemClock
 from bot.config import load_config
 from bot.keys import PIPELINE
 from handlers.message import GroupMessage
+from handlers.nlu.classifier import Classifier
 from storage.db import make_engine
 from storage.db import session as new_session
 from storage.models import Message, Outbox
@@ -76,7 +77,7 @@ def handled(engine, message_id: int) -> bool:  # noqa: ANN001
 
 async def run(n: int) -> list[tuple[str, dict]]:
     config = load_config(ROOT / "config.toml", environ={})
-    classifier = _fresh_classifier()
+    classifier = Classifier()
     return [(name, await scenario(config, classifier, make(n))) for name, make in SCENARIOS.items()]
 
 

@@ -32,7 +32,9 @@ def allows_public_reply(session: Session, *, message: Message, now: datetime) ->
         return False
     earlier = inbox.recent_from_sender(session, message=message, since=message.received_at - GROUP_WINDOW,
                                        limit=SENDER_REPLIES * 4)
-    if outbox.public_replies_to(session, message_ids=[m.id for m in earlier]) >= SENDER_REPLIES:
+    answered = outbox.public_replies_to(session, message_ids=[m.id for m in earlier], channel=message.channel,
+                                        chat_id=message.chat_id, since=message.received_at - GROUP_WINDOW)
+    if answered >= SENDER_REPLIES:
         _note(session, message=message, now=now, why="sender")
         return False
     return True

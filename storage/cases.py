@@ -89,7 +89,7 @@ def recent_cases_in_building(
     """Active disputes of one subtype in one building opened since ``since``, oldest first."""
     stmt = select(Case).where(Case.kind == "dispute", Case.subtype == subtype, Case.building == building,
                               Case.grid_id == grid_id, Case.created_at >= since, col(Case.status).in_(ACTIVE))
-    return session.exec(stmt.order_by(Case.id)).all()
+    return session.exec(stmt.order_by(Case.created_at, Case.id)).all()  # on ix_case_grid_kind_created
 
 
 def cases_of_person(session: Session, *, person_id: str, limit: int = 50) -> Sequence[Case]:

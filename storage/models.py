@@ -174,6 +174,7 @@ class Message(SQLModel, table=True):
         UniqueConstraint("channel", "channel_msg_id"),
         Index("ix_message_pending", "handled_at", "id"),
         Index("ix_message_sender", "channel", "chat_id", "sender_id", "received_at"),
+        Index("ix_message_case", "case_id"),
     )
     id: Optional[int] = Field(default=None, primary_key=True)
     channel: str
@@ -207,7 +208,13 @@ class Message(SQLModel, table=True):
 
 
 class Case(SQLModel, table=True):
-    __table_args__ = (Index("ix_case_grid_status", "grid_id", "status"),)
+    __table_args__ = (Index("ix_case_grid_status", "grid_id", "status"),
+                      Index("ix_case_reporter", "reporter_id", "kind", "status"),  # a resident's open cases
+                      Index("ix_case_grid_kind_created", "grid_id", "kind", "created_at"),  # the same incident
+                      Index("ix_case_group_kind_created", "group_id", "kind", "created_at"),  # one call, one group
+                      Index("ix_case_assignee", "assignee_id", "status"),  # /mine
+                      Index("ix_case_mediator", "mediator_id", "status"),
+                      Index("ix_case_status_kind", "status", "kind"))  # the timers: the cases still in a status
     id: Optional[int] = Field(default=None, primary_key=True)
     kind: str  # inquiry, dispute, fraud, help
     subtype: Optional[str] = None
@@ -248,7 +255,8 @@ class CaseEvent(SQLModel, table=True):
 
 class Outbox(SQLModel, table=True):
     __table_args__ = (Index("ix_outbox_due", "status", "next_attempt_at"),
-                      Index("ix_outbox_chat", "channel", "chat_id", "created_at"))
+                      Index("ix_outbox_chat", "channel", "chat_id", "created_at"),
+                      Index("ix_outbox_case", "case_id"))
     id: Optional[int] = Field(default=None, primary_key=True)
     idempotency_key: str = Field(unique=True)
     channel: str

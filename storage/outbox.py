@@ -122,7 +122,7 @@ def rows_by_id(session: Session, *, ids: Sequence[int]) -> dict[int, Outbox]:
 def recent_texts(session: Session, *, channel: str, chat_id: str, since: datetime, limit: int) -> Sequence[str]:
     """What the bot wrote to one chat since ``since``, newest first."""
     stmt = (select(Outbox.text).where(Outbox.channel == channel, Outbox.chat_id == chat_id, Outbox.created_at >= since)
-            .order_by(Outbox.id.desc()).limit(limit))
+            .order_by(Outbox.created_at.desc(), Outbox.id.desc()).limit(limit))  # on ix_outbox_chat
     return session.exec(stmt).all()
 
 
@@ -134,12 +134,16 @@ def count_in_chat(session: Session, *, channel: str, chat_id: str, since: dateti
     return session.exec(stmt).one()
 
 
-def public_replies_to(session: Session, *, message_ids: Sequence[int]) -> int:
-    """Public rows written in answer to these messages (their keys are ``msg-<id>-<n>``)."""
+def public_replies_to(session: Session, *, message_ids: Sequence[int], channel: str, chat_id: str,
+                      since: datetime) -> int:
+    """Public rows written to one chat since ``since`` in answer to these messages (their keys are
+    ``msg-<id>-<n>``): the chat and the time narrow it on ``ix_outbox_chat`` before the keys are matched."""
     if not message_ids:
         return 0
     keys = or_(*(Outbox.idempotency_key.like(f"msg-{i}-%") for i in message_ids))
-    stmt = select(func.count()).select_from(Outbox).where(Outbox.is_direct.is_(False), keys)
+    stmt = select(func.count()).select_from(Outbox).where(
+        Outbox.channel == channel, Outbox.chat_id == chat_id, Outbox.created_at >= since,
+        Outbox.is_direct.is_(False), keys)
     return session.exec(stmt).one()
 
 
