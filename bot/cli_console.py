@@ -81,7 +81,8 @@ def cmd_export(args: argparse.Namespace) -> int:
         period = period_of_days(first, last, config.tz)
         label = period.label if args.since or args.until else ""
         request = Request(since=period.start if args.since else None, until=period.end if args.until else None,
-                          grid_ids=args.grid or None, tz=config.tz, label=label)
+                          grid_ids=args.grid or None, tz=config.tz, label=label,
+                          visit_days_per_week=config.households.visit_days_per_week)
         kind = KINDS[args.kind]
         path = Path(args.output or file_name(kind, request, args.format))
         count = export_to_file(engine, kind, request, fmt=args.format, path=path)

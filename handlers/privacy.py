@@ -120,3 +120,13 @@ def mask_address(address: str) -> str:
     if found:
         return found.group(1) + "***"
     return _TAIL.sub(lambda m: "**" + (m.group(2) or ""), address)
+
+
+def name_for_reader(name: str, reader: object | None) -> str:
+    """A resident's name as a list's reader may see it: whole for the police, 王** for everyone else."""
+    return name if reader is None or getattr(reader, "role", None) in POLICE else mask_name(name)
+
+
+def address_for_reader(address: str, reader: object | None) -> str:
+    """An address as a list's reader may see it: whole for the police, down to the unit for everyone else."""
+    return address if reader is None or getattr(reader, "role", None) in POLICE else mask_address(address)

@@ -511,6 +511,12 @@ CONSOLE_NEEDS_TEXT = "请填写内容（结果、原因或人员）后再提交�
 CONSOLE_CONSENT_RECORDED = "已记录当事人同意调解。"
 CONSOLE_PAPER_MADE = "调解文书已生成并附在案件上。"
 CONSOLE_OFFICERS_ONLY = "只有民警和管理员可以广播。"
+CONSOLE_HOUSEHOLDS_STAFF_ONLY = "住户名单只有网格民警、网格员和所领导可以查看。"
+CONSOLE_HOUSEHOLD_SAVED = "已保存户{household}的信息。"
+CONSOLE_RESIDENT_SAVED = "已保存{name}的信息。"
+CONSOLE_PHONE_KEEP = "不修改请留空"
+EDIT_PHONE_BAD = "电话“{text}”不是号码（5到20位数字）"
+EDIT_ADDRESS_REQUIRED = "地址不能为空"
 
 # Staff commands typed in a group are answered in the staff member's direct chat (handlers/privacy_routing.py)
 SENT_PRIVATELY = "已私信您"

@@ -30,6 +30,12 @@ def visited_counts(session: Session, *, grid_ids: Sequence[str] | None = None) -
     return {grid: (seen.get(grid, 0), apps.get(grid, 0)) for grid in set(seen) | set(apps)}
 
 
+def visited_households(session: Session, *, grid_ids: Sequence[str]) -> set[str]:
+    """The households of these grids with an anti-fraud visit (what ``visited_counts`` counts)."""
+    stmt = select(HomeVisit.household_id).where(HomeVisit.anti_fraud, HomeVisit.grid_id.in_(grid_ids)).distinct()
+    return set(session.exec(stmt).all())
+
+
 def households_not_visited(session: Session, *, grid_ids: Sequence[str] | None,
                            limit: int = 200) -> Sequence[Household]:
     """Households of these grids (None: all) without an anti-fraud visit yet, in household order."""

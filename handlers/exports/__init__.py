@@ -29,6 +29,7 @@ class Request:
     tz: Any
     scope: Any = None
     label: str = ""  # the period, for the sheet's title
+    visit_days_per_week: int = 1  # [households] visit_days_per_week: the target of the grid-days ledger
 
 
 @dataclass(frozen=True)

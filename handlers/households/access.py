@@ -98,9 +98,10 @@ def household_record(session: Session, *, household_id: str, reader: Person, via
     return {
         "id": household.id, "grid_id": household.grid_id, "address": household.address, "phone": household.phone,
         "note": household.note,
-        "residents": [{"id": r.id, "name": r.name, "phone": r.phone, "flags": list(r.flags),
-                       "caretaker_id": r.caretaker_id, "has_wechat": r.person_id is not None,
-                       "checkin_days": r.checkin_days, "checkin_time": r.checkin_time} for r in residents],
+        "residents": [{"id": r.id, "name": r.name, "salutation": r.salutation, "phone": r.phone,
+                       "flags": list(r.flags), "caretaker_id": r.caretaker_id, "has_wechat": r.person_id is not None,
+                       "checkin_days": r.checkin_days, "checkin_time": r.checkin_time,
+                       "checkin_wait_hours": r.checkin_wait_hours, "note": r.note} for r in residents],
     }
 
 

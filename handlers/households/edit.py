@@ -8,10 +8,11 @@ from typing import Any
 from sqlmodel import Session
 
 from handlers import texts
-from handlers.households.access import may_see, normalize_phone
+from handlers.households.access import PHONE, may_see, normalize_phone
 from handlers.households.schedule import parse_days, parse_time
 from storage.models import AuditEntry, Household, Person, Resident
 
+HOUSEHOLD_EDITABLE = ("address", "phone", "note")
 EDITABLE = ("phone", "salutation", "flags", "caretaker_id", "checkin_days", "checkin_time", "checkin_wait_hours",
             "note")
 
@@ -58,6 +59,39 @@ def _checked(session: Session, name: str, value: Any) -> Any:
             if value is not None and (not isinstance(value, int) or not 1 <= value <= 24):
                 raise ValueError("等待小时应是1到24的整数")
             return value
-        return normalize_phone(str(value)) if name == "phone" else str(value)[:500]
+        return _phone(str(value)) if name == "phone" else str(value)[:500]
     except ValueError as exc:
         raise EditRefused(str(exc)) from None
+
+
+def edit_household(session: Session, *, household_id: str, changes: dict[str, str], editor: Person,
+                   now: datetime) -> Household:
+    """The household's own fields (address, household phone, note), for the grid's staff; audited."""
+    household = session.get(Household, household_id)
+    if household is None or not may_see(session, editor, household):
+        raise EditRefused(texts.HOUSEHOLD_UNKNOWN.format(household=household_id))
+    values = {}
+    for name, value in changes.items():
+        if name not in HOUSEHOLD_EDITABLE:
+            raise EditRefused(f"不能修改“{name}”")
+        value = str(value).strip()
+        if name == "address" and not value:
+            raise EditRefused(texts.EDIT_ADDRESS_REQUIRED)
+        try:
+            values[name] = _phone(value) if name == "phone" else value[:500]
+        except ValueError as exc:
+            raise EditRefused(str(exc)) from None
+    for name, value in values.items():
+        setattr(household, name, value)
+    session.add(household)
+    session.add(AuditEntry(at=now, actor_id=editor.id, action="edit_household",
+                           detail=f"{household.id}: {', '.join(sorted(values))}"))
+    return household
+
+
+def _phone(text: str) -> str:
+    """A phone number as the import reads it: separators dropped, 5 to 20 digits, or empty."""
+    phone = normalize_phone(text.strip())
+    if phone and not PHONE.match(phone):
+        raise ValueError(texts.EDIT_PHONE_BAD.format(text=text[:20]))
+    return phone

@@ -84,7 +84,7 @@ def line(scope: str, cov: Coverage) -> str:
     if not cov.total:
         return texts.COVERAGE_NONE.format(scope=scope)
     return texts.COVERAGE_LINE.format(scope=scope, visited=cov.visited, total=cov.total, app=cov.app,
-                                      rate=_percent(cov.visited, cov.total), app_rate=_percent(cov.app, cov.total))
+                                      rate=rate(cov.visited, cov.total), app_rate=rate(cov.app, cov.total))
 
 
 def coverage_lines(session: Session, *, config: Any, grid_ids: Sequence[str] | None = None) -> list[str]:
@@ -113,5 +113,5 @@ def coverage_lines(session: Session, *, config: Any, grid_ids: Sequence[str] | N
     return lines
 
 
-def _percent(part: int, whole: int) -> str:
+def rate(part: int, whole: int) -> str:
     return f"{100 * part / whole:.1f}%" if whole else texts.STATS_NONE

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from aiohttp import web
 
-from bot.web.console import alerts, auth, broadcasts, cases, exports, reports, week
+from bot.web.console import alerts, auth, broadcasts, cases, exports, households, reports, week
 from bot.web.console.common import TEMPLATES, make_templates
 
 STATIC = Path(__file__).resolve().parent / "static"
@@ -43,3 +43,4 @@ def add_routes(app: web.Application) -> None:
     r.add_get("/console/reports", reports.reports_page)
     r.add_get("/console/exports", exports.exports_page)
     r.add_get("/console/exports/{name}", exports.download)
+    households.add_routes(r)

@@ -55,7 +55,7 @@ async def download(request: web.Request) -> web.StreamResponse:
         if grid_id and visible is not None and grid_id not in visible:
             grids = []
         req = Request(since=period.start, until=period.end, grid_ids=grids, tz=config.tz, scope=clause,
-                      label=period.label)
+                      label=period.label, visit_days_per_week=config.households.visit_days_per_week)
         handle, path = tempfile.mkstemp(suffix=f".{fmt}")
         os.close(handle)
         export_to_file(engine, kind, req, fmt=fmt, path=Path(path))

@@ -49,3 +49,23 @@ async def test_the_ledger_rows_and_the_weekly_grid_days(roster, clock):
     assert by_officer["张警官"] == {"周次": "2026-11-02至11-08", "民警": "张警官", "网格": "第一网格（1-6栋）",
                                   "入户走访天数": "2", "目标天数": "1", "是否达标": "达标"}
     assert by_officer["李警官"]["入户走访天数"] == "0" and by_officer["李警官"]["是否达标"] == "未达标"
+
+
+async def test_the_grid_days_export_without_a_period_spans_the_recorded_weeks(roster, clock):
+    """`gridbot export visit-days` with no --from/--to: from the first visit's week to the last's, every grid."""
+    from handlers.exports import Request
+    from handlers.exports.registry import KINDS
+
+    kind = KINDS["visit-days"]
+    with new_session(roster.app[ENGINE]) as s:
+        assert list(kind.rows(s, Request(None, None, None, SHANGHAI))) == [], "no visits, no weeks"
+    await roster.talk("officer-1", "officer-1", "/visit g1-0101 反诈宣传 已装APP", direct=True)
+    clock.advance(days=7)
+    await roster.talk("officer-1", "officer-1", "/visit g1-0302 走访入户", direct=True)
+    with new_session(roster.app[ENGINE]) as s:
+        rows = list(kind.rows(s, Request(None, None, None, SHANGHAI, visit_days_per_week=2)))
+        mine = list(kind.rows(s, Request(None, None, ["grid-1"], SHANGHAI, visit_days_per_week=2)))
+    assert [c.header for c in kind.columns] == list(GRID_DAY_COLUMNS)
+    assert len(rows) == 6 and {r[0] for r in rows} == {"2026-11-02至11-08", "2026-11-09至11-15"}
+    assert mine == [("2026-11-02至11-08", "张警官", "第一网格（1-6栋）", "1", "2", "未达标"),
+                    ("2026-11-09至11-15", "张警官", "第一网格（1-6栋）", "1", "2", "未达标")]
