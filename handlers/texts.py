@@ -71,6 +71,7 @@ DISPUTE_ACK = "已收到您反映的{subtype}问题，登记为{case}号，由�
 DISPUTE_PRIVATE_HINT = "为保护个人信息，群内已隐去号码，详细情况可私聊本助手或{officer}。"
 INQUIRY_ACK = "您的咨询已登记为{case}号，责任民警{officer}会尽快答复。"
 HELP_ACK = "已紧急通知责任民警{officer}和值班民警。如有生命危险请立即拨打110/120/119！"
+HELP_ACK_ON_DUTY = "已紧急通知今天值班的{officer}，责任民警也已收到。如有生命危险请立即拨打110/120/119！"
 HELP_JOINED_ACK = "已收到，这个求助已有人报告（{case}号），{officer}已在处置。如有生命危险请立即拨打110/120/119！"
 HELP_UPDATE = "【紧急求助·续报】{case}号 又有{reporter}报告同一情况\n原话：{text}"
 FLOOD_NOTICE = ("【刷屏提醒】{name}在“{group}”{minutes}分钟内已发{n}条消息。其后续消息只记录、并入其已有案件，"
@@ -101,6 +102,8 @@ CARD_ACTIONS = {  # what the card's reader may do next, by role
 FOLLOW_UP_ALERT = "【补充】{case}号反映人{reporter}补充：{text}"
 LINKED_ALERT = "【同一事件】{case}号（{reporter}）与{primary}号是同一{building}的{type}，已关联：{text}"
 HELP_REESCALATED = "【求助未响应·再次上报】{case}号已{minutes}分钟无人响应，请立即处置！\n{card}"
+HELP_TAKEN_NOTICE = "【求助已有人接手】{grid}的紧急求助{case}号已由{actor}响应处置，您可用 /case {id} 查看进展。"
+SURVEY_CLOSED_NOTICE = "【回访结案】{case}号（{type}）反映人{reporter}回访评价“{answer}”，案件已结案。"
 UNBOUND_GROUP_NOTICE = "助手被加入了一个未绑定网格的群（{channel}，群号 {chat}{topic}）。在该群发送 /bind 网格编号 即可绑定。"
 
 # --- commands: general ---
