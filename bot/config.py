@@ -1,6 +1,7 @@
 """Configuration: config.toml, validated, with GRIDBOT_<SECTION>_<KEY> environment overrides."""
 from __future__ import annotations
 
+import datetime as dt
 import os
 import tomllib
 from pathlib import Path
@@ -95,6 +96,33 @@ class Mediation(Model):
         unknown = sorted(set(value) - set(DISPUTE_SUBTYPES))
         if unknown:
             raise ValueError(f"unknown dispute subtype(s) {unknown}; known: {list(DISPUTE_SUBTYPES)}")
+        return value
+
+
+class Duty(Model):
+    """One ``[[duty]]`` shift of the rota (排班): ``person`` (a police officer) covers ``grids`` at local ``hours``
+    on ``weekdays`` (1 = Monday … 7 = Sunday), or on one ``date`` only. See handlers/rota.py."""
+
+    person: str
+    grids: list[str] = Field(default=["all"], min_length=1)  # grid ids, or ["all"]
+    hours: str  # "08:00-18:00"; "22:00-08:00" runs past midnight into the next day
+    weekdays: list[int] = Field(default=[1, 2, 3, 4, 5, 6, 7], min_length=1)
+    date: dt.date | None = None  # a one-off shift starting that day (wins over weekly shifts); weekdays ignored
+
+    @field_validator("hours")
+    @classmethod
+    def _valid_hours(cls, value: str) -> str:
+        from handlers.rota import parse_hours
+
+        parse_hours(value)
+        return value
+
+    @field_validator("weekdays")
+    @classmethod
+    def _valid_weekdays(cls, value: list[int]) -> list[int]:
+        bad = [d for d in value if not 1 <= d <= 7]
+        if bad:
+            raise ValueError(f"weekdays are 1 (Monday) to 7 (Sunday), got {bad}")
         return value
 
 
@@ -266,6 +294,7 @@ class Config(Model):
     # The channel sections ([wecom], [bridge] …), keyed by channel name; validated by each channel's settings.
     channels: dict[str, dict[str, Any]] = {}
     schedules: list[Schedule] = []
+    duty: list[Duty] = []  # the duty rota; more shifts come from `gridbot import duty FILE`
     friday: Friday = Friday()
     households: Households = Households()
     scheduler: SchedulerSettings = SchedulerSettings()
@@ -280,6 +309,12 @@ class Config(Model):
 
     def grid(self, grid_id: str) -> Grid | None:
         return next((g for g in self.grids if g.id == grid_id), None)
+
+    def duty_shifts(self) -> list[dict[str, Any]]:
+        """The ``[[duty]]`` rota as DutyShift rows, one per grid."""
+        from handlers.rota import shift_rows
+
+        return shift_rows(self.duty)
 
     @property
     def tz(self) -> ZoneInfo:
@@ -338,7 +373,7 @@ def _gather_channel_sections(raw: dict[str, Any]) -> dict[str, Any]:
 def apply_env_overrides(raw: dict[str, Any], environ: dict[str, str]) -> dict[str, Any]:
     """GRIDBOT_<SECTION>_<KEY>=value sets raw[section][key]; only for table sections."""
     merged = {k: (dict(v) if isinstance(v, dict) else v) for k, v in raw.items()}
-    sections = (set(Config.model_fields) - {"people", "grids", "schedules", "channels"}) | set(_channel_names())
+    sections = (set(Config.model_fields) - {"people", "grids", "schedules", "duty", "channels"}) | set(_channel_names())
     for name, value in environ.items():
         if not name.startswith("GRIDBOT_"):
             continue

@@ -59,6 +59,12 @@ def check_raw(raw: dict[str, Any]) -> list[str]:
     missing = [s for s in DISPUTE_SUBTYPES if s not in mediators]
     if "mediation" in raw and missing:
         errors.append(f"mediation.mediators: no mediator for subtype(s) {missing}")
+    grid_ids = {g.get("id") for g in grids}
+    for i, shift in enumerate(_tables(raw.get("duty"))):
+        need(f"duty[{i}].person", shift.get("person"), {"officer"})
+        for j, grid in enumerate(_strings(shift.get("grids"))):
+            if grid != "all" and grid not in grid_ids:
+                errors.append(f"duty[{i}].grids[{j}]: {grid!r} is not a grid id in [[grids]]")
     errors += _channels(raw, people, grids)
     errors += _schedules(_tables(raw.get("schedules")), {g.get("id") for g in grids})
     errors += _aliases(_table(_table(raw.get("commands")).get("aliases")))

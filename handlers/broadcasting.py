@@ -15,6 +15,8 @@ from storage.models import AuditEntry, Broadcast, ChatGroup, Grid, Person, Role
 
 TAG = store_groups.TAG
 DRAFT_MINUTES = 30  # a draft not confirmed by then expires: the preview its drafter saw may no longer hold
+REPORT_AFTER = timedelta(minutes=15)  # copies still queued by then are reported as queued, not waited for
+NAMES_SHOWN = 20  # group names listed per line of a report
 
 
 class BroadcastRefused(Exception):
@@ -122,3 +124,23 @@ def retry_failed(session: Session, *, broadcast_id: int, actor_id: str, now: dat
         session.add(AuditEntry(at=now, actor_id=actor_id, action="broadcast_retry",
                                detail=f"{broadcast_id}: {len(failed)} groups"))
     return len(failed)
+
+
+def report(session: Session, *, broadcast: Broadcast) -> str:
+    """What a broadcast reached: the groups delivered (outbox rows sent), and the failed and queued ones by name."""
+    found = deliveries(session, broadcast_id=broadcast.id)
+    lines = [texts.BROADCAST_REPORT.format(id=broadcast.id, sent=sum(d.status == "sent" for d in found),
+                                           total=len(found))]
+    for status, template in (("failed", texts.BROADCAST_REPORT_FAILED), ("pending", texts.BROADCAST_REPORT_PENDING)):
+        names = [d.group for d in found if d.status == status]
+        if names:
+            shown = "、".join(names[:NAMES_SHOWN]) + ("等" if len(names) > NAMES_SHOWN else "")
+            lines.append(template.format(n=len(names), groups=shown))
+    return "\n".join(lines)
+
+
+def settled(session: Session, *, broadcast: Broadcast, now: datetime) -> bool:
+    """Whether a confirmed broadcast can be reported: every copy sent or failed, or REPORT_AFTER has passed."""
+    if broadcast.confirmed_at is not None and now - broadcast.confirmed_at >= REPORT_AFTER:
+        return True
+    return all(d.status != "pending" for d in deliveries(session, broadcast_id=broadcast.id))

@@ -38,3 +38,9 @@ def recent(session: Session, *, limit: int = 30) -> Sequence[Broadcast]:
 def mark_sent(session: Session, *, draft: Broadcast, confirmed_by: str, now: datetime) -> None:
     draft.status, draft.confirmed_by, draft.confirmed_at = "sent", confirmed_by, now
     session.add(draft)
+
+
+def unreported(session: Session) -> Sequence[Broadcast]:
+    """Confirmed broadcasts whose drafter has not been told the result yet."""
+    stmt = select(Broadcast).where(Broadcast.status == "sent", Broadcast.reported_at.is_(None))
+    return session.exec(stmt.order_by(Broadcast.id)).all()

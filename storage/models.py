@@ -1,7 +1,7 @@
 """Every table, in one place. Query functions live in storage/<table>.py; none of them commit."""
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import date, datetime, timezone
 from enum import StrEnum
 from typing import Any, Optional
 
@@ -116,6 +116,20 @@ class Grid(SQLModel, table=True):
     community_id: Optional[str] = Field(default=None, foreign_key="community.id", index=True)
     buildings: list = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
     level: str = "grid"
+    from_config: bool = False
+
+
+class DutyShift(SQLModel, table=True):
+    """One shift of the duty rota (排班): who covers a grid (None: every grid) at which local hours, on which
+    weekdays, or on one date. From config ``[[duty]]`` or ``gridbot import duty``."""
+
+    id: Optional[int] = Field(default=None, primary_key=True)
+    grid_id: Optional[str] = Field(default=None, index=True)
+    person_id: str
+    weekdays: str = "1234567"  # ISO weekdays the shift starts on (1 = Monday)
+    on_date: Optional[date] = None  # a one-off shift starting that day; it wins over weekly shifts
+    start_minute: int = 0  # local minutes after midnight; end <= start runs past midnight
+    end_minute: int = 0
     from_config: bool = False
 
 
@@ -347,6 +361,7 @@ class Broadcast(SQLModel, table=True):
     created_at: datetime = _when()
     confirmed_by: Optional[str] = None
     confirmed_at: Optional[datetime] = _when(default=None)
+    reported_at: Optional[datetime] = _when(default=None)  # when the drafter was told which groups it reached
 
 
 class BroadcastDelivery(SQLModel, table=True):

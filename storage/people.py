@@ -86,3 +86,9 @@ def staff(session: Session, *, limit: int = 500) -> Sequence[Person]:
     """Everyone but residents, by id."""
     stmt = select(Person).where(Person.role != Role.RESIDENT).order_by(Person.id).limit(limit)
     return session.exec(stmt).all()
+
+
+def station_police(session: Session) -> Sequence[Person]:
+    """Officers of station-wide scope (the station's leaders and duty officers), by id."""
+    stmt = select(Person).where(Person.role == "officer", Person.scope == "station")
+    return session.exec(stmt.order_by(Person.id)).all()

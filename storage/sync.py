@@ -8,7 +8,7 @@ from typing import Any
 
 from sqlmodel import Session, select
 
-from storage import people
+from storage import duty, people
 from storage.models import AuditEntry, ChatGroup, Community, Grid, GridMember, Mediator, Person, Role, Scope, Station
 
 
@@ -48,9 +48,18 @@ def sync_community(session: Session, *, config: Any, now: datetime, direct: dict
     for grid in config.grids:
         for ref in grid.groups:
             _sync_group(session, grid.id, ref, changes)
+    _sync_duty(session, config, changes)
     if changes:
         session.add(AuditEntry(at=now, actor_id="config", action="sync", detail="; ".join(changes)[:4000]))
     return changes
+
+
+def _sync_duty(session: Session, config: Any, changes: list[str]) -> None:
+    """The ``[[duty]]`` rota replaces config's shifts when it changed (imported shifts stay)."""
+    shifts = config.duty_shifts()
+    if duty.configured(session) != [tuple(s[f] for f in duty.FIELDS) for s in shifts]:
+        duty.replace(session, shifts=shifts, from_config=True)
+        changes.append(f"duty rota: {len(shifts)} shifts")
 
 
 def _prefetch(session: Session, config: Any) -> None:

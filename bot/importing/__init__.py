@@ -7,14 +7,14 @@ from pathlib import Path
 from sqlalchemy.engine import Engine
 
 from bot.channels.registry import directory
-from bot.importing import households
+from bot.importing import duty, households
 from bot.importing.rosters import KINDS as ROSTER_KINDS
 from bot.importing.rosters import values_of
 from bot.importing.table import BadFile, Problems, read_table
 from storage.db import session as new_session
 from storage.models import AuditEntry
 
-KINDS = {**ROSTER_KINDS, "households": households.KIND}
+KINDS = {**ROSTER_KINDS, "households": households.KIND, "duty": duty.KIND}
 
 
 def run_import(engine: Engine, *, kind: str, path: str | Path, dry_run: bool, now: datetime,

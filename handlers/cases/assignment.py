@@ -1,9 +1,10 @@
 """Who gets a case: the grid's officer, the mediator for a dispute subtype in the grid's community, the duty
-officer of the grid's station. The roster is read from the database (config or imported)."""
+officer of the grid's station; for a call for help, the rota's officer on duty. The roster is read from the database (config or imported)."""
 from __future__ import annotations
 
 from sqlmodel import Session
 
+from handlers import rota
 from handlers.context import Context
 from storage import roster
 from storage.models import Grid, Person, Station
@@ -11,6 +12,12 @@ from storage.models import Grid, Person, Station
 
 def grid_officer(ctx: Context, grid: Grid | None) -> Person | None:
     return ctx.person(grid.officer_id) if grid else duty_officer(ctx)
+
+
+def covering_officer(ctx: Context, grid: Grid | None) -> Person | None:
+    """Who answers a grid's call for help now: the rota's officer on duty, else the grid's officer."""
+    on_duty = rota.on_duty(ctx.session, grid_id=grid.id if grid else None, now=ctx.now, tz=ctx.config.tz)
+    return on_duty or grid_officer(ctx, grid)
 
 
 def station_for(session: Session, *, grid_id: str | None, config: object) -> Station | None:

@@ -103,10 +103,15 @@ def acknowledge(session: Session, *, case: Case, actor: Person, now: datetime, s
     if start and refusal(case, "acknowledge") is None:
         move(session, case=case, action="acknowledge", actor_id=actor.id, now=now)
         return True
-    if case.kind == "help" and cases.last_event(session, case_id=case.id, actions=ACK_EVENTS) is None:
+    if case.kind == "help" and not acknowledged(session, case):
         cases.record_event(session, case=case, now=now, actor_id=actor.id, action="acknowledged")
         return True
     return False
+
+
+def acknowledged(session: Session, case: Case) -> bool:
+    """Whether someone has already taken the case in hand (acknowledged or taken it)."""
+    return cases.last_event(session, case_id=case.id, actions=ACK_EVENTS) is not None
 
 
 def take(session: Session, *, case: Case, actor: Person, now: datetime) -> None:

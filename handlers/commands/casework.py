@@ -9,7 +9,9 @@ from handlers.commands.common import (
     acknowledge,
     case_from_args,
     find_person,
+    help_watchers,
     refuse_transition,
+    tell_help_taken,
 )
 from handlers.context import Context
 from handlers.privacy import mask_personal
@@ -29,7 +31,9 @@ def on_take(ctx: Context) -> None:
     if case.status == "in_progress" and case.assignee_id == ctx.sender.id:
         ctx.reply(texts.CASE_ALREADY_YOURS.format(case=case.id))
         return
+    watchers = help_watchers(ctx, case)
     case_flow.take(ctx.session, case=case, actor=ctx.sender, now=ctx.now)
+    tell_help_taken(ctx, case, watchers)
     ctx.reply(texts.CASE_TAKEN.format(case=case.id, officer=ctx.sender.name))
 
 

@@ -38,8 +38,30 @@ def refuse_transition(ctx: Context, case: Case, action: str) -> bool:
 
 
 def acknowledge(ctx: Context, case: Case, *, start: bool = True) -> None:
-    """Any officer's or mediator's command on a case counts as acknowledging it."""
-    case_flow.acknowledge(ctx.session, case=case, actor=ctx.sender, now=ctx.now, start=start)
+    """Any officer's or mediator's command on a case counts as acknowledging it; the first one on a call for help
+    is told to the grid's officer and the officer holding it, when someone else made it."""
+    watchers = help_watchers(ctx, case)
+    if case_flow.acknowledge(ctx.session, case=case, actor=ctx.sender, now=ctx.now, start=start):
+        tell_help_taken(ctx, case, watchers)
+
+
+def help_watchers(ctx: Context, case: Case) -> list[Person]:
+    """Who is told when a call for help is taken in hand: its grid's officer and the officer holding it (read
+    before the command changes the holder); nobody once it has been acknowledged."""
+    if case.kind != "help" or case_flow.acknowledged(ctx.session, case):
+        return []
+    grid = ctx.session.get(Grid, case.grid_id) if case.grid_id else None
+    found = [ctx.person(grid.officer_id if grid else None), ctx.person(case.assignee_id)]
+    return [p for p in {p.id: p for p in found if p is not None}.values() if p.role == Role.OFFICER]
+
+
+def tell_help_taken(ctx: Context, case: Case, watchers: list[Person]) -> None:
+    grid = ctx.session.get(Grid, case.grid_id) if case.grid_id else None
+    for person in watchers:
+        if person.id != ctx.sender.id:
+            ctx.tell(person, texts.HELP_TAKEN_NOTICE.format(grid=grid.name if grid else texts.NOBODY, case=case.id,
+                                                            actor=ctx.sender.name, id=case.id),
+                     kind="notice", case_id=case.id)
 
 
 def find_person(ctx: Context, who: str) -> Person | None:

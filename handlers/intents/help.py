@@ -1,11 +1,12 @@
-"""A call for help (紧急求助): acknowledge at once, alert the grid officer and the station's duty officer."""
+"""A call for help (紧急求助): acknowledge at once, alert whoever the rota has on duty for the grid (else the grid
+officer), the grid officer in any case, and the station's duty officer."""
 from __future__ import annotations
 
 from datetime import timedelta
 
 from handlers import texts
 from handlers.cases import linking
-from handlers.cases.assignment import duty_officer, grid_officer
+from handlers.cases.assignment import covering_officer, duty_officer, grid_officer
 from handlers.cases.intake import officer_name, open_from_message
 from handlers.cases.view import case_card
 from handlers.context import Context
@@ -32,22 +33,27 @@ def on_help(ctx: Context) -> None:
     duty = duty_officer(ctx)
     incident = same_incident(ctx)
     if incident is not None:
-        _join_incident(ctx, incident, officer, duty)
+        _join_incident(ctx, incident, [officer, duty])
         return
-    case = open_from_message(ctx, "help", assignee_id=officer.id if officer else None)
+    covering = covering_officer(ctx, ctx.grid)
+    case = open_from_message(ctx, "help", assignee_id=covering.id if covering else None)
     sure = ctx.may_speak
     if sure:
-        ctx.reply(texts.HELP_ACK.format(officer=officer_name(officer)), mention=[ctx.sender],
-                  kind="alert", case_id=case.id)
+        ack = texts.HELP_ACK if covering is officer else texts.HELP_ACK_ON_DUTY
+        ctx.reply(ack.format(officer=officer_name(covering)), mention=[ctx.sender], kind="alert", case_id=case.id)
     alert = help_card(ctx, case)
     if not sure:
         alert = texts.DANGER_MAYBE_NOTE + "\n" + alert
     spot = evidence.recent_location(ctx)
     if spot is not None:  # a pin shared just before the call: the first alert says where
         alert = texts.HELP_WITH_LOCATION.format(line=location_line(spot)) + "\n" + alert
-    ctx.tell(officer, alert, case_id=case.id)
-    if duty and duty is not officer:
-        ctx.tell(duty, alert, case_id=case.id)
+    for person in distinct([covering, officer, duty]):
+        ctx.tell(person, alert, case_id=case.id)
+
+
+def distinct(people: list[Person | None]) -> list[Person]:
+    """The people, once each, in order, without the missing ones."""
+    return list({p.id: p for p in people if p is not None}.values())
 
 
 def help_card(ctx: Context, case: Case) -> str:
@@ -64,16 +70,15 @@ def same_incident(ctx: Context) -> Case | None:
     return next((c for c in found if fingerprint(c.text) == said), None)
 
 
-def _join_incident(ctx: Context, case: Case, officer: Person | None, duty: Person | None) -> None:
+def _join_incident(ctx: Context, case: Case, others: list[Person | None]) -> None:
     """Another resident calls for the same thing: one case, a short acknowledgement, and the officers hear of it at
     most once per UPDATE_GAP (500 identical calls: one case and a bounded number of alerts)."""
     linking.record_follow_up(ctx, case)
-    assignee = ctx.person(case.assignee_id) or officer
+    assignee = ctx.person(case.assignee_id) or others[0]
     ctx.reply(texts.HELP_JOINED_ACK.format(case=case.id, officer=officer_name(assignee)), mention=[ctx.sender],
               kind="alert", case_id=case.id)
     if outbox.alerted_about(ctx.session, case_id=case.id, since=ctx.now - UPDATE_GAP):
         return
     update = texts.HELP_UPDATE.format(case=case.id, reporter=ctx.sender.name, text=mask_personal(ctx.message.text))
-    ctx.tell(assignee, update, case_id=case.id)
-    if duty and duty is not assignee:
-        ctx.tell(duty, update, case_id=case.id)
+    for person in distinct([assignee, *others]):
+        ctx.tell(person, update, case_id=case.id)

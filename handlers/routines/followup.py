@@ -1,6 +1,6 @@
 """Follow-up visits (回访): ``timers.followup_days`` after a dispute is resolved the reporter is asked in a
 direct chat whether it is solved and how satisfied they are. The survey is a row with a state and an
-expiry; 不满意 reopens the case, 满意/基本满意 close it; no answer in time → a visit task for the grid worker."""
+expiry; 不满意 reopens the case, 满意/基本满意 close it (the officer holding it is told either way); no answer in time → a visit task for the grid worker."""
 from __future__ import annotations
 
 from datetime import datetime, timedelta
@@ -108,6 +108,8 @@ def on_survey_answer(ctx: Context) -> bool:
     elif case.status == Status.RESOLVED:
         case_flow.close(ctx.session, case=case, actor_id="gridbot", now=ctx.now, outcome="")
         ctx.reply(texts.SURVEY_THANKS.format(answer=answer, case=case.id))
+        ctx.tell(ctx.person(case.assignee_id), texts.SURVEY_CLOSED_NOTICE.format(
+            case=case.id, type=type_name(case), reporter=ctx.sender.name, answer=answer), kind="notice", case_id=case.id)
     return True
 
 

@@ -128,3 +128,50 @@ def test_accounts_table_adds_ids_for_any_family():
     person.update(wecom_user_id="lijingguan", accounts={"bridge": "wxid_li"})
     config = parse_config(raw, environ={})
     assert config.person("officer-2").account_ids() == {"wecom": "lijingguan", "bridge": "wxid_li"}
+
+
+DUTY_MISTAKES = '''
+[[duty]]
+person = "worker-1"
+hours = "08:00-18:00"
+
+[[duty]]
+person = "officer-2"
+grids = ["grid-9"]
+hours = "22:00-08:00"
+
+[[duty]]
+person = "officer-2"
+hours = "夜班"
+
+[[duty]]
+person = "officer-2"
+hours = "00:00-24:00"
+weekdays = [8]
+'''
+
+
+def test_duty_rota_mistakes_are_reported_with_their_key_paths(tmp_path, capsys):
+    text = (ROOT / "config.toml").read_text(encoding="utf-8") + DUTY_MISTAKES
+    assert main(["check-config", "--config", str(write_toml(tmp_path, text))]) == 2
+    err = capsys.readouterr().err.splitlines()
+    for expected in ("duty[0].person: 'worker-1' has role 'grid_worker', needs one of ['officer']",
+                     "duty[1].grids[0]: 'grid-9' is not a grid id in [[grids]]", "duty[2].hours:",
+                     "duty[3].weekdays:"):
+        assert any(f"config.toml: {expected}" in line for line in err), (expected, err)
+
+
+def test_a_good_duty_rota_passes_check_config(tmp_path, capsys):
+    text = (ROOT / "config.toml").read_text(encoding="utf-8") + '''
+[[duty]]
+person = "officer-2"
+grids = ["grid-1", "grid-2"]
+hours = "22:00-08:00"
+weekdays = [6, 7]
+
+[[duty]]
+person = "duty-1"
+hours = "00:00-24:00"
+date = 2026-10-01
+'''
+    assert main(["check-config", "--config", str(write_toml(tmp_path, text))]) == 0, capsys.readouterr().err

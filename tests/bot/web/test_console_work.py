@@ -38,7 +38,7 @@ async def test_broadcast_composer_previews_confirms_shows_delivery_and_retries(f
     broadcast_path = resp.headers["Location"]
     bot.sender.fail_next(PermanentFailure("群机器人 key 无效"))
     page = await follow(bot.client, await post(bot.client, f"{broadcast_path}/confirm", csrf))
-    assert "已发送到2个群" in page and "排队中" in page
+    assert "已排队发往2个群" in page and "排队中" in page  # queued, not claimed as sent
     await bot.step()
     status = await (await bot.client.get(f"{broadcast_path}/status")).json()
     assert sorted(d["status"] for d in status["deliveries"]) == ["failed", "sent"]

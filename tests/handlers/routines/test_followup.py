@@ -48,7 +48,9 @@ async def test_unsatisfied_answer_reopens_and_notifies_officer(bot, clock):
 async def test_satisfied_answer_closes_the_case(bot, clock, answer, satisfaction):
     case_id = await survey_after_three_days(bot, clock)
     sent = await bot.talk("resident-7", "resident-7", answer, direct=True)
-    assert len(sent) == 1 and "已结案" in sent[0]["text"]
+    to_resident = [m["text"] for m in sent if m["chat_id"] == "resident-7"]
+    assert len(to_resident) == 1 and "已结案" in to_resident[0]
+    assert [m["chat_id"] for m in sent if m["chat_id"] != "resident-7"] == ["officer-2"]  # the officer is told
     _, case = await bot.api(f"/api/cases/{case_id}")
     assert case["status"] == "closed" and case["satisfaction"] == satisfaction
     sent = await bot.talk("officer-2", "officer-2", "/stats", direct=True)
@@ -88,3 +90,11 @@ async def test_reopened_and_resolved_again_gets_a_second_survey(bot, clock):
     assert await bot.tick() == 1
     with new_session(bot.app[ENGINE]) as session:
         assert len(session.exec(select(Survey)).all()) == 2
+
+
+async def test_the_officer_hears_when_a_survey_answer_closes_their_case(bot, clock):
+    case_id = await survey_after_three_days(bot, clock)
+    sent = await bot.talk("resident-7", "resident-7", "满意", direct=True)
+    told = [m for m in sent if m["chat_id"] == "officer-2"]
+    assert len(told) == 1 and "【回访结案】" in told[0]["text"] and f"{case_id}号" in told[0]["text"]
+    assert "满意" in told[0]["text"] and "已结案" in told[0]["text"]

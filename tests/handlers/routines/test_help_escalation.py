@@ -31,7 +31,7 @@ async def test_unacknowledged_help_is_escalated_once_per_period(bot, clock):
     assert await bot.tick() == 1
     assert await bot.tick() == 0  # same now: nothing twice
     sent = (await bot.sent())[before:]
-    assert sorted(m["chat_id"] for m in sent) == ["duty-1", "mediator-community", "officer-1"]
+    assert sorted(m["chat_id"] for m in sent) == ["duty-1", "officer-1"]  # police only: never the mediator
     assert all("再次上报" in m["text"] for m in sent)
     clock.advance(minutes=5)
     assert await bot.tick() == 0
