@@ -1,15 +1,15 @@
 """history indexes: the queries of handling stay narrow however much history is stored
 
-Revision ID: 0025_history_indexes
-Revises: 0022_delivery
+Revision ID: 0024_history_indexes
+Revises: 0023_duty_rota
 Create Date: 2026-12-02 16:00:00
 """
 from __future__ import annotations
 
 from alembic import op
 
-revision = '0025_history_indexes'
-down_revision = '0022_delivery'
+revision = '0024_history_indexes'
+down_revision = '0023_duty_rota'
 branch_labels = None
 depends_on = None
 
