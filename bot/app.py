@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import gc
 import logging
 import time
@@ -27,6 +26,7 @@ from bot.media.worker import MediaWorker
 from bot.outbox import OutboxSender
 from bot.pipeline import Pipeline
 from bot.scheduling.lifecycle import scheduler_ctx
+from bot.wake import stop_tasks
 from bot.web import api, console, edge, health, households, metrics
 from bot.web import media as media_routes
 from handlers import nlu
@@ -149,10 +149,7 @@ def _workers(senders: dict[str, Sender] | None, background: bool, classifier: An
         else:
             await _warm(app)
         yield
-        for task in tasks:
-            task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await task
+        await stop_tasks(tasks)
         if image_reader is None:
             reader.close()
     return ctx

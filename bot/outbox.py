@@ -27,6 +27,7 @@ from bot.channels.base import (
     Throttled,
 )
 from bot.clock import Clock
+from bot.wake import wake_or_timeout
 from storage import outbox
 from storage.db import session as new_session
 from storage.models import Outbox
@@ -95,10 +96,7 @@ class OutboxSender:
                     pass
             except Exception:
                 log.exception("outbox sender error")
-            try:
-                await asyncio.wait_for(self.wake.wait(), timeout=poll_seconds)
-            except asyncio.TimeoutError:
-                pass
+            await wake_or_timeout(self.wake, poll_seconds)
             self.wake.clear()
 
     async def _db(self, fn, *args):  # noqa: ANN001, ANN202

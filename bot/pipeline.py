@@ -16,6 +16,7 @@ from sqlmodel import select
 from bot.channels.kit.inbound import short
 from bot import retrying
 from bot.clock import Clock
+from bot.wake import wake_or_timeout
 from handlers.dispatch import handle_message
 from handlers.faq import Library
 from handlers.message import ChannelDirectory, GroupMessage, MediaRef
@@ -86,10 +87,7 @@ class Pipeline:
                 await self.run_once()
             except Exception:  # keep the worker alive; the failing message is recorded by process_next
                 log.exception("pipeline worker error")
-            try:
-                await asyncio.wait_for(self.wake.wait(), timeout=poll_seconds)
-            except asyncio.TimeoutError:
-                pass
+            await wake_or_timeout(self.wake, poll_seconds)
             self.wake.clear()
 
     def refresh_scam_words(self) -> None:

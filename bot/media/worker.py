@@ -22,6 +22,7 @@ from bot.media.fetch import Download, MediaFetcher, MediaJob
 from bot.media.pool import ImageReader
 from bot.media.reading import Reading
 from bot.media.store import MediaStore
+from bot.wake import wake_or_timeout
 from handlers.privacy import mask_personal
 from storage import media
 from storage.db import session as new_session
@@ -54,10 +55,7 @@ class MediaWorker:
                 await self.run_once()
             except Exception:  # noqa: BLE001 - keep the worker alive; each row records its own error
                 log.exception("media worker error")
-            try:
-                await asyncio.wait_for(self.wake.wait(), timeout=poll_seconds)
-            except asyncio.TimeoutError:
-                pass
+            await wake_or_timeout(self.wake, poll_seconds)
             self.wake.clear()
 
     def _claim(self) -> list[MediaJob]:

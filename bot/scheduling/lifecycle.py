@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import asyncio
-import contextlib
 from typing import AsyncIterator, Callable
 
 from aiohttp import web
@@ -10,6 +9,7 @@ from aiohttp import web
 from bot.keys import CLOCK, CONFIG, ENGINE, EXECUTOR, OUTBOX, SCHEDULER
 from bot.scheduling.leader import Leader
 from bot.scheduling.scheduler import Scheduler
+from bot.wake import stop_tasks
 
 
 def scheduler_ctx(background: bool) -> Callable[[web.Application], AsyncIterator[None]]:
@@ -20,8 +20,6 @@ def scheduler_ctx(background: bool) -> Callable[[web.Application], AsyncIterator
         task = asyncio.create_task(app[SCHEDULER].run_forever(leader), name="scheduler") if background else None
         yield
         if task is not None:
-            task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await task
+            await stop_tasks([task])
             await asyncio.get_running_loop().run_in_executor(app[EXECUTOR], leader.release)
     return ctx
