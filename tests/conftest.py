@@ -16,6 +16,19 @@ def pytest_report_header(config):  # noqa: ANN001, ANN201
     return f"PostgreSQL tests: skipped ({PG_ENV} is not set)"
 
 
+@pytest.fixture(autouse=True)
+def _forget_finished_apps():  # noqa: ANN202
+    """aiohttp caches each app's middleware chain (an lru_cache of 1,024 entries keyed by the app): in a process
+    that builds an app per test, it kept about 25 MB per test alive (each app's own classifier), which ran the
+    suite out of memory. One app per process (production) is unaffected."""
+    yield
+    from aiohttp import web_app
+
+    cache = getattr(web_app, "_cached_build_middleware", None)
+    if cache is not None:
+        cache.cache_clear()
+
+
 @pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
 def backend(request):  # noqa: ANN001, ANN201
     if request.param == "postgresql" and not os.environ.get(PG_ENV):
