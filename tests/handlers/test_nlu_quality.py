@@ -29,13 +29,13 @@ def test_cross_validation_recorded_at_training_meets_the_floors():
 def test_held_out_evaluation_file_meets_the_floors():
     result = evaluate(EVAL)
     report = format_report(result)
-    # regression floors at the measured figures (0.954 / 1.0 / any action 0.073), below the targets
-    # 0.96 / 1.0 / 0.02: see "Quality" in docs/classifier.md. Unsure inquiries and disputes keep their intent
+    # regression floors just below the measured figures of v7 (0.965 / 1.0 / any action 0.046 / public 0.027);
+    # the targets are 0.96 / 1.0 / 0.02: see "Model v7" in docs/classifier.md. Unsure inquiries and disputes keep their intent
     # (a private card for the officer), so the intent-level chatter rate counts them; the public messages do not.
-    assert result["macro_f1"] >= 0.94, report
+    assert result["macro_f1"] >= 0.955, report
     assert result["per_class"]["help"]["recall"] >= 0.98, report
-    assert result["chatter_any_action_rate"] <= 0.08, report
-    assert result["chatter_action_rate"] <= 0.065, report
+    assert result["chatter_any_action_rate"] <= 0.055, report
+    assert result["chatter_action_rate"] <= 0.035, report
     assert result["public_actions"]["wrong"] <= 0.03 * result["public_actions"]["count"], report
 
 
