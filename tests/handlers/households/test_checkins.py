@@ -11,6 +11,7 @@ from sqlmodel import select
 from bot.keys import ENGINE
 from storage.db import session as new_session
 from storage.models import Case, CheckIn, Resident
+from tests.factories import make_config
 
 pytestmark = pytest.mark.postgres
 
@@ -202,3 +203,18 @@ async def test_an_edit_from_the_console_is_checked_scoped_and_audited(roster, cl
         assert entry.actor_id == "officer-1" and entry.detail.endswith("checkin_days, flags")
     await roster.tick()  # Monday: no question now; the next one is on Tuesday
     assert await texts_to(roster, "resident-wang") == []
+
+
+ON_DUTY_NOW = {"person": "officer-2", "grids": ["grid-1"], "hours": "08:00-18:00", "weekdays": [1]}  # Monday
+
+
+@pytest.mark.parametrize("config", [make_config(duty=[ON_DUTY_NOW])])
+async def test_a_help_reply_from_a_check_in_pages_the_officer_on_duty(roster):
+    roster.raw = True
+    await roster.tick()
+    sent = await roster.talk("resident-wang", "resident-wang", "2", direct=True)
+    cards = sorted(m["chat_id"] for m in sent if m["text"].startswith("【紧急求助·独居老人】"))
+    assert cards == ["duty-1", "officer-1", "officer-2", "worker-1"]  # on duty, the grid's officer, duty, caretaker
+    [row] = checkins(roster, "王秀英")
+    _, case = await roster.api(f"/api/cases/{row.case_id}")
+    assert case["assignee_id"] == "officer-2"
