@@ -13,6 +13,7 @@ from handlers.cases.assignment import grid_officer
 from handlers.cases.intake import open_from_message
 from handlers.cases.view import case_card, type_name
 from handlers.context import Context
+from handlers.nlu import policy
 from handlers.nlu.normalize import normalize
 from handlers.router import Router
 from storage import cases, outbox
@@ -39,7 +40,9 @@ def on_fraud(ctx: Context) -> None:
                              assignee_id=officer.id if officer else None)
     if advert:
         cases.record_event(ctx.session, case=case, now=ctx.now, actor_id="gridbot", action="scam_advert")
-    warned = ctx.may_speak or (advert and ctx.decision.action == "private" and is_hallmark_advert(ctx.message.text))
+    # a hallmark advert posted as such (not a forwarded notice quoting one) is warned even when the model is unsure
+    warned = ctx.may_speak or (advert and ctx.decision.action == "private" and is_hallmark_advert(ctx.message.text)
+                               and policy.gate(ctx.label.intent, frozenset(ctx.label.signals), ctx.label.danger) is None)
     if warned:
         warn_group(ctx, case, advert)
     incidents.record(ctx, case, found, warned=warned)
