@@ -54,3 +54,16 @@ async def follow(client: TestClient, resp) -> str:  # noqa: ANN001
     assert resp.status == 303, await resp.text()
     page = await client.get(resp.headers["Location"])
     return await page.text()
+
+
+async def signed_in(browser, server, person: str, viewport=None):  # noqa: ANN001, ANN201
+    """A browser page signed in to the console as ``person`` (password PASSWORD), on the case board."""
+    from tests.fakes.browser import new_page  # playwright only for the browser tests
+
+    page = await new_page(browser, str(server.make_url("/")), viewport)
+    await page.goto("/console")
+    await page.fill("#person", person)
+    await page.fill("#password", PASSWORD)
+    await page.click("#login button[type=submit]")
+    await page.wait_for_url("**/console/cases")
+    return page

@@ -16,7 +16,7 @@ from bot.app import create_app
 from bot.keys import ENGINE, OUTBOX, PIPELINE
 from storage.db import session as new_session
 from storage.models import Case
-from tests.bot.web.console_kit import PASSWORD, give_password
+from tests.bot.web.console_kit import PASSWORD, give_password, signed_in
 from tests.fakes.browser import PHONE, chromium, new_page, playwright_ready, snap
 
 pytestmark = [pytest.mark.skipif(not playwright_ready(), reason="no chromium (apt-get install chromium) or playwright"),
@@ -46,16 +46,6 @@ async def say(server, chat: str, sender: str, text: str) -> None:  # noqa: ANN00
 async def work(app) -> None:  # noqa: ANN001
     await app[PIPELINE].run_once()
     await app[OUTBOX].drain_once()
-
-
-async def signed_in(browser, server, person: str, viewport=None):  # noqa: ANN001, ANN201
-    page = await new_page(browser, str(server.make_url("/")), viewport)
-    await page.goto("/console")
-    await page.fill("#person", person)
-    await page.fill("#password", PASSWORD)
-    await page.click("#login button[type=submit]")
-    await page.wait_for_url("**/console/cases")
-    return page
 
 
 async def count(page, status: str) -> int:  # noqa: ANN001

@@ -15,8 +15,8 @@ from bot.keys import CLOCK, ENGINE
 from handlers.households.outreach import Visit, record_visit
 from storage.db import session as new_session
 from storage.models import Household, Person, Resident
-from tests.bot.web.console_kit import PASSWORD, give_password
-from tests.fakes.browser import PHONE, chromium, new_page, playwright_ready, snap
+from tests.bot.web.console_kit import give_password, signed_in
+from tests.fakes.browser import PHONE, chromium, playwright_ready, snap
 from tests.handlers.households.demo_roster import DEMO_XLSX
 
 pytestmark = [pytest.mark.skipif(not playwright_ready(), reason="no chromium (apt-get install chromium) or playwright"),
@@ -39,16 +39,6 @@ def visit(server, household_id: str, topic: str, app: bool | None) -> None:  # n
         record_visit(s, household=s.get(Household, household_id), visitor=s.get(Person, "officer-1"),
                      now=server.app[CLOCK].now(), visit=Visit(topic, app, "", ""), via="console")
         s.commit()
-
-
-async def signed_in(browser, server, person: str, viewport=None):  # noqa: ANN001, ANN201
-    page = await new_page(browser, str(server.make_url("/")), viewport)
-    await page.goto("/console")
-    await page.fill("#person", person)
-    await page.fill("#password", PASSWORD)
-    await page.click("#login button[type=submit]")
-    await page.wait_for_url("**/console/cases")
-    return page
 
 
 async def test_the_roster_and_a_residents_record_edited(served):
