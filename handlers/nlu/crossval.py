@@ -158,6 +158,22 @@ def _threshold_table(labels: Sequence[Label], rows: Sequence[dict], intent: str)
     return (chosen if chosen is not None else 1.01), table[::-1]
 
 
+VETO_GRID = (0.95, 0.97, 0.98, 0.99, 0.995)  # from 0.95 up: a margin, whatever the folds allow
+
+
+def _pick_chatter_veto(rows: Sequence[dict], labels: Sequence[Label], base: Thresholds) -> float:
+    """The lowest P(chatter) that may overrule a danger flag without taking the alert from any out-of-fold call
+    for help or urgent message (recall first: NEVER when even the highest value would cost one)."""
+    from handlers.nlu.policy import NEVER, alerts
+
+    dangerous = [(dict(l.probabilities), l) for l, r in zip(labels, rows) if r["intent"] == "help" or r.get("urgent")]
+    for veto in VETO_GRID:
+        t = replace(base, chatter_veto=veto)
+        if all(alerts(l.intent, p, l.danger, t) == alerts(l.intent, p, l.danger, base) for p, l in dangerous):
+            return veto
+    return NEVER
+
+
 def choose_policy(rows: Sequence[dict], oof: Sequence[Fold], temps: dict[str, float]) -> tuple[dict, dict]:
     """Thresholds for ``policy.decide`` from out-of-fold calibrated predictions, and the CV report."""
     from handlers.nlu.evaluate import score
@@ -168,7 +184,7 @@ def choose_policy(rows: Sequence[dict], oof: Sequence[Fold], temps: dict[str, fl
     public, tables = {}, {}
     for intent in ("inquiry", "dispute", "fraud", "help"):
         public[intent], tables[intent] = _threshold_table(labels, rows, intent)
-    t = replace(t, public=public)
+    t = replace(t, public=public, chatter_veto=_pick_chatter_veto(rows, labels, t))
     report = score(list(rows), labels, t)
     report["temperatures"] = temps
     report["threshold_tables"] = {c: [row for row in tab if row["t"] >= public[c] - 0.1] for c, tab in tables.items()}

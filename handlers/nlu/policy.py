@@ -29,7 +29,10 @@ class Thresholds:
     which help wins over the arg-max intent; ``help_danger`` — the same when the danger detector flags the
     message; ``danger_alert`` — danger probability that always alerts the officer privately; ``action_min`` —
     an arg-max inquiry or dispute below this probability, with P(chatter) >= ``chatter_floor``,
-    is unsure: never answered in public (a private card or a clarifying question instead)."""
+    is unsure: never answered in public (a private card or a clarifying question instead);
+    ``chatter_veto`` — P(chatter) at which the model's certainty overrules a danger flag (a film, a joke, an old
+    story the detector's modifiers missed): chosen as the lowest value that costs no out-of-fold call for help
+    or urgent message its alert."""
 
     public: dict[str, float] = field(default_factory=lambda: dict.fromkeys(("inquiry", "dispute", "fraud", "help"), NEVER))
     private: dict[str, float] = field(default_factory=lambda: {"fraud": 0.3, "dispute": 0.5, "inquiry": 0.0, "help": 0.0})
@@ -38,6 +41,7 @@ class Thresholds:
     danger_alert: float = 0.55
     action_min: float = 0.0
     chatter_floor: float = 0.15
+    chatter_veto: float = NEVER
 
     @classmethod
     def from_dict(cls, data: dict | None) -> "Thresholds":
@@ -50,12 +54,13 @@ class Thresholds:
             danger_alert=float(data.get("danger_alert", base.danger_alert)),
             action_min=float(data.get("action_min", base.action_min)),
             chatter_floor=float(data.get("chatter_floor", base.chatter_floor)),
+            chatter_veto=float(data.get("chatter_veto", base.chatter_veto)),
         )
 
     def to_dict(self) -> dict:
         return {"public": self.public, "private": self.private, "help": self.help,
                 "help_danger": self.help_danger, "danger_alert": self.danger_alert, "action_min": self.action_min,
-                "chatter_floor": self.chatter_floor}
+                "chatter_floor": self.chatter_floor, "chatter_veto": self.chatter_veto}
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,6 +78,16 @@ class Decision:
 
 def danger_flagged(danger, thresholds: Thresholds) -> bool:  # noqa: ANN001 - a danger.Danger
     return danger.category is not None and danger.current and danger.probability >= thresholds.danger_alert
+
+
+def vetoed(intent: str, probs: dict[str, float], thresholds: Thresholds) -> bool:
+    """The model is sure enough that this is chatter to overrule the danger detector's flag."""
+    return intent == "chatter" and probs.get("chatter", 0.0) >= thresholds.chatter_veto
+
+
+def alerts(intent: str, probs: dict[str, float], danger, thresholds: Thresholds) -> bool:  # noqa: ANN001
+    """Whether the officer is alerted now: a call for help, or a danger flag the model does not overrule."""
+    return intent == "help" or (danger_flagged(danger, thresholds) and not vetoed(intent, probs, thresholds))
 
 
 def pick_intent(probs: dict[str, float], danger, thresholds: Thresholds) -> str:  # noqa: ANN001
@@ -120,7 +135,7 @@ def decide(label, thresholds: Thresholds | None = None) -> Decision:  # noqa: AN
     signals = frozenset(label.signals)
     intent = label.intent
     p = label.probability(intent)
-    alert = intent == "help" or danger_flagged(label.danger, t)
+    alert = alerts(intent, dict(label.probabilities), label.danger, t)
     blocked = gate(intent, signals, label.danger)
     doubt = unsure(intent, dict(label.probabilities), t)
     public = blocked is None and not doubt and p >= t.public.get(intent, NEVER)

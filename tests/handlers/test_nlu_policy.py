@@ -87,6 +87,34 @@ def test_help_wins_at_a_lower_probability_with_danger():
     assert pick_intent({**probs, "help": 0.55, "chatter": 0.2}, Danger(), T) == "help"
 
 
+def test_a_model_sure_of_chatter_overrules_a_danger_flag_only_past_the_veto():
+    vetoing = Thresholds(public=T.public, private=T.private, help=0.5, help_danger=0.2, danger_alert=0.55,
+                         chatter_veto=0.95)
+    sure = make_label("chatter", 0.97, (), FIRE_NOW)  # a film or an old story the detector took for a fire
+    fairly_sure = make_label("chatter", 0.9, (), FIRE_NOW)
+    assert (decide(sure, vetoing).action, decide(sure, vetoing).alert) == (SILENT, False)
+    assert (decide(fairly_sure, vetoing).action, decide(fairly_sure, vetoing).alert) == (PRIVATE, True)
+    assert decide(sure, T).alert  # the default never vetoes
+    # a call for help is never vetoed, whatever P(chatter) would be
+    assert decide(make_label("help", 0.6, (), FIRE_NOW), vetoing).alert
+
+
+def test_the_chatter_veto_is_chosen_so_that_no_out_of_fold_danger_loses_its_alert():
+    from handlers.nlu.crossval import _pick_chatter_veto
+
+    def row(intent, urgent=False):
+        return {"text": "x", "intent": intent, "urgent": urgent}
+
+    chatter = [make_label("chatter", 0.99, (), FIRE_NOW)] * 3
+    assert _pick_chatter_veto([row("chatter")] * 3, chatter, T) == 0.95
+    # a real fire the model read as chatter at 0.975: the veto must sit above it
+    rows = [row("chatter")] * 3 + [row("help", urgent=True)]
+    labels = chatter + [make_label("chatter", 0.975, (), FIRE_NOW)]
+    assert _pick_chatter_veto(rows, labels, T) == 0.98
+    labels[-1] = make_label("chatter", 0.999, (), FIRE_NOW)
+    assert _pick_chatter_veto(rows, labels, T) > 1.0  # even 0.995 would silence it: never veto
+
+
 def test_thresholds_round_trip_and_default_to_never_public():
     assert Thresholds.from_dict(T.to_dict()) == T
     assert decide(make_label("fraud", 0.999), Thresholds()).action != PUBLIC
