@@ -6,6 +6,7 @@ import importlib
 BENCHMARKS = (
     "bench.classify_bench",
     "bench.inbound_bench",
+    "bench.load_bench",
     "bench.city_roster",
     "bench.screenshot_bench",
     "bench.export_bench",

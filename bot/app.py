@@ -19,7 +19,9 @@ from bot.channels.base import Sender, SenderDeps
 from bot.channels.wechat.token_store import DbTokenStore
 from bot.clock import Clock, SystemClock
 from bot.config import Config
-from bot.keys import CLOCK, CONFIG, ENGINE, EXECUTOR, FETCHERS, FREEZE_GC, MEDIA, OUTBOX, PIPELINE, SENDERS, WARM
+from bot.intake import Intake
+from bot.keys import (CLOCK, CONFIG, ENGINE, EXECUTOR, FETCHERS, FREEZE_GC, INTAKE, MEDIA, OUTBOX, PIPELINE, SENDERS,
+                      WARM)
 from bot.media.pool import ImageReader
 from bot.media.store import make_store
 from bot.media.worker import MediaWorker
@@ -32,7 +34,7 @@ from bot.web import media as media_routes
 from handlers import nlu
 from handlers.dispatch import build_routes
 from storage import migrate
-from storage.db import make_engine
+from storage.db import make_engine, single_connection
 from storage.db import session as new_session
 from storage.sync import sync_community
 
@@ -52,6 +54,7 @@ def create_app(
     app[CONFIG] = config
     app[CLOCK] = clock or SystemClock()
     app.cleanup_ctx.append(_database(engine))
+    app.cleanup_ctx.append(_intake)
     app.cleanup_ctx.append(_channel_senders)
     app.cleanup_ctx.append(_workers(senders, background, classifier, image_reader, instance))
     app.cleanup_ctx.append(scheduler_ctx(background))
@@ -76,7 +79,8 @@ def _database(engine: Engine | None):  # noqa: ANN202
             raise RuntimeError(f"database schema is behind ({migrate.current(app[ENGINE])} < {migrate.head()}): "
                                "run `gridbot db upgrade`")
         single = app[ENGINE].dialect.name == "sqlite"  # SQLite has one writer: one DB thread avoids lock waits
-        threads = 1 if single else max(1, min(8, db.pool_size - 1))  # a connection each, one left for the leader
+        # a connection each, one left for the scheduler's leader lock and one for the intake's writer
+        threads = 1 if single else max(1, min(8, db.pool_size - 2))
         app[EXECUTOR] = ThreadPoolExecutor(max_workers=threads, thread_name_prefix="db")
         changes = sync_roster(app[ENGINE], app[CONFIG], app[CLOCK].now())
         if changes:
@@ -108,6 +112,20 @@ def sync_roster(engine: Engine, config: Config, now: Any = None, *, tries: int =
     return []
 
 
+async def _intake(app: web.Application) -> AsyncIterator[None]:
+    """The group commit of accepted messages, on a writer thread of its own (in-memory SQLite: one connection for
+    every thread, so the writer takes its turn on the database executor). Stopping: refuse new messages, write
+    and answer the ones queued."""
+    engine = app[ENGINE]
+    writer = None if single_connection(engine) else ThreadPoolExecutor(max_workers=1, thread_name_prefix="intake")
+    app[INTAKE] = Intake(engine=engine, executor=writer or app[EXECUTOR],
+                         on_stored=lambda new, with_media: app[PIPELINE].stored(new, with_media))
+    yield
+    await app[INTAKE].close()
+    if writer is not None:
+        writer.shutdown(wait=True)
+
+
 async def _channel_senders(app: web.Application) -> AsyncIterator[None]:
     """One HTTP session for every outbound WeChat call; tokens shared through the database."""
     async with aiohttp.ClientSession() as session:
@@ -136,7 +154,7 @@ def _workers(senders: dict[str, Sender] | None, background: bool, classifier: An
         app[PIPELINE] = Pipeline(
             engine=app[ENGINE], executor=app[EXECUTOR], config=config, clock=app[CLOCK],
             classifier=own_classifier, routes=build_routes(config.commands.aliases),
-            channels=registry.directory(),
+            channels=registry.directory(), intake=app[INTAKE],
             on_written=app[OUTBOX].wake.set, on_media=app[MEDIA].wake.set,
         )
         tasks = []

@@ -9,6 +9,7 @@ from sqlalchemy.engine import Engine
 
 from bot.clock import Clock
 from bot.config import Config
+from bot.intake import Intake
 from bot.media.worker import MediaWorker
 from bot.outbox import OutboxSender
 from bot.pipeline import Pipeline
@@ -19,6 +20,7 @@ CLOCK = web.AppKey("clock", Clock)
 ENGINE = web.AppKey("engine", Engine)
 EXECUTOR = web.AppKey("executor", Executor)
 PIPELINE = web.AppKey("pipeline", Pipeline)
+INTAKE = web.AppKey("intake", Intake)  # the group commit of accepted messages
 OUTBOX = web.AppKey("outbox", OutboxSender)
 SENDERS = web.AppKey("senders", dict)
 SCHEDULER = web.AppKey("scheduler", Scheduler)

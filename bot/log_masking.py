@@ -14,8 +14,20 @@ FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
 
 
 class MaskingFormatter(logging.Formatter):
+    """``logging.Formatter.format`` with the message, the traceback and the stack masked. The line's prefix (time,
+    level, logger name) holds no personal number and is not scanned."""
+
     def format(self, record: logging.LogRecord) -> str:
-        return mask_personal(super().format(record))
+        record.message = mask_personal(record.getMessage())
+        if self.usesTime():
+            record.asctime = self.formatTime(record, self.datefmt)
+        line = self.formatMessage(record)
+        if record.exc_info and not record.exc_text:
+            record.exc_text = self.formatException(record.exc_info)
+        for extra in (record.exc_text, record.stack_info and self.formatStack(record.stack_info)):
+            if extra:
+                line = line + ("" if line.endswith("\n") else "\n") + mask_personal(extra)
+        return line
 
 
 class JsonFormatter(logging.Formatter):

@@ -15,6 +15,7 @@ from sqlmodel import select
 
 from bot.channels.kit.inbound import short
 from bot import retrying
+from bot.intake import Intake
 from bot.clock import Clock
 from bot.wake import wake_or_timeout
 from handlers.dispatch import handle_message
@@ -33,8 +34,9 @@ class Pipeline:
     def __init__(self, *, engine: Engine, executor: Executor, config: Any, clock: Clock, classifier: Any,
                  routes: Any, channels: ChannelDirectory, on_written: Callable[[], None] = lambda: None,
                  on_media: Callable[[], None] = lambda: None, faq: Library | None = None,
-                 rng: random.Random | None = None) -> None:
+                 rng: random.Random | None = None, intake: Intake) -> None:
         self.engine, self.executor, self.config, self.clock = engine, executor, config, clock
+        self.intake = intake  # where accept stores; its on_stored calls self.stored
         self.classifier, self.routes, self.on_written = classifier, routes, on_written
         self.on_media = on_media  # wakes the media worker when a message brought media
         self.channels = channels
@@ -46,30 +48,27 @@ class Pipeline:
         self._outages = 0
 
     async def accept(self, msg: GroupMessage) -> int:
-        """Store one inbound message durably; a redelivery finds the stored row. Returns its id."""
+        """Store one inbound message durably (the intake's group commit); a redelivery finds the stored row.
+        Returns its id once committed."""
+        now = self.clock.now()
         values = inbox.message_values(
             channel=msg.channel, channel_msg_id=msg.channel_msg_id, chat_id=msg.chat_id, sender_id=msg.sender_id,
-            text=msg.text, sent_at=msg.sent_at, received_at=self.clock.now(), is_direct=msg.is_direct,
+            text=msg.text, sent_at=msg.sent_at, received_at=now, is_direct=msg.is_direct,
             mentions_bot=msg.mentions_bot, sender_name=msg.sender_name, reply_hint=msg.reply_hint,
             kind=msg.kind, media_pending=msg.waits_for_media, details=msg.details,
         )
-        media_rows = [media_values(ref, channel=msg.channel, now=self.clock.now()) for ref in msg.media]
-        loop = asyncio.get_running_loop()
-        message_id, is_new = await loop.run_in_executor(self.executor, self._store, values, media_rows)
-        if is_new:
-            self.wake.set()
-            if media_rows:
-                self.on_media()
-        else:
+        media_rows = [media_values(ref, channel=msg.channel, now=now) for ref in msg.media]
+        message_id, is_new = await self.intake.store(values, media_rows)
+        if not is_new:
             log.info("duplicate delivery %s:%s ignored", msg.channel, short(msg.channel_msg_id))
         return message_id
 
-    def _store(self, values: dict, media_rows: list[dict]) -> tuple[int, bool]:
-        with self.engine.begin() as conn:
-            message_id, is_new = inbox.store_message(conn, values=values)
-            if is_new:
-                media.insert_media(conn, message_id=message_id, rows=media_rows)
-            return message_id, is_new
+    def stored(self, new: int, with_media: bool) -> None:
+        """A batch of accepted messages is committed: wake the worker once (and the media worker)."""
+        if new:
+            self.wake.set()
+        if with_media:
+            self.on_media()
 
     async def run_once(self) -> int:
         """Handle every stored, unhandled message; returns how many were handled."""

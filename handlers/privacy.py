@@ -93,9 +93,20 @@ def _mask_run(run: str) -> str:
     return "".join(pieces) + run[done:]
 
 
+_MIN_DIGITS = 10  # the shortest personal number: a landline, 0 + a two-digit area code + 7 digits
+_LONG_RUN = re.compile(rf"[{_DIGIT}](?:[{_SEP}]{{0,3}}[{_DIGIT}]){{{_MIN_DIGITS - 1}}}")  # a run long enough
+
+
 def mask_personal(text: str) -> str:
     """Mask phones (mobile and landline, in any common form), ID-card numbers and bank-card numbers in ``text``."""
-    return _RUN.sub(lambda m: _mask_run(m.group()), text) if text else text
+    if not text or not _LONG_RUN.search(text):  # most log lines: no run of ten digits, nothing to mask
+        return text
+    return _RUN.sub(_masked_run, text)
+
+
+def _masked_run(found: re.Match) -> str:
+    run = found.group()
+    return run if len(run) < _MIN_DIGITS else _mask_run(run)  # fewer characters, fewer digits: nothing to mask
 
 
 def for_reader(text: str, reader: object | None) -> str:

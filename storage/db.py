@@ -55,5 +55,10 @@ def _sqlite_engine(url: str, database: str | None, busy_timeout: float) -> Engin
     return engine
 
 
+def single_connection(engine: Engine) -> bool:
+    """True when every thread shares one connection (in-memory SQLite): its users must take turns on one thread."""
+    return isinstance(engine.pool, StaticPool)
+
+
 def session(engine: Engine) -> Session:
     return Session(engine, expire_on_commit=False)

@@ -1,10 +1,11 @@
-"""The inbound hot path: one Core INSERT, deduplicated on (channel, channel_msg_id); parked messages."""
+"""The inbound hot path: Core INSERTs deduplicated on (channel, channel_msg_id), one message or a batch of them in
+one statement (the group commit of bot/intake.py); parked messages."""
 from __future__ import annotations
 
 from datetime import datetime
 from typing import Any, Sequence
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, tuple_
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import Connection
@@ -36,6 +37,37 @@ def store_message(conn: Connection, *, values: dict[str, Any]) -> tuple[int, boo
     return existing, False
 
 
+def store_messages(conn: Connection, *, rows: Sequence[dict[str, Any]]) -> list[tuple[int, bool]]:
+    """Insert a batch of messages in one statement, each unless it is already stored or earlier in the batch.
+    Returns (id, is_new) for each row, in order: a redelivery, in the batch or across batches, gets the stored id
+    and False. Ids follow the batch's order (arrival order). Does not commit."""
+    first: dict[tuple[str, str], dict[str, Any]] = {}
+    for values in rows:
+        first.setdefault((values["channel"], values["channel_msg_id"]), values)
+    if not first:
+        return []
+    insert = pg_insert if conn.dialect.name == "postgresql" else sqlite_insert
+    stmt = (  # one statement, compiled once: SQLAlchemy sends the rows as one multi-row INSERT ("insertmanyvalues")
+        insert(_TABLE)
+        .on_conflict_do_nothing(index_elements=["channel", "channel_msg_id"])
+        .returning(_TABLE.c.id, _TABLE.c.channel, _TABLE.c.channel_msg_id)
+    )
+    new = {(channel, msg_id): row_id for row_id, channel, msg_id in conn.execute(stmt, list(first.values()))}
+    stored = {}
+    missing = [key for key in first if key not in new]
+    if missing:
+        key_columns = tuple_(_TABLE.c.channel, _TABLE.c.channel_msg_id)
+        stored = {(channel, msg_id): row_id for row_id, channel, msg_id in conn.execute(
+            select(_TABLE.c.id, _TABLE.c.channel, _TABLE.c.channel_msg_id).where(key_columns.in_(missing)))}
+    results, answered = [], set()
+    for values in rows:
+        key = (values["channel"], values["channel_msg_id"])
+        is_new = key in new and key not in answered
+        answered.add(key)
+        results.append((new[key] if key in new else stored[key], is_new))
+    return results
+
+
 def message_values(
     *,
     channel: str,
@@ -53,7 +85,7 @@ def message_values(
     media_pending: bool = False,
     details: dict | None = None,
 ) -> dict[str, Any]:
-    """Column values for store_message."""
+    """Column values for store_message and store_messages."""
     return {
         "channel": channel,
         "channel_msg_id": channel_msg_id,
