@@ -83,6 +83,15 @@ class Pipeline:
             self.on_written()
         return handled
 
+    async def run_forever(self, poll_seconds: float = 2.0) -> None:
+        while True:
+            try:
+                await self.run_once()
+            except Exception:  # keep the worker alive; the failing message is recorded by process_batch
+                log.exception("pipeline worker error")
+            await wake_or_timeout(self.wake, poll_seconds)
+            self.wake.clear()
+
     def refresh_scam_words(self) -> None:
         """Load the officer-added scam words from the database into the classifier."""
         with new_session(self.engine) as session:
