@@ -13,6 +13,7 @@ BENCHMARKS = (
     "bench.patterns_bench",
     "bench.flood_bench",
     "bench.history_bench",
+    "bench.lane_bench",
 )
 
 

@@ -8,10 +8,7 @@ from concurrent.futures import Executor
 from datetime import datetime, timedelta
 from typing import Any, Callable
 
-from sqlalchemy import exists, or_
 from sqlalchemy.engine import Engine
-from sqlalchemy.orm import aliased
-from sqlmodel import select
 
 from bot.channels.kit.inbound import short
 from bot import retrying
@@ -21,12 +18,15 @@ from bot.wake import wake_or_timeout
 from handlers.dispatch import handle_message
 from handlers.faq import Library
 from handlers.message import ChannelDirectory, GroupMessage, MediaRef
+from handlers.nlu.priority import intake_priority
 from handlers.privacy import mask_personal
-from storage import inbox, media, scam_words
+from storage import claims, inbox, media, scam_words
 from storage.db import session as new_session
 from storage.models import Message
 
 log = logging.getLogger(__name__)
+BATCH = 16  # messages claimed at a time (bench/lane_bench.py); each is still handled in its own transaction
+HANDLED, DONE, FAILED, SKIPPED = "handled", "done", "failed", "skipped"
 SCAM_WORD_REFRESH = timedelta(seconds=60)  # other processes' /scamword additions reach this one within this
 
 
@@ -34,7 +34,7 @@ class Pipeline:
     def __init__(self, *, engine: Engine, executor: Executor, config: Any, clock: Clock, classifier: Any,
                  routes: Any, channels: ChannelDirectory, on_written: Callable[[], None] = lambda: None,
                  on_media: Callable[[], None] = lambda: None, faq: Library | None = None,
-                 rng: random.Random | None = None, intake: Intake) -> None:
+                 rng: random.Random | None = None, intake: Intake, batch: int = BATCH) -> None:
         self.engine, self.executor, self.config, self.clock = engine, executor, config, clock
         self.intake = intake  # where accept stores; its on_stored calls self.stored
         self.classifier, self.routes, self.on_written = classifier, routes, on_written
@@ -46,6 +46,7 @@ class Pipeline:
         self.rng = rng or random.Random()  # the jitter of retry waits
         self.paused_until: datetime | None = None  # the database could not even record a failure: wait
         self._outages = 0
+        self.batch = batch
 
     async def accept(self, msg: GroupMessage) -> int:
         """Store one inbound message durably (the intake's group commit); a redelivery finds the stored row.
@@ -56,6 +57,7 @@ class Pipeline:
             text=msg.text, sent_at=msg.sent_at, received_at=now, is_direct=msg.is_direct,
             mentions_bot=msg.mentions_bot, sender_name=msg.sender_name, reply_hint=msg.reply_hint,
             kind=msg.kind, media_pending=msg.waits_for_media, details=msg.details,
+            priority=intake_priority(msg.text),
         )
         media_rows = [media_values(ref, channel=msg.channel, now=now) for ref in msg.media]
         message_id, is_new = await self.intake.store(values, media_rows)
@@ -71,12 +73,12 @@ class Pipeline:
             self.on_media()
 
     async def run_once(self) -> int:
-        """Handle every stored, unhandled message; returns how many were handled."""
+        """Handle every stored, unhandled message; returns how many were handled (or tried). The outbox sender is
+        woken after each batch, so a warning written early in a long backlog goes out while the rest is handled."""
         loop = asyncio.get_running_loop()
         handled = 0
-        while await loop.run_in_executor(self.executor, self.process_next):
-            handled += 1
-        if handled:
+        while count := await loop.run_in_executor(self.executor, self.process_batch):
+            handled += count
             self.on_written()
         return handled
 
@@ -84,7 +86,7 @@ class Pipeline:
         while True:
             try:
                 await self.run_once()
-            except Exception:  # keep the worker alive; the failing message is recorded by process_next
+            except Exception:  # keep the worker alive; the failing message is recorded by process_batch
                 log.exception("pipeline worker error")
             await wake_or_timeout(self.wake, poll_seconds)
             self.wake.clear()
@@ -97,46 +99,71 @@ class Pipeline:
         self._scam_words_loaded = self.clock.now()
 
     def process_next(self) -> bool:
-        """Claim the oldest handleable message and handle it in one transaction. False when none is left, and
-        while the database is out (a failure could not be recorded): the worker then waits, backing off."""
+        """Handle the next batch of messages; False when none was due."""
+        return self.process_batch() > 0
+
+    def process_batch(self) -> int:
+        """Claim up to ``batch`` handleable messages (the priority lane first, each chat in arrival order) and handle
+        each in its own transaction. Returns how many were handled or tried: 0 when none is left, and while the
+        database is out (a failure could not be recorded): the worker then waits, backing off."""
         now = self.clock.now()
         if self.paused_until is not None and now < self.paused_until:
-            return False
+            return 0
         try:
-            return self._process_next()
+            return self._process_batch()
         except Exception as exc:
             if not retrying.is_transient(exc):
                 raise
             self._outages += 1
             self.paused_until = now + retrying.delay(self._outages, self.rng)
             log.warning("database unavailable (%s); worker waits until %s", type(exc).__name__, self.paused_until)
-            return False
+            return 0
 
-    def _process_next(self) -> bool:
+    def _process_batch(self) -> int:
         if self._scam_words_loaded is None or self.clock.now() - self._scam_words_loaded >= SCAM_WORD_REFRESH:
             self.refresh_scam_words()
         with new_session(self.engine) as session:
-            message = session.exec(_next_message_query(self.clock.now())).first()
-            if message is None:
-                return False
-            message_id = message.id
+            batch = claims.candidates(session, now=self.clock.now(), limit=self.batch)
+        held: set[tuple[str, str]] = set()  # chats whose next message this run may not take now
+        tried = 0
+        for candidate in batch:
+            if candidate.chat in held:
+                continue
+            outcome = self._handle(candidate.id)
+            if outcome in (FAILED, SKIPPED):
+                held.add(candidate.chat)
+            tried += outcome in (HANDLED, FAILED)
+        if tried:
+            self._outages, self.paused_until = 0, None
+        return tried
+
+    def _handle(self, message_id: int) -> str:
+        """Handle one message in its own transaction: HANDLED; DONE (handled meanwhile by another process or absorbed
+        as a repeat, or parked: the chat goes on); FAILED (recorded for its retry) or SKIPPED (another process holds
+        it or handled it first, or it waits for its retry): then the chat's later messages wait."""
+        now = self.clock.now()
+        with new_session(self.engine) as session:
+            message = claims.lock(session, message_id=message_id)
+            if message is None or not claims.is_due(message, now):
+                return SKIPPED
+            if message.handled_at is not None or message.parked_at is not None or message.media_pending:
+                return DONE  # handled meanwhile (another process, or absorbed as a repeat), or out of the queue
             try:
-                handle_message(session, message=message, config=self.config, now=self.clock.now(),
-                               classifier=self.classifier, routes=self.routes, channels=self.channels,
-                               faq=self.faq)
+                handle_message(session, message=message, config=self.config, now=now, classifier=self.classifier,
+                               routes=self.routes, channels=self.channels, faq=self.faq)
                 if message.case_id is not None and message.kind != "text":
                     media.attach_to_case(session, message_id=message_id, case_id=message.case_id)
-                message.handled_at = self.clock.now()
-                message.next_attempt_at = None
-                session.add(message)
+                session.flush()
+                if not claims.mark_handled(session, message_id=message_id, now=now):
+                    session.rollback()  # another process handled it first (SQLite: nothing is locked)
+                    return SKIPPED
                 session.commit()
             except Exception as exc:
                 session.rollback()
                 log.exception("message %s failed: %s", message_id, short(mask_personal(str(exc)), 500))
                 self._record_failure(message_id, exc)  # raises while the database is out: nothing is lost
-                return True
-        self._outages, self.paused_until = 0, None
-        return True
+                return FAILED
+        return HANDLED
 
     def _record_failure(self, message_id: int, exc: Exception) -> None:
         """Count the try; due again after a backoff, or parked after the last try (never marked handled)."""
@@ -160,25 +187,3 @@ def media_values(ref: MediaRef, *, channel: str, now: datetime) -> dict:
             "declared_format": ref.format[:20], "inline_data": ref.data, "state": media.PENDING, "attempts": 0,
             "next_attempt_at": now, "created_at": now, "content_type": "", "size": 0, "sha256": "",
             "store_key": "", "reading": "none", "recognized_text": "", "qr_payloads": []}
-
-
-def _next_message_query(now: datetime):  # noqa: ANN202
-    """Oldest due unhandled message whose chat has no older unhandled message (arrival order per chat). A message
-    waiting for its media to be read is skipped, and the chat's later messages do not wait behind it; nor do they
-    wait behind a parked one. A message waiting for its retry holds its chat's later messages (their order holds
-    through an outage; a fault in the code parks it after 20 s at most)."""
-    earlier = aliased(Message)
-    older_pending = exists().where(
-        earlier.channel == Message.channel, earlier.chat_id == Message.chat_id,
-        earlier.handled_at.is_(None), earlier.media_pending.is_(False), earlier.parked_at.is_(None),
-        earlier.id < Message.id,
-    )
-    due = or_(Message.next_attempt_at.is_(None), Message.next_attempt_at <= now)
-    return (
-        select(Message)
-        .where(Message.handled_at.is_(None), Message.media_pending.is_(False), Message.parked_at.is_(None), due,
-               ~older_pending)
-        .order_by(Message.id)
-        .limit(1)
-        .with_for_update(skip_locked=True, of=Message)
-    )

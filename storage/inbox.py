@@ -84,8 +84,10 @@ def message_values(
     kind: str = "text",
     media_pending: bool = False,
     details: dict | None = None,
+    priority: int = 0,
 ) -> dict[str, Any]:
-    """Column values for store_message and store_messages."""
+    """Column values for store_message and store_messages. ``priority``: the intake pre-screen's
+    (handlers/nlu/priority.py)."""
     return {
         "channel": channel,
         "channel_msg_id": channel_msg_id,
@@ -102,6 +104,7 @@ def message_values(
         "kind": kind,
         "media_pending": media_pending,
         "details": details,
+        "priority": priority,
     }
 
 

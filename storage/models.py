@@ -5,7 +5,7 @@ from datetime import date, datetime, timezone
 from enum import StrEnum
 from typing import Any, Optional
 
-from sqlalchemy import JSON, Column, Index, LargeBinary, UniqueConstraint
+from sqlalchemy import JSON, Column, Index, LargeBinary, UniqueConstraint, text
 from sqlalchemy.types import DateTime, TypeDecorator
 from sqlmodel import Field, SQLModel
 
@@ -181,14 +181,24 @@ class Account(SQLModel, table=True):
     person_id: str = Field(foreign_key="person.id", index=True)
 
 
+PENDING = "handled_at IS NULL"  # the predicates of the partial indexes (literal, so SQLite's planner matches them)
+LANE = "handled_at IS NULL AND priority > 0"
+
+
 class Message(SQLModel, table=True):
     """Every inbound message, stored before the HTTP request is answered."""
 
     __table_args__ = (
         UniqueConstraint("channel", "channel_msg_id"),
-        Index("ix_message_pending", "handled_at", "id"),
+        # The worker's claim (storage/claims.py): the pending messages, those of one chat, and the priority lane.
+        # Partial: only pending rows, so they stay small however much history is stored, and the query planner's
+        # statistics count only them.
+        Index("ix_message_pending", "id", sqlite_where=text(PENDING), postgresql_where=text(PENDING)),
         Index("ix_message_sender", "channel", "chat_id", "sender_id", "received_at"),
         Index("ix_message_case", "case_id"),
+        Index("ix_message_pending_chat", "channel", "chat_id", "id",
+              sqlite_where=text(PENDING), postgresql_where=text(PENDING)),
+        Index("ix_message_lane", "id", sqlite_where=text(LANE), postgresql_where=text(LANE)),
     )
     id: Optional[int] = Field(default=None, primary_key=True)
     channel: str
@@ -219,6 +229,8 @@ class Message(SQLModel, table=True):
     # it meanwhile and the chat's later messages do not wait for it.
     media_pending: bool = False
     details: Optional[dict] = Field(default=None, sa_column=Column(JSON))  # a location, a link, a record's items
+    # Set at intake (handlers/nlu/priority.py): 1 for a possible call for help or fraud report, taken first.
+    priority: int = Field(default=0, sa_column_kwargs={"server_default": "0"})
 
 
 class Case(SQLModel, table=True):
