@@ -26,9 +26,10 @@ from bot.channels.base import (
     TemporaryFailure,
     Throttled,
 )
+from bot import failover
 from bot.clock import Clock
 from bot.wake import wake_or_timeout
-from storage import outbox
+from storage import outbox, receipts
 from storage.db import session as new_session
 from storage.models import Outbox
 
@@ -50,9 +51,11 @@ def default_instance() -> str:
 class OutboxSender:
     def __init__(self, *, engine: Engine, executor: Executor, clock: Clock, senders: dict[str, Sender],
                  batch: int = BATCH, lease: timedelta = LEASE, instance: str | None = None,
-                 pulse: Callable[[], Awaitable[None]] | None = None) -> None:
-        """``pulse``: waits between two renewals (default a third of the lease; tests beat it by hand)."""
+                 pulse: Callable[[], Awaitable[None]] | None = None, routes: failover.Routes | None = None) -> None:
+        """``pulse``: waits between two renewals (default a third of the lease; tests beat it by hand).
+        ``routes``: each group's other channels (bot/failover.py)."""
         self.engine, self.executor, self.clock, self.senders, self.batch = engine, executor, clock, senders, batch
+        self.routes = dict(routes or {})
         self.lease, self.instance, self.token = lease, instance or default_instance(), uuid.uuid4().hex
         self.pulse = pulse or (lambda: asyncio.sleep(lease.total_seconds() / 3))
         self.wake = asyncio.Event()
@@ -83,8 +86,8 @@ class OutboxSender:
             if row.id not in held or not await self._db(self._renew, (row.id,)):
                 log.warning("outbox %s: lease lost before sending; left to its new holder", row.id)
                 continue
-            outcome = await self._send(_outbound(row))
-            await self._db(self._settle, row, outcome)
+            outcome, via = await self._deliver(row)
+            await self._db(self._settle, row, outcome, via)
             held.discard(row.id)
             sent += outcome is None
         return sent
@@ -134,6 +137,23 @@ class OutboxSender:
             session.commit()
         return kept
 
+    async def _deliver(self, row: Outbox) -> tuple[Exception | None, str]:
+        """Send by the row's channel, then by the group's other channels while each surely did not take it;
+        returns the outcome and the channel last tried."""
+        message = _outbound(row)
+        tried_before = failover.tracked(row) and row.last_error is not None
+        doubtful = await self._db(self._doubtful, row.id) if tried_before else ""
+        outcome, via = None, row.channel
+        for via in failover.channels_to_try(row, self.routes, set(self.senders), doubtful):
+            outcome = await self._send(message if via == row.channel else failover.rerouted(message, via))
+            if not failover.may_try_next(outcome):
+                break
+        return outcome, via
+
+    def _doubtful(self, row_id: int) -> str:
+        with new_session(self.engine) as session:
+            return receipts.doubtful_channel(session, outbox_id=row_id)
+
     async def _send(self, message: OutboundMessage) -> Exception | None:
         sender = self.senders.get(message.channel)
         if sender is None:
@@ -147,13 +167,16 @@ class OutboxSender:
             log.exception("sender %s crashed on outbox %s", message.channel, message.id)
             return TemporaryFailure(f"{type(exc).__name__}: {exc}")
 
-    def _settle(self, row: Outbox, outcome: Exception | None) -> None:
+    def _settle(self, row: Outbox, outcome: Exception | None, via: str) -> None:
         now = self.clock.now()
         with new_session(self.engine) as session:
             if outcome is None:
                 settled = outbox.settle_sent(session, row_id=row.id, now=now)
             else:
-                settled = outbox.settle_held(session, row_id=row.id, token=self.token, **_after(row, outcome, now))
+                values = _after(row, outcome, now)
+                settled = outbox.settle_held(session, row_id=row.id, token=self.token, **values)
+            if settled and failover.tracked(row):
+                _note_receipt(session, row, outcome, via, now, failed=outcome is not None and "status" in values)
             session.commit()
         if not settled:
             log.warning("outbox %s: lease lost during the send; %s left to its new holder", row.id,
@@ -173,8 +196,16 @@ def _after(row: Outbox, outcome: Exception, now) -> dict:  # noqa: ANN001
     return {"attempts": row.attempts + 1, "next_attempt_at": now + delay, "last_error": str(outcome)[:500]}
 
 
+def _note_receipt(session, row: Outbox, outcome: Exception | None, via: str, now, *, failed: bool) -> None:  # noqa: ANN001
+    if outcome is None:
+        receipts.note(session, outbox_id=row.id, now=now, channel=via)
+    else:
+        receipts.note(session, outbox_id=row.id, now=now, reason=failover.reason_of(outcome, failed=failed),
+                      doubtful=via if failover.is_doubtful(outcome) else None)
+
+
 def _outbound(row: Outbox) -> OutboundMessage:
     return OutboundMessage(
         id=row.id, channel=row.channel, chat_id=row.chat_id, text=row.text, idempotency_key=row.idempotency_key,
-        is_direct=row.is_direct, mentions=tuple(row.mentions), reply_hint=dict(row.reply_hint),
+        is_direct=row.is_direct, mentions=tuple(row.mentions), reply_hint=dict(row.reply_hint), kind=row.kind,
     )

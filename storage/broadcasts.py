@@ -5,9 +5,10 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Sequence
 
+from sqlalchemy import insert
 from sqlmodel import Session, select
 
-from storage.models import Broadcast, BroadcastDelivery
+from storage.models import Broadcast, BroadcastDelivery, ChatGroup, DeliveryReceipt, Grid, Outbox
 
 
 def add_draft(session: Session, *, actor_id: str, targets: list[str], text: str, now: datetime) -> Broadcast:
@@ -26,9 +27,30 @@ def add_delivery(session: Session, *, broadcast_id: int, group_id: int, outbox_i
     session.add(BroadcastDelivery(broadcast_id=broadcast_id, group_id=group_id, outbox_id=outbox_id, created_at=now))
 
 
+def add_deliveries(session: Session, *, broadcast_id: int, copies: Sequence[tuple[int, int]], now: datetime) -> None:
+    """One delivery per (group id, outbox id), in one Core bulk INSERT."""
+    if copies:
+        session.execute(insert(BroadcastDelivery), [
+            {"broadcast_id": broadcast_id, "group_id": group_id, "outbox_id": outbox_id, "created_at": now}
+            for group_id, outbox_id in copies])
+
+
 def deliveries_of(session: Session, *, broadcast_id: int) -> Sequence[BroadcastDelivery]:
     stmt = select(BroadcastDelivery).where(BroadcastDelivery.broadcast_id == broadcast_id)
     return session.exec(stmt.order_by(BroadcastDelivery.id)).all()
+
+
+def delivery_rows(session: Session, *, broadcast_id: int) -> list[tuple]:
+    """Every copy of a broadcast in one query: (delivery id, group name, chat id, grid name, outbox status,
+    attempts, sent at, last error, receipt channel, receipt reason), by delivery id."""
+    stmt = (select(BroadcastDelivery.id, ChatGroup.name, ChatGroup.chat_id, Grid.name, Outbox.status,
+                   Outbox.attempts, Outbox.sent_at, Outbox.last_error, DeliveryReceipt.channel, DeliveryReceipt.reason)
+            .join(ChatGroup, ChatGroup.id == BroadcastDelivery.group_id)
+            .outerjoin(Grid, Grid.id == ChatGroup.grid_id)
+            .outerjoin(Outbox, Outbox.id == BroadcastDelivery.outbox_id)
+            .outerjoin(DeliveryReceipt, DeliveryReceipt.outbox_id == BroadcastDelivery.outbox_id)
+            .where(BroadcastDelivery.broadcast_id == broadcast_id).order_by(BroadcastDelivery.id))
+    return list(session.exec(stmt).all())
 
 
 def recent(session: Session, *, limit: int = 30) -> Sequence[Broadcast]:
