@@ -12,6 +12,7 @@ BENCHMARKS = (
     "bench.patterns_bench",
     "bench.flood_bench",
     "bench.history_bench",
+    "bench.broadcast_bench",
 )
 
 

@@ -14,13 +14,14 @@ import os
 import socket
 import uuid
 from concurrent.futures import Executor
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Awaitable, Callable
 
 from sqlalchemy.engine import Engine
 
 from bot.channels.base import (
     OutboundMessage,
+    Paced,
     PermanentFailure,
     Sender,
     TemporaryFailure,
@@ -56,6 +57,7 @@ class OutboxSender:
         ``routes``: each group's other channels (bot/failover.py)."""
         self.engine, self.executor, self.clock, self.senders, self.batch = engine, executor, clock, senders, batch
         self.routes = dict(routes or {})
+        self._paused: dict[str, tuple[datetime, frozenset[str]]] = {}  # channel → (pause ends, kinds it holds)
         self.lease, self.instance, self.token = lease, instance or default_instance(), uuid.uuid4().hex
         self.pulse = pulse or (lambda: asyncio.sleep(lease.total_seconds() / 3))
         self.wake = asyncio.Event()
@@ -86,7 +88,11 @@ class OutboxSender:
             if row.id not in held or not await self._db(self._renew, (row.id,)):
                 log.warning("outbox %s: lease lost before sending; left to its new holder", row.id)
                 continue
-            outcome, via = await self._deliver(row)
+            outcome, via = self._pause_of(row), row.channel
+            if outcome is None:  # a channel pausing between two sends is not called until the pause ends
+                outcome, via = await self._deliver(row)
+                if isinstance(outcome, Paced):
+                    self._paused[via] = (self.clock.now() + timedelta(seconds=outcome.retry_after), outcome.kinds)
             await self._db(self._settle, row, outcome, via)
             held.discard(row.id)
             sent += outcome is None
@@ -99,8 +105,26 @@ class OutboxSender:
                     pass
             except Exception:
                 log.exception("outbox sender error")
-            await wake_or_timeout(self.wake, poll_seconds)
+            await wake_or_timeout(self.wake, self.pause_left(poll_seconds))
             self.wake.clear()
+
+    def pause_left(self, longest: float) -> float:
+        """Seconds until the first channel's pause ends (its rows are due then), at most ``longest``."""
+        now = self.clock.now()
+        ends = [(until - now).total_seconds() for until, _ in self._paused.values() if until > now]
+        return min([longest, *ends])
+
+    def _pause_of(self, row: Outbox) -> Paced | None:
+        until, kinds = self._paused.get(row.channel, (None, frozenset()))
+        now = self.clock.now()
+        if until is None or until <= now or row.kind not in kinds:
+            return None
+        return Paced(f"{row.channel}: pausing between sends", retry_after=(until - now).total_seconds(), kinds=kinds)
+
+    def paused_kinds(self) -> dict[str, frozenset[str]]:
+        """The rows each pausing channel holds back now (its kinds), for the claim to leave alone."""
+        now = self.clock.now()
+        return {channel: kinds for channel, (until, kinds) in self._paused.items() if until > now}
 
     async def _db(self, fn, *args):  # noqa: ANN001, ANN202
         return await asyncio.get_running_loop().run_in_executor(self.executor, fn, *args)
@@ -127,7 +151,7 @@ class OutboxSender:
     def _claim(self) -> list[Outbox]:
         with new_session(self.engine) as session:
             rows = outbox.claim_due(session, now=self.clock.now(), limit=self.batch, owner=self.instance,
-                                    token=self.token, lease=self.lease)
+                                    token=self.token, lease=self.lease, paused=self.paused_kinds())
             session.commit()
         return rows
 
@@ -196,7 +220,8 @@ def _after(row: Outbox, outcome: Exception, now) -> dict:  # noqa: ANN001
     return {"attempts": row.attempts + 1, "next_attempt_at": now + delay, "last_error": str(outcome)[:500]}
 
 
-def _note_receipt(session, row: Outbox, outcome: Exception | None, via: str, now, *, failed: bool) -> None:  # noqa: ANN001
+def _note_receipt(session, row: Outbox, outcome: Exception | None, via: str, now,  # noqa: ANN001
+                  *, failed: bool) -> None:
     if outcome is None:
         receipts.note(session, outbox_id=row.id, now=now, channel=via)
     else:

@@ -64,15 +64,15 @@ def confirm(session: Session, *, broadcast_id: int, actor_id: str, now: datetime
     if found.status == "sent":
         raise BroadcastRefused(texts.BROADCAST_ALREADY_SENT.format(id=found.id))
     refuse_confirmation(session, draft=found, actor_id=actor_id, now=now)
-    groups = store_groups.groups_of_targets(session, targets=found.targets)
+    groups = store_groups.target_chats(session, targets=found.targets)
     if not groups:  # the target's groups were unbound since the preview
         raise BroadcastRefused(texts.BROADCAST_NO_GROUPS)
     text = texts.BROADCAST_TEXT.format(text=found.text)
-    keys = {group.id: f"broadcast-{found.id}-{group.id}" for group in groups}
+    keys = {gid: f"broadcast-{found.id}-{gid}" for gid, _, _ in groups}
     ids = outbox.enqueue_many(session, now=now, kind="broadcast",
-                              copies=[(keys[g.id], g.channel, g.chat_id, text) for g in groups])
+                              copies=[(keys[gid], channel, chat, text) for gid, channel, chat in groups])
     broadcasts.add_deliveries(session, broadcast_id=found.id, now=now,
-                              copies=[(g.id, ids[keys[g.id]]) for g in groups])
+                              copies=[(gid, ids[keys[gid]]) for gid, _, _ in groups])
     broadcasts.mark_sent(session, draft=found, confirmed_by=actor_id, now=now)
     session.add(AuditEntry(at=now, actor_id=actor_id, action="broadcast",
                            detail=f"{found.id} → {','.join(found.targets)} ({len(groups)} groups)"))

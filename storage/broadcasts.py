@@ -30,7 +30,7 @@ def add_delivery(session: Session, *, broadcast_id: int, group_id: int, outbox_i
 def add_deliveries(session: Session, *, broadcast_id: int, copies: Sequence[tuple[int, int]], now: datetime) -> None:
     """One delivery per (group id, outbox id), in one Core bulk INSERT."""
     if copies:
-        session.execute(insert(BroadcastDelivery), [
+        session.connection().execute(insert(BroadcastDelivery.__table__), [
             {"broadcast_id": broadcast_id, "group_id": group_id, "outbox_id": outbox_id, "created_at": now}
             for group_id, outbox_id in copies])
 

@@ -48,6 +48,15 @@ class Throttled(TemporaryFailure):
     """A rate limit (ours or the platform's) said "not now": the message did not fail, it waits."""
 
 
+class Paced(Throttled):
+    """The whole account pauses (a gap between two sends): no more rows of ``kinds`` on this channel before
+    ``retry_after``."""
+
+    def __init__(self, reason: str, retry_after: float, kinds: frozenset[str]) -> None:
+        super().__init__(reason, retry_after)
+        self.kinds = kinds
+
+
 class NotDelivered(TemporaryFailure):
     """The platform surely did not take the message (connection refused, 429, 503): it may go another way."""
 

@@ -235,7 +235,7 @@ class BridgeSender:
 
     async def send(self, message: OutboundMessage) -> None:
         if self.budget is not None and message.kind in BULK_KINDS and not message.is_direct:
-            self.budget.check()
+            self.budget.check(BULK_KINDS)
         self._limiter.acquire(message.chat_id)
         if self.budget is not None:
             self.budget.spend()

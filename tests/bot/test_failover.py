@@ -146,3 +146,28 @@ async def test_when_both_channels_are_down_the_copy_waits_and_is_delivered_once(
     for i in range(4):  # each group: one refused call per channel tried before, then one delivery, nothing more
         assert (bridge_calls[f"b-{i}"], robot_calls[f"robot-key-{i}"]) == ((2, 1) if via[f"b-{i}"] == "bridge"
                                                                            else (1, 1))
+
+
+async def test_a_pacing_account_is_not_called_until_its_pause_ends_but_warnings_still_go(engine, clock, fake_api,
+                                                                                       deliver):
+    queue(engine, clock, "R:0@chatroom", "R:1@chatroom", "R:2@chatroom")
+    with new_session(engine) as s:
+        outbox.enqueue(s, now=clock.now(), idempotency_key="warn-1", channel="bridge", chat_id="R:3@chatroom",
+                       text="【反诈提醒】", kind="alert")
+        s.commit()
+    sender = deliver(SendBudget(per_hour=100, per_day=100, gap_seconds=(5, 5), clock=clock))
+    assert await sender.drain_once() == 1 and fake_api.bridge_keys() == ["warn-1"]  # warnings first; the gap starts
+    assert sender.pause_left(60) == pytest.approx(5)
+    assert await sender.drain_once() == 0 and len(fake_api.calls) == 1  # paused copies are not even claimed
+    assert robot_keys(fake_api) == []  # pacing is a wait, not a reason to change channel
+    clock.advance(seconds=5)
+    assert await sender.drain_once() == 1 and fake_api.bridge_keys()[-1] == "b-0"
+    with new_session(engine) as s:  # a warning during the pause is not held by it
+        outbox.enqueue(s, now=clock.now(), idempotency_key="warn-2", channel="bridge", chat_id="R:3@chatroom",
+                       text="【反诈提醒】", kind="alert")
+        s.commit()
+    assert await sender.drain_once() == 1 and fake_api.bridge_keys()[-1] == "warn-2"
+    for _ in range(2):
+        clock.advance(seconds=5)
+        assert await sender.drain_once() == 1
+    assert fake_api.bridge_keys() == ["warn-1", "b-0", "warn-2", "b-1", "b-2"]

@@ -1,13 +1,15 @@
 """A personal-WeChat account's send budget: at most so many sends per hour and per day, with a random gap between
 two sends (accounts that post in bursts get restricted or banned). On the injected clock and random source; never
-sleeps: a spent budget raises BudgetSpent, a gap not yet over raises Throttled, each with the seconds to wait."""
+sleeps: a spent budget raises BudgetSpent, a gap not yet over raises Paced (a Throttled), each with the seconds
+to wait."""
 from __future__ import annotations
 
 import bisect
+import math
 import random
 from collections import deque
 
-from bot.channels.base import BudgetSpent, Throttled
+from bot.channels.base import BudgetSpent, Paced
 from bot.clock import Clock
 
 HOUR, DAY = 3600.0, 86400.0
@@ -24,19 +26,19 @@ class SendBudget:
         self._sent: deque[float] = deque()  # send times within the last day, oldest first
         self._next_at = 0.0
 
-    def check(self) -> None:
-        """Raise unless a send may go now."""
+    def check(self, kinds: frozenset[str] = frozenset()) -> None:
+        """Raise unless a send may go now; a pause names the ``kinds`` of rows it holds."""
         now = self._forget_old()
         if len(self._sent) >= self.per_day:
             raise BudgetSpent(f"{self.name}: daily budget of {self.per_day} sends spent",
-                              retry_after=round(self._sent[0] + DAY - now, 3))
+                              retry_after=_wait(self._sent[0] + DAY - now))
         in_hour = len(self._sent) - bisect.bisect_right(self._sent, now - HOUR)
         if in_hour >= self.per_hour:
             oldest = self._sent[len(self._sent) - in_hour]
             raise BudgetSpent(f"{self.name}: hourly budget of {self.per_hour} sends spent",
-                              retry_after=round(oldest + HOUR - now, 3))
+                              retry_after=_wait(oldest + HOUR - now))
         if now < self._next_at:
-            raise Throttled(f"{self.name}: pacing between sends", retry_after=round(self._next_at - now, 3))
+            raise Paced(f"{self.name}: pacing between sends", retry_after=_wait(self._next_at - now), kinds=kinds)
 
     def spend(self) -> None:
         """Count one send now and draw the gap before the next."""
@@ -54,3 +56,8 @@ class SendBudget:
         while self._sent and self._sent[0] <= now - DAY:
             self._sent.popleft()
         return now
+
+
+def _wait(seconds: float) -> float:
+    """Rounded up to the millisecond, never 0: a row due again a hair early would wait a whole backoff instead."""
+    return max(math.ceil(seconds * 1000) / 1000, 0.001)
