@@ -1,7 +1,7 @@
 """A city-size broadcast: `/confirm` of `/broadcast all` to every group of the city roster (bench/city_roster.py,
 6,702 grids, one bridge group each), then its delivery through the bridge to a gateway on loopback.
 
-Enqueue: the confirm (outbox rows and delivery rows in one transaction, two Core bulk inserts) next to the former
+Enqueue: the confirm (outbox rows and delivery rows in one transaction, two INSERT … SELECT) next to the former
 way (one ORM row per group, flushed for its id), against a baseline of the same run: the same number of plain rows
 written with one executemany into a scratch table; and the longest wait of a message being stored (the inbox
 insert that answers a webhook) while each confirm holds the SQLite write lock.
@@ -144,7 +144,7 @@ def enqueue_lines(engine) -> list[str]:  # noqa: ANN001
     return [f"baseline: {n} plain rows, one executemany insert: {base * 1000:.0f} ms",
             f"confirm, one ORM row per group (before): {old:.2f} s = {old / base:.1f} × baseline; longest wait of a "
             f"message being stored meanwhile {old_wait:.2f} s",
-            f"confirm, two bulk inserts (now), median of 3: {new:.3f} s = {new / base:.1f} × baseline "
+            f"confirm, two INSERT … SELECT (now), median of 3: {new:.3f} s = {new / base:.1f} × baseline "
             f"({old / new:.1f}× faster; runs {', '.join(f'{r[0]:.3f}' for r in runs)} s); longest wait of a message "
             f"being stored meanwhile {new_wait:.3f} s"]
 

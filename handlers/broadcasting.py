@@ -55,28 +55,25 @@ def draft(session: Session, *, actor_id: str, targets: list[str], text: str, now
 
 
 def confirm(session: Session, *, broadcast_id: int, actor_id: str, now: datetime) -> tuple[Broadcast, int]:
-    """Queue one outbox row per target group, once, with its delivery row: two bulk inserts in the caller's
-    transaction (a city's 6,702 groups hold the write lock for tens of milliseconds); returns (the broadcast,
-    groups queued). A second /confirm finds it sent and is refused."""
+    """Queue one outbox row per target group, once, with its delivery row: two INSERT … SELECT statements in the
+    caller's transaction (storage/broadcasts.queue_copies); returns (the broadcast, groups queued). A second
+    /confirm finds it sent and is refused."""
     found = broadcasts.get_for_update(session, broadcast_id=broadcast_id)
     if found is None:
         raise BroadcastRefused(texts.UNKNOWN_BROADCAST.format(id=broadcast_id))
     if found.status == "sent":
         raise BroadcastRefused(texts.BROADCAST_ALREADY_SENT.format(id=found.id))
     refuse_confirmation(session, draft=found, actor_id=actor_id, now=now)
-    groups = store_groups.target_chats(session, targets=found.targets)
-    if not groups:  # the target's groups were unbound since the preview
+    group_ids = None if found.targets == ["all"] else [
+        gid for gid, _, _ in store_groups.target_chats(session, targets=found.targets)]
+    count = broadcasts.queue_copies(session, broadcast_id=found.id, group_ids=group_ids, now=now,
+                                    text=texts.BROADCAST_TEXT.format(text=found.text)) if group_ids != [] else 0
+    if not count:  # the target's groups were unbound since the preview
         raise BroadcastRefused(texts.BROADCAST_NO_GROUPS)
-    text = texts.BROADCAST_TEXT.format(text=found.text)
-    keys = {gid: f"broadcast-{found.id}-{gid}" for gid, _, _ in groups}
-    ids = outbox.enqueue_many(session, now=now, kind="broadcast",
-                              copies=[(keys[gid], channel, chat, text) for gid, channel, chat in groups])
-    broadcasts.add_deliveries(session, broadcast_id=found.id, now=now,
-                              copies=[(gid, ids[keys[gid]]) for gid, _, _ in groups])
     broadcasts.mark_sent(session, draft=found, confirmed_by=actor_id, now=now)
     session.add(AuditEntry(at=now, actor_id=actor_id, action="broadcast",
-                           detail=f"{found.id} → {','.join(found.targets)} ({len(groups)} groups)"))
-    return found, len(groups)
+                           detail=f"{found.id} → {','.join(found.targets)} ({count} groups)"))
+    return found, count
 
 
 def refuse_confirmation(session: Session, *, draft: Broadcast, actor_id: str, now: datetime) -> None:

@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import Mapping, Sequence
 
-from sqlalchemy import and_, case, func, insert, not_, or_, update
+from sqlalchemy import and_, case, func, not_, or_, update
 from sqlmodel import Session, select
 
 from storage.models import Case, Outbox
@@ -166,16 +166,3 @@ def alerted_about(session: Session, *, case_id: int, since: datetime) -> int:
                                    Outbox.created_at >= since)
     return len(session.exec(stmt).all())
 
-
-def enqueue_many(session: Session, *, now: datetime, kind: str, copies: Sequence[tuple[str, str, str, str]]
-                 ) -> dict[str, int]:
-    """One group copy per (idempotency key, channel, chat id, text), written with one Core bulk INSERT … RETURNING
-    (no ORM object per row: 6,702 rows in tens of milliseconds); returns each key's outbox id."""
-    if not copies:
-        return {}
-    rows = [{"idempotency_key": key, "channel": channel, "chat_id": chat_id, "text": text, "is_direct": False,
-             "mentions": [], "reply_hint": {}, "kind": kind, "case_id": None, "status": "pending", "attempts": 0,
-             "next_attempt_at": now, "created_at": now} for key, channel, chat_id, text in copies]
-    table = Outbox.__table__
-    stmt = insert(table).returning(table.c.id, table.c.idempotency_key, sort_by_parameter_order=True)
-    return {key: row_id for row_id, key in session.connection().execute(stmt, rows).all()}
