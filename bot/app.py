@@ -145,7 +145,8 @@ def _workers(senders: dict[str, Sender] | None, background: bool, classifier: An
         app[OUTBOX] = OutboxSender(engine=app[ENGINE], executor=app[EXECUTOR], clock=app[CLOCK],
                                    senders=all_senders, batch=config.outbox.batch,
                                    lease=timedelta(seconds=config.outbox.lease_seconds),
-                                   instance=instance or config.outbox.instance or None)
+                                   instance=instance or config.outbox.instance or None,
+                                   routes=registry.failover_routes(config))
         reader = image_reader or ImageReader.processes(workers=config.media.ocr_workers,
                                                        use_ocr=config.media.ocr != "off")
         app[MEDIA] = MediaWorker(engine=app[ENGINE], executor=app[EXECUTOR], clock=app[CLOCK], config=config,

@@ -14,21 +14,23 @@ import os
 import socket
 import uuid
 from concurrent.futures import Executor
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Awaitable, Callable
 
 from sqlalchemy.engine import Engine
 
 from bot.channels.base import (
     OutboundMessage,
+    Paced,
     PermanentFailure,
     Sender,
     TemporaryFailure,
     Throttled,
 )
+from bot import failover
 from bot.clock import Clock
 from bot.wake import wake_or_timeout
-from storage import outbox
+from storage import outbox, receipts
 from storage.db import session as new_session
 from storage.models import Outbox
 
@@ -50,9 +52,12 @@ def default_instance() -> str:
 class OutboxSender:
     def __init__(self, *, engine: Engine, executor: Executor, clock: Clock, senders: dict[str, Sender],
                  batch: int = BATCH, lease: timedelta = LEASE, instance: str | None = None,
-                 pulse: Callable[[], Awaitable[None]] | None = None) -> None:
-        """``pulse``: waits between two renewals (default a third of the lease; tests beat it by hand)."""
+                 pulse: Callable[[], Awaitable[None]] | None = None, routes: failover.Routes | None = None) -> None:
+        """``pulse``: waits between two renewals (default a third of the lease; tests beat it by hand).
+        ``routes``: each group's other channels (bot/failover.py)."""
         self.engine, self.executor, self.clock, self.senders, self.batch = engine, executor, clock, senders, batch
+        self.routes = dict(routes or {})
+        self._paused: dict[str, tuple[datetime, frozenset[str]]] = {}  # channel → (pause ends, kinds it holds)
         self.lease, self.instance, self.token = lease, instance or default_instance(), uuid.uuid4().hex
         self.pulse = pulse or (lambda: asyncio.sleep(lease.total_seconds() / 3))
         self.wake = asyncio.Event()
@@ -83,8 +88,12 @@ class OutboxSender:
             if row.id not in held or not await self._db(self._renew, (row.id,)):
                 log.warning("outbox %s: lease lost before sending; left to its new holder", row.id)
                 continue
-            outcome = await self._send(_outbound(row))
-            await self._db(self._settle, row, outcome)
+            outcome, via = self._pause_of(row), row.channel
+            if outcome is None:  # a channel pausing between two sends is not called until the pause ends
+                outcome, via = await self._deliver(row)
+                if isinstance(outcome, Paced):
+                    self._paused[via] = (self.clock.now() + timedelta(seconds=outcome.retry_after), outcome.kinds)
+            await self._db(self._settle, row, outcome, via)
             held.discard(row.id)
             sent += outcome is None
         return sent
@@ -96,8 +105,26 @@ class OutboxSender:
                     pass
             except Exception:
                 log.exception("outbox sender error")
-            await wake_or_timeout(self.wake, poll_seconds)
+            await wake_or_timeout(self.wake, self.pause_left(poll_seconds))
             self.wake.clear()
+
+    def pause_left(self, longest: float) -> float:
+        """Seconds until the first channel's pause ends (its rows are due then), at most ``longest``."""
+        now = self.clock.now()
+        ends = [(until - now).total_seconds() for until, _ in self._paused.values() if until > now]
+        return min([longest, *ends])
+
+    def _pause_of(self, row: Outbox) -> Paced | None:
+        until, kinds = self._paused.get(row.channel, (None, frozenset()))
+        now = self.clock.now()
+        if until is None or until <= now or row.kind not in kinds:
+            return None
+        return Paced(f"{row.channel}: pausing between sends", retry_after=(until - now).total_seconds(), kinds=kinds)
+
+    def paused_kinds(self) -> dict[str, frozenset[str]]:
+        """The rows each pausing channel holds back now (its kinds), for the claim to leave alone."""
+        now = self.clock.now()
+        return {channel: kinds for channel, (until, kinds) in self._paused.items() if until > now}
 
     async def _db(self, fn, *args):  # noqa: ANN001, ANN202
         return await asyncio.get_running_loop().run_in_executor(self.executor, fn, *args)
@@ -124,7 +151,7 @@ class OutboxSender:
     def _claim(self) -> list[Outbox]:
         with new_session(self.engine) as session:
             rows = outbox.claim_due(session, now=self.clock.now(), limit=self.batch, owner=self.instance,
-                                    token=self.token, lease=self.lease)
+                                    token=self.token, lease=self.lease, paused=self.paused_kinds())
             session.commit()
         return rows
 
@@ -133,6 +160,23 @@ class OutboxSender:
             kept = outbox.renew(session, ids=ids, token=self.token, now=self.clock.now(), lease=self.lease)
             session.commit()
         return kept
+
+    async def _deliver(self, row: Outbox) -> tuple[Exception | None, str]:
+        """Send by the row's channel, then by the group's other channels while each surely did not take it;
+        returns the outcome and the channel last tried."""
+        message = _outbound(row)
+        tried_before = failover.tracked(row) and row.last_error is not None
+        doubtful = await self._db(self._doubtful, row.id) if tried_before else ""
+        outcome, via = None, row.channel
+        for via in failover.channels_to_try(row, self.routes, set(self.senders), doubtful):
+            outcome = await self._send(message if via == row.channel else failover.rerouted(message, via))
+            if not failover.may_try_next(outcome):
+                break
+        return outcome, via
+
+    def _doubtful(self, row_id: int) -> str:
+        with new_session(self.engine) as session:
+            return receipts.doubtful_channel(session, outbox_id=row_id)
 
     async def _send(self, message: OutboundMessage) -> Exception | None:
         sender = self.senders.get(message.channel)
@@ -147,13 +191,16 @@ class OutboxSender:
             log.exception("sender %s crashed on outbox %s", message.channel, message.id)
             return TemporaryFailure(f"{type(exc).__name__}: {exc}")
 
-    def _settle(self, row: Outbox, outcome: Exception | None) -> None:
+    def _settle(self, row: Outbox, outcome: Exception | None, via: str) -> None:
         now = self.clock.now()
         with new_session(self.engine) as session:
             if outcome is None:
                 settled = outbox.settle_sent(session, row_id=row.id, now=now)
             else:
-                settled = outbox.settle_held(session, row_id=row.id, token=self.token, **_after(row, outcome, now))
+                values = _after(row, outcome, now)
+                settled = outbox.settle_held(session, row_id=row.id, token=self.token, **values)
+            if settled and failover.tracked(row):
+                _note_receipt(session, row, outcome, via, now, failed=outcome is not None and "status" in values)
             session.commit()
         if not settled:
             log.warning("outbox %s: lease lost during the send; %s left to its new holder", row.id,
@@ -173,8 +220,17 @@ def _after(row: Outbox, outcome: Exception, now) -> dict:  # noqa: ANN001
     return {"attempts": row.attempts + 1, "next_attempt_at": now + delay, "last_error": str(outcome)[:500]}
 
 
+def _note_receipt(session, row: Outbox, outcome: Exception | None, via: str, now,  # noqa: ANN001
+                  *, failed: bool) -> None:
+    if outcome is None:
+        receipts.note(session, outbox_id=row.id, now=now, channel=via)
+    else:
+        receipts.note(session, outbox_id=row.id, now=now, reason=failover.reason_of(outcome, failed=failed),
+                      doubtful=via if failover.is_doubtful(outcome) else None)
+
+
 def _outbound(row: Outbox) -> OutboundMessage:
     return OutboundMessage(
         id=row.id, channel=row.channel, chat_id=row.chat_id, text=row.text, idempotency_key=row.idempotency_key,
-        is_direct=row.is_direct, mentions=tuple(row.mentions), reply_hint=dict(row.reply_hint),
+        is_direct=row.is_direct, mentions=tuple(row.mentions), reply_hint=dict(row.reply_hint), kind=row.kind,
     )

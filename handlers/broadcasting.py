@@ -55,24 +55,25 @@ def draft(session: Session, *, actor_id: str, targets: list[str], text: str, now
 
 
 def confirm(session: Session, *, broadcast_id: int, actor_id: str, now: datetime) -> tuple[Broadcast, int]:
-    """Queue one outbox row per target group, once; returns (the broadcast, groups queued)."""
+    """Queue one outbox row per target group, once, with its delivery row: two INSERT … SELECT statements in the
+    caller's transaction (storage/broadcasts.queue_copies); returns (the broadcast, groups queued). A second
+    /confirm finds it sent and is refused."""
     found = broadcasts.get_for_update(session, broadcast_id=broadcast_id)
     if found is None:
         raise BroadcastRefused(texts.UNKNOWN_BROADCAST.format(id=broadcast_id))
     if found.status == "sent":
         raise BroadcastRefused(texts.BROADCAST_ALREADY_SENT.format(id=found.id))
     refuse_confirmation(session, draft=found, actor_id=actor_id, now=now)
-    groups = store_groups.groups_of_targets(session, targets=found.targets)
-    for group in groups:
-        row = outbox.enqueue(session, now=now, idempotency_key=f"broadcast-{found.id}-{group.id}",
-                             channel=group.channel, chat_id=group.chat_id, kind="broadcast",
-                             text=texts.BROADCAST_TEXT.format(text=found.text))
-        session.flush()
-        broadcasts.add_delivery(session, broadcast_id=found.id, group_id=group.id, outbox_id=row.id, now=now)
+    group_ids = None if found.targets == ["all"] else [
+        gid for gid, _, _ in store_groups.target_chats(session, targets=found.targets)]
+    count = broadcasts.queue_copies(session, broadcast_id=found.id, group_ids=group_ids, now=now,
+                                    text=texts.BROADCAST_TEXT.format(text=found.text)) if group_ids != [] else 0
+    if not count:  # the target's groups were unbound since the preview
+        raise BroadcastRefused(texts.BROADCAST_NO_GROUPS)
     broadcasts.mark_sent(session, draft=found, confirmed_by=actor_id, now=now)
     session.add(AuditEntry(at=now, actor_id=actor_id, action="broadcast",
-                           detail=f"{found.id} → {','.join(found.targets)} ({len(groups)} groups)"))
-    return found, len(groups)
+                           detail=f"{found.id} → {','.join(found.targets)} ({count} groups)"))
+    return found, count
 
 
 def refuse_confirmation(session: Session, *, draft: Broadcast, actor_id: str, now: datetime) -> None:
@@ -93,24 +94,28 @@ class Delivery:
     grid: str
     status: str  # pending, sent, failed
     state: str  # its Chinese name
-    error: str
+    error: str  # why not (yet), in Chinese; empty once sent
     attempts: int
     sent_at: datetime | None
+    via: str = ""  # the channel that delivered it, in Chinese (its receipt)
 
 
 def deliveries(session: Session, *, broadcast_id: int) -> list[Delivery]:
-    rows = broadcasts.deliveries_of(session, broadcast_id=broadcast_id)
-    by_id = outbox.rows_by_id(session, ids=[d.outbox_id for d in rows if d.outbox_id])
     found = []
-    for d in rows:
-        group, row = session.get(ChatGroup, d.group_id), by_id.get(d.outbox_id)
-        grid = session.get(Grid, group.grid_id) if group and group.grid_id else None
-        status = row.status if row else "pending"
-        error = (row.last_error or "") if row and status != "sent" else ""
-        found.append(Delivery(d.id, (group.name or group.chat_id) if group else "", grid.name if grid else "", status,
-                              texts.DELIVERY_NAMES[status], error[:120], row.attempts if row else 0,
-                              row.sent_at if row else None))
+    for did, name, chat_id, grid, status, attempts, sent_at, last_error, via, reason in broadcasts.delivery_rows(
+            session, broadcast_id=broadcast_id):
+        status = status or "pending"
+        found.append(Delivery(did, name or chat_id, grid or "", status, texts.DELIVERY_NAMES[status],
+                              "" if status == "sent" else why_not(reason or "", last_error), attempts or 0, sent_at,
+                              texts.RECEIPT_CHANNELS.get(via, via) if via and status == "sent" else ""))
     return found
+
+
+def why_not(reason: str, last_error: str | None) -> str:
+    """The receipt's reason in Chinese; a copy without one that has failed before reads as a send error."""
+    if reason:
+        return texts.RECEIPT_REASONS.get(reason, texts.RECEIPT_REASONS["unsure"])
+    return texts.RECEIPT_REASONS["unsure"] if last_error else ""
 
 
 def retry_failed(session: Session, *, broadcast_id: int, actor_id: str, now: datetime) -> int:
@@ -127,15 +132,28 @@ def retry_failed(session: Session, *, broadcast_id: int, actor_id: str, now: dat
 
 
 def report(session: Session, *, broadcast: Broadcast) -> str:
-    """What a broadcast reached: the groups delivered (outbox rows sent), and the failed and queued ones by name."""
+    """What a broadcast reached: how many groups were sent, queued and failed; by which channels it was delivered;
+    the failed and queued groups by name, grouped by the reason (in Chinese)."""
     found = deliveries(session, broadcast_id=broadcast.id)
-    lines = [texts.BROADCAST_REPORT.format(id=broadcast.id, sent=sum(d.status == "sent" for d in found),
-                                           total=len(found))]
+    count = {status: sum(d.status == status for d in found) for status in ("sent", "pending", "failed")}
+    lines = [texts.BROADCAST_REPORT.format(id=broadcast.id, sent=count["sent"], total=len(found)),
+             texts.BROADCAST_SUMMARY.format(total=len(found), sent=count["sent"], pending=count["pending"],
+                                            failed=count["failed"])]
+    by_channel: dict[str, int] = {}
+    for d in found:
+        if d.via:
+            by_channel[d.via] = by_channel.get(d.via, 0) + 1
+    if by_channel:
+        lines.append(texts.BROADCAST_REPORT_VIA.format(
+            channels="，".join(f"{via}{n}个" for via, n in sorted(by_channel.items(), key=lambda kv: -kv[1]))))
     for status, template in (("failed", texts.BROADCAST_REPORT_FAILED), ("pending", texts.BROADCAST_REPORT_PENDING)):
-        names = [d.group for d in found if d.status == status]
-        if names:
+        by_reason: dict[str, list[str]] = {}
+        for d in found:
+            if d.status == status:
+                by_reason.setdefault(d.error, []).append(d.group)
+        for reason, names in by_reason.items():
             shown = "、".join(names[:NAMES_SHOWN]) + ("等" if len(names) > NAMES_SHOWN else "")
-            lines.append(template.format(n=len(names), groups=shown))
+            lines.append(template.format(n=len(names), groups=shown) + (f"（{reason}）" if reason else ""))
     return "\n".join(lines)
 
 

@@ -514,6 +514,18 @@ AGENDA_AWAITING_CONSENT = "待双方同意调解"
 # --- ledgers and exports (台账) ---
 LEDGER_VISIT_PENDING = "待答复"
 DELIVERY_NAMES = {"pending": "排队中", "sent": "已送达", "failed": "失败"}
+# Why a copy to a group has not arrived (yet): a delivery receipt's reason (bot/failover.py)
+RECEIPT_REASONS = {
+    "budget": "微信群账号本时段发送额度已用完，稍后自动发送",
+    "down": "发送渠道暂时连不上，稍后自动重试",
+    "throttled": "平台限速，稍后自动发送",
+    "unsure": "发送出错，稍后自动重试",
+    "refused": "平台拒收",
+    "gave_up": "多次重试仍未送达",
+}
+RECEIPT_CHANNELS = {"bridge": "微信群", "aibot": "企业微信群机器人", "wecom": "企业微信应用", "mp": "公众号",
+                    "sandbox": "演示沙盒"}
+BROADCAST_REPORT_VIA = "送达渠道：{channels}"
 
 # --- the officers' console ---
 CONSOLE_NEEDS_TEXT = "请填写内容（结果、原因或人员）后再提交。"

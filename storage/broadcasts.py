@@ -5,9 +5,10 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Sequence
 
+from sqlalchemy import Integer, String, and_, cast, false, func, insert, literal, literal_column
 from sqlmodel import Session, select
 
-from storage.models import Broadcast, BroadcastDelivery
+from storage.models import Broadcast, BroadcastDelivery, ChatGroup, DeliveryReceipt, Grid, Outbox, UTCDateTime
 
 
 def add_draft(session: Session, *, actor_id: str, targets: list[str], text: str, now: datetime) -> Broadcast:
@@ -26,9 +27,49 @@ def add_delivery(session: Session, *, broadcast_id: int, group_id: int, outbox_i
     session.add(BroadcastDelivery(broadcast_id=broadcast_id, group_id=group_id, outbox_id=outbox_id, created_at=now))
 
 
+def queue_copies(session: Session, *, broadcast_id: int, group_ids: Sequence[int] | None, text: str,
+                 now: datetime) -> int:
+    """One outbox row per bound group (``group_ids``, or every bound group for None), keyed
+    ``broadcast-<id>-<group id>``, and one delivery row linking each group to its row: two INSERT … SELECT
+    statements, no Python object per group. Returns how many groups were queued."""
+    key = literal(f"broadcast-{broadcast_id}-") + cast(ChatGroup.id, String)
+    at = literal(now, UTCDateTime)
+    chosen = ChatGroup.grid_id.is_not(None)
+    if group_ids is not None:
+        chosen = and_(chosen, ChatGroup.id.in_(list(group_ids)))
+    table = Outbox.__table__
+    rows = select(key, ChatGroup.channel, ChatGroup.chat_id, literal(text, String), false(),
+                  literal_column("'[]'"), literal_column("'{}'"), literal("broadcast", String),
+                  literal("pending", String), literal(0, Integer), at, at).where(chosen)
+    columns = ["idempotency_key", "channel", "chat_id", "text", "is_direct", "mentions", "reply_hint", "kind",
+               "status", "attempts", "next_attempt_at", "created_at"]
+    connection = session.connection()
+    connection.execute(insert(table).from_select([table.c[name] for name in columns], rows))
+    links = (select(literal(broadcast_id, Integer), ChatGroup.id, Outbox.id, at)
+             .join(Outbox, Outbox.idempotency_key == key).where(chosen))
+    delivery = BroadcastDelivery.__table__
+    connection.execute(insert(delivery).from_select(
+        [delivery.c.broadcast_id, delivery.c.group_id, delivery.c.outbox_id, delivery.c.created_at], links))
+    return connection.execute(select(func.count()).select_from(delivery)  # rowcount is -1 on psycopg here
+                              .where(delivery.c.broadcast_id == broadcast_id)).scalar_one()
+
+
 def deliveries_of(session: Session, *, broadcast_id: int) -> Sequence[BroadcastDelivery]:
     stmt = select(BroadcastDelivery).where(BroadcastDelivery.broadcast_id == broadcast_id)
     return session.exec(stmt.order_by(BroadcastDelivery.id)).all()
+
+
+def delivery_rows(session: Session, *, broadcast_id: int) -> list[tuple]:
+    """Every copy of a broadcast in one query: (delivery id, group name, chat id, grid name, outbox status,
+    attempts, sent at, last error, receipt channel, receipt reason), by delivery id."""
+    stmt = (select(BroadcastDelivery.id, ChatGroup.name, ChatGroup.chat_id, Grid.name, Outbox.status,
+                   Outbox.attempts, Outbox.sent_at, Outbox.last_error, DeliveryReceipt.channel, DeliveryReceipt.reason)
+            .join(ChatGroup, ChatGroup.id == BroadcastDelivery.group_id)
+            .outerjoin(Grid, Grid.id == ChatGroup.grid_id)
+            .outerjoin(Outbox, Outbox.id == BroadcastDelivery.outbox_id)
+            .outerjoin(DeliveryReceipt, DeliveryReceipt.outbox_id == BroadcastDelivery.outbox_id)
+            .where(BroadcastDelivery.broadcast_id == broadcast_id).order_by(BroadcastDelivery.id))
+    return list(session.exec(stmt).all())
 
 
 def recent(session: Session, *, limit: int = 30) -> Sequence[Broadcast]:

@@ -49,6 +49,19 @@ def groups_of_targets(session: Session, *, targets: Sequence[str]) -> list[ChatG
     return sorted(found.values(), key=lambda g: g.id)
 
 
+def target_chats(session: Session, *, targets: Sequence[str]) -> list[tuple[int, str, str]]:
+    """(group id, channel, chat id) of the same groups as ``groups_of_targets``, read as plain rows (no ORM object
+    per group: a city's 6,702 groups in milliseconds)."""
+    columns = (ChatGroup.id, ChatGroup.channel, ChatGroup.chat_id, ChatGroup.grid_id, ChatGroup.tags)
+    rows = session.execute(select(*columns).where(ChatGroup.grid_id.is_not(None)).order_by(ChatGroup.id)).all()
+    if "all" in targets:
+        return [(gid, channel, chat) for gid, channel, chat, _, _ in rows]
+    tags = {t[len(TAG):] for t in targets if t.startswith(TAG)}
+    grids = {t for t in targets if not t.startswith(TAG)}
+    return [(gid, channel, chat) for gid, channel, chat, grid, group_tags in rows
+            if grid in grids or tags.intersection(group_tags or ())]
+
+
 def group_tags(session: Session) -> list[str]:
     """Every tag of a bound group, sorted."""
     return sorted({tag for group in bound_groups(session) for tag in group.tags or ()})

@@ -387,6 +387,20 @@ class BroadcastDelivery(SQLModel, table=True):
     created_at: datetime = _when()
 
 
+class DeliveryReceipt(SQLModel, table=True):
+    """What became of one copy to a group (an outbox row of a notice, a warning or a broadcast): the channel that
+    delivered it and when, or why not (yet). One row per outbox row: a copy is delivered once, whichever channel
+    carries it. ``doubtful``: a channel on which a send ended without knowing whether it arrived (a timeout); the
+    copy is then retried on that channel only, whose idempotency key covers the repeat."""
+
+    outbox_id: int = Field(primary_key=True, foreign_key="outbox.id")
+    channel: str = ""  # the channel that delivered it (the row's own, or the group's other one)
+    delivered_at: Optional[datetime] = _when(default=None)
+    reason: str = ""  # why not yet or not at all: budget, down, throttled, refused, unsure, gave_up
+    doubtful: str = ""
+    updated_at: datetime = _when()
+
+
 # --- scheduled work ---
 
 

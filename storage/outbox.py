@@ -7,9 +7,9 @@ renews or settles a lease is one conditional UPDATE, so two processes can never 
 from __future__ import annotations
 
 from datetime import datetime, timedelta
-from typing import Sequence
+from typing import Mapping, Sequence
 
-from sqlalchemy import case, func, or_, update
+from sqlalchemy import and_, case, func, not_, or_, update
 from sqlmodel import Session, select
 
 from storage.models import Case, Outbox
@@ -33,12 +33,16 @@ ALERTS_FIRST = case((Outbox.kind == "alert", 0), else_=1)
 
 
 def claim_due(session: Session, *, now: datetime, limit: int, owner: str, token: str,
-              lease: timedelta) -> list[Outbox]:
+              lease: timedelta, paused: Mapping[str, Sequence[str]] | None = None) -> list[Outbox]:
     """Lease up to ``limit`` due pending rows (alerts first, then oldest) to ``owner``'s run ``token``.
 
     One UPDATE … WHERE id IN (SELECT … FOR UPDATE SKIP LOCKED) … RETURNING: a second process skips the rows
     this one is taking (PostgreSQL) or waits for the write lock and then finds them leased (SQLite)."""
-    due = (select(Outbox.id).where(Outbox.status == "pending", Outbox.next_attempt_at <= now)
+    due = select(Outbox.id).where(Outbox.status == "pending", Outbox.next_attempt_at <= now)
+    if paused:  # {channel: kinds} pausing between two sends (bot/outbox.py): those rows stay where they are
+        due = due.where(not_(or_(*(and_(Outbox.channel == channel, Outbox.kind.in_(list(kinds)))
+                                   for channel, kinds in paused.items()))))
+    due = (due
            .order_by(ALERTS_FIRST, Outbox.id).limit(limit).with_for_update(skip_locked=True))
     stmt = (update(Outbox).where(Outbox.id.in_(due.scalar_subquery()), Outbox.status == "pending",
                                  Outbox.next_attempt_at <= now)
@@ -161,3 +165,4 @@ def alerted_about(session: Session, *, case_id: int, since: datetime) -> int:
     stmt = select(Outbox.id).where(Outbox.case_id == case_id, Outbox.is_direct.is_(True), Outbox.kind == "alert",
                                    Outbox.created_at >= since)
     return len(session.exec(stmt).all())
+

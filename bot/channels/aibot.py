@@ -234,8 +234,9 @@ def _routes(settings: AibotSettings, clock: Clock, accept: Accept) -> list[Route
 
 
 def _sender(settings: AibotSettings, deps: SenderDeps) -> AibotSender:
+    # its own groups' robots, and the robots bridge groups fall back to (registry.failover_routes)
     keys = {ref.chat_id: ref.webhook_key for grid in deps.config.grids for ref in grid.groups
-            if ref.channel == "aibot" and ref.webhook_key}
+            if ref.channel in ("aibot", "bridge") and ref.webhook_key}
     return AibotSender(deps.session, clock=deps.clock, webhook_keys=keys, api_base=settings.api_base)
 
 

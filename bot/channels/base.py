@@ -33,6 +33,7 @@ class OutboundMessage:
     is_direct: bool = False
     mentions: tuple[str, ...] = ()  # channel ids of people to @-mention
     reply_hint: dict = field(default_factory=dict)
+    kind: str = "reply"  # the outbox row's kind: reply, alert, notice, broadcast …
 
 
 class TemporaryFailure(Exception):
@@ -45,6 +46,23 @@ class TemporaryFailure(Exception):
 
 class Throttled(TemporaryFailure):
     """A rate limit (ours or the platform's) said "not now": the message did not fail, it waits."""
+
+
+class Paced(Throttled):
+    """The whole account pauses (a gap between two sends): no more rows of ``kinds`` on this channel before
+    ``retry_after``."""
+
+    def __init__(self, reason: str, retry_after: float, kinds: frozenset[str]) -> None:
+        super().__init__(reason, retry_after)
+        self.kinds = kinds
+
+
+class NotDelivered(TemporaryFailure):
+    """The platform surely did not take the message (connection refused, 429, 503): it may go another way."""
+
+
+class BudgetSpent(NotDelivered, Throttled):
+    """An account's send budget is spent: nothing was sent, and this channel waits until ``retry_after``."""
 
 
 class PermanentFailure(Exception):

@@ -12,12 +12,13 @@ import base64
 import binascii
 import json
 import logging
+import random
 from datetime import datetime, timezone
 from urllib.parse import urlsplit
 
 import aiohttp
 from aiohttp import web
-from pydantic import Field
+from pydantic import Field, model_validator
 
 from bot.channels.base import (
     Accept,
@@ -33,6 +34,7 @@ from bot.channels.base import (
 from bot.channels.kit.inbound import short
 from bot.channels.kit.mentions import strip_mentions
 from bot.channels.kit.rate_limit import RateLimiter
+from bot.channels.kit.send_budget import SendBudget
 from bot.channels.wechat import security as sec
 from bot.channels.wechat.api import request_json
 from bot.channels.wechat.content import Content, link_text, record_content, with_content
@@ -51,7 +53,26 @@ class BridgeSettings(ChannelSettings):
     secret: str = ""
     outbound_url: str = ""
     max_body: int = Field(default=4 * 1024 * 1024, ge=64 * 1024, le=64 * 1024 * 1024)  # room for inline media
+    # The account's send budget and the random gap between two sends (docs/bridge.md, "Send budget").
+    hourly_budget: int = Field(default=120, ge=1, le=3600)
+    daily_budget: int = Field(default=600, ge=1, le=20000)
+    pace_min_seconds: float = Field(default=3.0, ge=0, le=600)
+    pace_max_seconds: float = Field(default=8.0, ge=0, le=600)
     required = ("secret", "outbound_url")
+
+    @model_validator(mode="after")
+    def _budget_in_order(self) -> BridgeSettings:
+        if self.pace_min_seconds > self.pace_max_seconds:
+            raise ValueError(f"pace_min_seconds ({self.pace_min_seconds:g}) must not exceed pace_max_seconds "
+                             f"({self.pace_max_seconds:g})")
+        if self.hourly_budget > self.daily_budget:
+            raise ValueError(f"hourly_budget ({self.hourly_budget}) must not exceed daily_budget "
+                             f"({self.daily_budget})")
+        return self
+
+    def budget(self, clock: Clock, rng: random.Random | None = None) -> SendBudget:
+        return SendBudget(per_hour=self.hourly_budget, per_day=self.daily_budget, clock=clock, rng=rng,
+                          gap_seconds=(self.pace_min_seconds, self.pace_max_seconds))
 
 
 class BridgeCallback:
@@ -196,20 +217,28 @@ def membership_hint(kind: str, room: dict | None) -> dict:
 # --- outbound: POST each outbox row to the gateway, signed like inbound events ---
 # Body {"idempotency_key", "chat_id", "is_direct", "text", "mention_ids"}; the gateway must deliver each key
 # at most once: the outbox retries a row after any TemporaryFailure.
+# Bulk kinds wait for the account's budget and pacing; replies, alerts and direct messages are counted but never held.
+BULK_KINDS = frozenset({"broadcast", "notice", "agenda", "digest"})
+
 
 class BridgeSender:
     channel = "bridge"
 
     def __init__(self, session: aiohttp.ClientSession, *, outbound_url: str, secret: str, clock: Clock,
-                 per_chat_limit: int = 20, per_seconds: float = 60, timeout: float = 10.0) -> None:
+                 per_chat_limit: int = 20, per_seconds: float = 60, timeout: float = 10.0,
+                 budget: SendBudget | None = None) -> None:
         if not outbound_url or not secret:
             raise ValueError("bridge outbound_url and secret are required")
         self._session, self._url, self._secret = session, outbound_url, secret
-        self._clock, self._timeout = clock, timeout
+        self._clock, self._timeout, self.budget = clock, timeout, budget
         self._limiter = RateLimiter(per_chat_limit, per_seconds, clock, name="bridge")
 
     async def send(self, message: OutboundMessage) -> None:
+        if self.budget is not None and message.kind in BULK_KINDS and not message.is_direct:
+            self.budget.check(BULK_KINDS)
         self._limiter.acquire(message.chat_id)
+        if self.budget is not None:
+            self.budget.spend()
         body = json.dumps({"idempotency_key": message.idempotency_key, "chat_id": message.chat_id,
                            "is_direct": message.is_direct, "text": message.text,
                            "mention_ids": list(message.mentions)}, ensure_ascii=False).encode("utf-8")
@@ -228,7 +257,8 @@ def _routes(settings: BridgeSettings, clock: Clock, accept: Accept) -> list[Rout
 
 
 def _sender(settings: BridgeSettings, deps: SenderDeps) -> BridgeSender:
-    return BridgeSender(deps.session, outbound_url=settings.outbound_url, secret=settings.secret, clock=deps.clock)
+    return BridgeSender(deps.session, outbound_url=settings.outbound_url, secret=settings.secret, clock=deps.clock,
+                        budget=settings.budget(deps.clock))
 
 
 class BridgeMediaFetcher:

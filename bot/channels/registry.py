@@ -99,6 +99,13 @@ def build_fetchers(config: Any, deps: SenderDeps) -> dict[str, Any]:
             if channel.media is not None}
 
 
+def failover_routes(config: Any) -> dict[tuple[str, str], tuple[str, ...]]:
+    """Each group's other channel (bot/failover.py): a bridge group listed with the ``webhook_key`` of its WeCom
+    group robot falls back to that robot (sent by the ``aibot`` channel's webhook sender)."""
+    return {("bridge", ref.chat_id): ("aibot",) for grid in config.grids for ref in grid.groups
+            if ref.channel == "bridge" and ref.webhook_key}
+
+
 def directory() -> ChannelDirectory:
     """What handlers need to know of the channels: whose ids each speaks, and where direct messages go."""
     direct: dict[str, str] = {}

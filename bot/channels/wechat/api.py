@@ -14,7 +14,7 @@ from typing import Protocol
 
 import aiohttp
 
-from bot.channels.base import PermanentFailure, TemporaryFailure, Throttled
+from bot.channels.base import NotDelivered, PermanentFailure, TemporaryFailure, Throttled
 from bot.clock import Clock
 from bot.media.fetch import Download, MediaJob, download, json_answer
 
@@ -75,9 +75,13 @@ async def request_json(session: aiohttp.ClientSession, method: str, url: str, *,
             status, retry_after = resp.status, resp.headers.get("Retry-After")
     except asyncio.TimeoutError:
         raise TemporaryFailure(f"{what}: timed out after {timeout} s") from None
+    except aiohttp.ClientConnectorError as exc:  # never reached the server: surely not delivered
+        raise NotDelivered(f"{what}: {type(exc).__name__}: {exc}") from None
     except aiohttp.ClientError as exc:
         raise TemporaryFailure(f"{what}: {type(exc).__name__}: {exc}") from None
-    if status >= 500 or status == 429:
+    if status in (429, 503):  # the server says "not now": it took nothing
+        raise NotDelivered(f"{what}: HTTP {status}", retry_after=_seconds(retry_after))
+    if status >= 500:
         raise TemporaryFailure(f"{what}: HTTP {status}", retry_after=_seconds(retry_after))
     if status >= 400:
         raise PermanentFailure(f"{what}: HTTP {status}: {body[:200].decode('utf-8', 'replace')}")

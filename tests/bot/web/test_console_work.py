@@ -42,7 +42,7 @@ async def test_broadcast_composer_previews_confirms_shows_delivery_and_retries(f
     await bot.step()
     status = await (await bot.client.get(f"{broadcast_path}/status")).json()
     assert sorted(d["status"] for d in status["deliveries"]) == ["failed", "sent"]
-    assert any("群机器人 key 无效" in d["error"] for d in status["deliveries"]) and status["pending"] == 0
+    assert any(d["error"] == "平台拒收" for d in status["deliveries"]) and status["pending"] == 0  # no internal text
     page = await follow(bot.client, await post(bot.client, f"{broadcast_path}/retry", csrf))
     assert "已重新发送1个失败的群" in page
     await bot.step()
