@@ -63,7 +63,7 @@ def outputs(session, config) -> dict:  # noqa: ANN001
 
 
 def _tally(t: reports.Tally) -> list:
-    hours = [None if h is None else round(h, 6) for h in (t.median_response_hours, t.median_resolution_hours)]
+    hours = [None if h is None else round(h, 4) for h in (t.median_response_hours, t.median_resolution_hours)]
     return [t.total, t.done, t.reopened, t.answered, t.happy, *hours]
 
 
