@@ -5,6 +5,7 @@ tests/data/figures_expected.json holds the texts; the key figures are written ou
 from __future__ import annotations
 
 import json
+import re
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
@@ -83,3 +84,42 @@ def test_figures_of_a_seeded_history_are_unchanged(seeded, config):
     assert misread == {"inquiry": (63, 1, 2), "dispute": (67, 3, 1), "fraud": (29, 1, 6), "help": (12, 0, 0)}
     assert sum(found.by_grid[g].total for g in found.by_grid) == 240 and None in found.by_grid
     assert outputs(seeded, config) == json.loads(EXPECTED.read_text(encoding="utf-8"))
+
+
+def test_a_long_agenda_lists_its_first_items_and_counts_the_rest(seeded, config):
+    admin = seeded.get(Person, "admin-1")
+    text = agenda.draft_for(seeded, config=config, person=admin, now=NOW, limit=3)
+    assert "议程将包括以下75件" in text, "the header counts every item"
+    assert text.count("号 ") == 3 and text.endswith("…另有72件，见管理后台“周五议程”页")
+    full = json.loads(EXPECTED.read_text(encoding="utf-8"))["agenda:admin-1"]
+    numbered = dict(re.findall(r"^(\d+)\. (\d+)号", full, flags=re.M))
+    assert [no for no, _ in re.findall(r"^(\d+)\. (\d+)号", text, flags=re.M)] == ["1", "2", "3"]
+    assert all(f"{numbered[no]}号" in text for no in ("1", "2", "3")), "the first three of the whole agenda"
+    page = week.week_page(seeded, config=config, person=admin, now=NOW, listed=4)
+    assert sum(len(v) for v in page.by_mediator.values()) == 4 and page.more == 71
+
+
+def test_an_agenda_within_its_limit_says_nothing_more(seeded, config):
+    officer = seeded.get(Person, "officer-2")
+    text = agenda.draft_for(seeded, config=config, person=officer, now=NOW)
+    assert "另有" not in text
+    assert week.week_page(seeded, config=config, person=officer, now=NOW).more == 0
+
+
+def test_with_consent_required_only_consented_disputes_are_on_the_agenda(seeded, config):
+    from storage.models import MediationConsent
+
+    gated = config.model_copy(update={"friday": config.friday.model_copy(update={"require_consent": True})})
+    admin = seeded.get(Person, "admin-1")
+    listed = agenda.compile_agenda(seeded, config=gated, now=NOW, gate=False)
+    both, one = listed[5].case.id, listed[6].case.id
+    for case_id, parties in ((both, ("applicant", "respondent")), (one, ("applicant",))):
+        for party in parties:
+            seeded.add(MediationConsent(case_id=case_id, party=party, name="张三", recorded_by="officer-1",
+                                        consented_at=NOW))
+    seeded.flush()
+    assert [e.case.id for e in agenda.compile_agenda(seeded, config=gated, now=NOW)] == [both]
+    assert agenda.count_agenda(seeded, config=gated, now=NOW) == 1
+    page = week.week_page(seeded, config=gated, person=admin, now=NOW)
+    assert [i.id for v in page.by_mediator.values() for i in v] == [both]
+    assert len(page.awaiting_consent) == 74 and one in [i.id for i in page.awaiting_consent]
