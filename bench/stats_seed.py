@@ -26,12 +26,12 @@ BATCH = 5_000
 def seed_cases(engine: Engine, *, now: datetime, recent: int, old: int, recent_days: int = 45,
                seed: int = 3) -> None:
     """Insert ``old`` closed cases older than ``recent_days``, then ``recent`` cases of the last ``recent_days``."""
-    rng = random.Random(seed)
+    rng, old_rng = random.Random(seed), random.Random(seed + 1)  # the recent cases the same however many old ones
     with engine.begin() as conn:
         staff = _staff(conn)
         next_id = (conn.execute(select(Case.id).order_by(Case.id.desc()).limit(1)).scalar() or 0) + 1
         for start in range(0, old, BATCH):
-            rows = [_old_case(rng, staff, now - timedelta(days=recent_days + 1 + rng.uniform(0, 730)))
+            rows = [_old_case(old_rng, staff, now - timedelta(days=recent_days + 1 + old_rng.uniform(0, 730)))
                     for _ in range(start, min(old, start + BATCH))]
             next_id = _insert(conn, rows, next_id)
         for start in range(0, recent, BATCH):
@@ -64,15 +64,15 @@ def _case_row(rng: random.Random, staff: dict, created: datetime, status: str) -
             "created_at": created, "updated_at": created}
 
 
-def _old_case(rng: random.Random, staff: dict, created: datetime) -> tuple[dict, list[dict], bool]:
+def _old_case(rng: random.Random, staff: dict, created: datetime) -> tuple[dict, list[dict], bool, bool]:
     row = _case_row(rng, staff, created, "closed")
     done = created + timedelta(hours=rng.uniform(1, 200))
     row.update(outcome="已处理", resolved_at=done, closed_at=done, updated_at=done)
     events = [("gridbot", "opened", created), (row["assignee_id"] or "officer-1", "closed", done)]
-    return row, events, rng.random() < 0.7
+    return row, events, rng.random() < 0.7, False
 
 
-def _recent_case(rng: random.Random, staff: dict, now: datetime, created: datetime) -> tuple[dict, list[dict], bool]:
+def _recent_case(rng: random.Random, staff: dict, now: datetime, created: datetime) -> tuple[dict, list[dict], bool, bool]:
     status = rng.choices(STATUSES, weights=(2, 2, 2, 2, 3))[0]
     row = _case_row(rng, staff, created, status)
     officer = row["assignee_id"] or "officer-1"
@@ -92,12 +92,12 @@ def _recent_case(rng: random.Random, staff: dict, now: datetime, created: dateti
         events.append((officer, "resolved", done))
     if status in ("in_progress", "resolved") and rng.random() < 0.15:
         events.append((officer, "reopened", min(created + timedelta(hours=rng.uniform(1, 50)), now)))
-    return row, events, rng.random() < 0.7
+    return row, events, rng.random() < 0.7, rng.random() < 0.06
 
 
-def _insert(conn: Any, rows: list[tuple[dict, list, bool]], next_id: int) -> int:
+def _insert(conn: Any, rows: list[tuple[dict, list, bool, bool]], next_id: int) -> int:
     cases, events, messages, corrections = [], [], [], []
-    for offset, (row, case_events, from_message) in enumerate(rows):
+    for offset, (row, case_events, from_message, corrected) in enumerate(rows):
         case_id = next_id + offset
         cases.append({**row, "id": case_id, "resolved_at": row.get("resolved_at"), "closed_at": row.get("closed_at"),
                       "outcome": row.get("outcome"), "satisfaction": row.get("satisfaction")})
@@ -109,7 +109,7 @@ def _insert(conn: Any, rows: list[tuple[dict, list, bool]], next_id: int) -> int
                              "sender_id": row["reporter_id"], "text": row["text"], "reply_hint": {}, "sent_at": at,
                              "received_at": at, "handled_at": at, "intent": row["kind"], "kind": "text",
                              "case_id": case_id})
-            if case_id % 17 == 0:  # an officer's /wrong: the bot had read it as another kind
+            if corrected:  # an officer's /wrong: the bot had read it as another kind
                 corrections.append({"case_id": case_id, "text": row["text"], "officer_id": "officer-1",
                                     "original_intent": KINDS[(KINDS.index(row["kind"]) + 1) % 4],
                                     "intent": row["kind"], "created_at": at + timedelta(hours=1)})

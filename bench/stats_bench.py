@@ -1,0 +1,166 @@
+"""/stats, the daily digests and the Friday agenda against the size of history: the same 2,000 recent cases (45
+days, every kind and status: bench/stats_seed.py) on top of SMALL and then LARGE stored cases in all (the older
+ones closed, with their events and messages); each operation's time and the rows it fetched from the database.
+
+Run: .venv/bin/python -m bench.stats_bench [LARGE]   (default 200,000; the baseline is SMALL = 10,000)
+     GRIDBOT_BENCH_DATABASE_URL=postgresql://… runs it on PostgreSQL too (in a database of its own: it drops and
+     recreates the tables there).
+The operations, each timed as the best of REPEATS wall-clock runs (the database's work counts, in or out of the
+process): /stats of this month for the whole station (the figures and the text), one daily digest run (a digest
+per officer, rolled back), the agenda draft for the admin (every hard dispute) and the console's agenda page.
+Target: each operation on LARGE within 1.2 x its time on SMALL; rows fetched the same on both.
+"""
+from __future__ import annotations
+
+import os
+import sqlite3
+import sys
+import tempfile
+import time
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+from typing import Any, Callable
+
+from sqlalchemy import create_engine, event
+
+from bot.channels import registry
+from bot.config import load_config
+from bench.stats_seed import seed_cases
+from handlers import reports
+from handlers.cases import week
+from handlers.commands.stats import stats_text
+from handlers.routines import agenda, digest
+from storage import migrate
+from storage.db import make_engine
+from storage.db import session as new_session
+from storage.models import METADATA, Person
+from storage.sync import sync_community
+
+ROOT = Path(__file__).resolve().parent.parent
+SMALL = 10_000
+RECENT = 2_000
+REPEATS = 5
+NOW = datetime(2026, 12, 2, 2, 0, tzinfo=timezone.utc)
+
+
+class CountingCursor(sqlite3.Cursor):
+    fetched = 0
+
+    def fetchone(self):  # noqa: ANN201
+        row = super().fetchone()
+        CountingCursor.fetched += row is not None
+        return row
+
+    def fetchmany(self, size: int = 1):  # noqa: ANN201
+        rows = super().fetchmany(size)
+        CountingCursor.fetched += len(rows)
+        return rows
+
+    def fetchall(self):  # noqa: ANN201
+        rows = super().fetchall()
+        CountingCursor.fetched += len(rows)
+        return rows
+
+
+class CountingConnection(sqlite3.Connection):
+    def cursor(self, factory: Any = CountingCursor) -> sqlite3.Cursor:  # noqa: D102
+        return super().cursor(factory)
+
+
+def sqlite_engine(path: str) -> tuple[Any, Callable[[], int]]:
+    """A file SQLite engine (WAL, as storage/db.py sets it) whose cursors count the rows they hand out."""
+    engine = create_engine("sqlite://", creator=lambda: sqlite3.connect(path, factory=CountingConnection,
+                                                                       check_same_thread=False))
+
+    @event.listens_for(engine, "connect")
+    def _pragmas(dbapi_conn, _record):  # noqa: ANN001, ANN202
+        for pragma in ("journal_mode=WAL", "synchronous=NORMAL", "foreign_keys=ON"):
+            dbapi_conn.execute(f"PRAGMA {pragma}")
+    METADATA.create_all(engine)
+    return engine, lambda: CountingCursor.fetched
+
+
+def postgres_engine(url: str) -> tuple[Any, Callable[[], int]]:
+    """The tables rebuilt through the migrations; rows counted from each SELECT's rowcount (a client cursor)."""
+    engine = make_engine(url)
+    with engine.begin() as conn:
+        conn.exec_driver_sql("DROP SCHEMA public CASCADE; CREATE SCHEMA public")
+    migrate.upgrade(engine)
+    fetched = [0]
+
+    @event.listens_for(engine, "after_cursor_execute")
+    def _count(conn, cursor, statement, params, context, many):  # noqa: ANN001, ANN202
+        if statement.lstrip().upper().startswith(("SELECT", "WITH")) and cursor.rowcount > 0:
+            fetched[0] += cursor.rowcount
+    return engine, lambda: fetched[0]
+
+
+def operations(config: Any) -> dict[str, Callable[[Any], Any]]:
+    period = reports.parse_period("本月", now=NOW, tz=config.tz)
+    [schedule] = [s for s in config.schedules if s.kind == "digest"]
+
+    def stats(session: Any) -> str:
+        return stats_text(reports.figures(session, period=period, tz=config.tz), scope="全部")
+
+    def digests(session: Any) -> int:
+        sent = digest.send_digests(session, config=config, schedule=schedule, run_key="bench",
+                                   since=NOW - timedelta(days=1), now=NOW)
+        session.rollback()
+        return sent
+
+    def draft(session: Any) -> str:
+        return agenda.draft_for(session, config=config, person=session.get(Person, "admin-1"), now=NOW)
+
+    def page(session: Any) -> Any:
+        return week.week_page(session, config=config, person=session.get(Person, "admin-1"), now=NOW)
+    return {"/stats (this month)": stats, "daily digests": digests, "agenda draft": draft, "console agenda page": page}
+
+
+def measure(engine: Any, fetched: Callable[[], int], config: Any, total: int) -> dict[str, tuple[float, int]]:
+    with new_session(engine) as session:
+        sync_community(session, config=config, now=NOW - timedelta(days=800), direct=registry.directory().direct)
+        session.commit()
+    seed_cases(engine, now=NOW, recent=RECENT, old=total - RECENT)
+    results = {}
+    for name, work in operations(config).items():
+        best, rows = float("inf"), 0
+        for _ in range(REPEATS):
+            with new_session(engine) as session:
+                before = fetched()
+                started = time.perf_counter()
+                work(session)
+                best = min(best, time.perf_counter() - started)
+                rows = fetched() - before
+        results[name] = (best, rows)
+    engine.dispose()
+    return results
+
+
+def report(backend: str, large: int, small: dict, big: dict) -> None:
+    print(f"{backend}: {RECENT:,} recent cases on {SMALL:,} and on {large:,} stored cases")
+    for name, (small_s, small_rows) in small.items():
+        big_s, big_rows = big[name]
+        print(f"  {name:22} {small_s * 1000:8.1f} ms -> {big_s * 1000:8.1f} ms  {big_s / small_s:5.2f} x "
+              f"(target: within 1.2 x)   rows fetched {small_rows:,} -> {big_rows:,}")
+
+
+def main() -> None:
+    large = int(sys.argv[1]) if len(sys.argv) > 1 else 200_000
+    config = load_config(ROOT / "config.toml", environ={})
+    runs = {}
+    with tempfile.TemporaryDirectory() as tmp:
+        for total in (SMALL, large):
+            engine, fetched = sqlite_engine(f"{tmp}/stats-{total}.db")
+            runs[total] = measure(engine, fetched, config, total)
+    report("SQLite", large, runs[SMALL], runs[large])
+    url = os.environ.get("GRIDBOT_BENCH_DATABASE_URL")
+    if url:
+        runs = {}
+        for total in (SMALL, large):
+            engine, fetched = postgres_engine(url)
+            runs[total] = measure(engine, fetched, config, total)
+        report("PostgreSQL", large, runs[SMALL], runs[large])
+
+
+if __name__ == "__main__":
+    main()
