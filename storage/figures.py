@@ -8,7 +8,6 @@ from datetime import datetime
 from typing import Any, Sequence
 
 from sqlalchemy import Integer, and_, case, cast, exists, func, literal, select
-from sqlalchemy.orm import aliased
 from sqlmodel import Session, col
 
 from storage.models import Case, CaseEvent, Correction, Message
@@ -106,16 +105,13 @@ def status_counts(session: Session, *, where: Sequence[Any]) -> dict[str, dict[s
 def misreadings(session: Session, *, where: Sequence[Any], false_alarm: str) -> dict[str, tuple[int, int, int]]:
     """Per kind the bot opened cases as (a message opened or joined them; before any officer's correction):
     (opened, closed as ``false_alarm``, re-routed to another kind)."""
-    first_id = (select(Correction.case_id, func.min(Correction.id).label("first_id"))
-                .group_by(Correction.case_id).subquery())
-    first = aliased(Correction)
-    read_as = func.coalesce(first.original_intent, Case.kind).label("read_as")
+    first = (select(Correction.original_intent).where(Correction.case_id == Case.id)
+             .order_by(Correction.id).limit(1).scalar_subquery())  # the case's own corrections, by their index
+    read_as = func.coalesce(first, Case.kind).label("read_as")
     is_false = and_(Case.status == "closed", Case.outcome == false_alarm)
     rerouted = case((is_false, 0), (Case.kind != read_as, 1), else_=0)
     from_message = exists().where(Message.case_id == Case.id)
     stmt = (select(read_as, func.count(), _flag(is_false), func.coalesce(func.sum(rerouted), 0))
-            .select_from(Case).join(first_id, first_id.c.case_id == Case.id, isouter=True)
-            .join(first, first.id == first_id.c.first_id, isouter=True)
-            .where(*where, from_message).group_by(read_as))
+            .select_from(Case).where(*where, from_message).group_by(read_as))
     return {kind: (int(n), int(f), int(r)) for kind, n, f, r in session.connection().execute(stmt)}
 

@@ -269,6 +269,8 @@ class Case(SQLModel, table=True):
 class CaseEvent(SQLModel, table=True):
     """Audit trail: who did what to which case, when, from which status to which."""
 
+    # The events of a kind since a time (the digest's repeated replies, whatever the size of history).
+    __table_args__ = (Index("ix_caseevent_action_at", "action", "at"),)
     id: Optional[int] = Field(default=None, primary_key=True)
     case_id: int = Field(foreign_key="case.id", index=True)
     at: datetime = _when()
