@@ -3,10 +3,10 @@ days, every kind and status: bench/stats_seed.py) on top of SMALL and then LARGE
 ones closed, with their events and messages); each operation's time and the rows it fetched from the database.
 
 Run: .venv/bin/python -m bench.stats_bench [LARGE]   (default 200,000; the baseline is SMALL = 10,000)
-     GRIDBOT_BENCH_DATABASE_URL=postgresql://… runs it on PostgreSQL too (in a database of its own: it drops and
-     recreates the tables there).
-The operations, each timed as the best of REPEATS wall-clock runs (the database's work counts, in or out of the
-process): /stats of this month for the whole station (the figures and the text), one daily digest run (a digest
+     GRIDBOT_BENCH_DATABASE_URL=postgresql://… runs it on PostgreSQL too (schemas stats_10000 and stats_LARGE
+     there, dropped and rebuilt: give it a database of its own).
+The operations, each timed as the best of REPEATS wall-clock runs, the two databases in turn (the database's work
+counts, in or out of the process): /stats of this month for the whole station (the figures and the text), one daily digest run (a digest
 per officer, rolled back), the agenda draft for the admin (every hard dispute) and the console's agenda page.
 Target: each operation on LARGE within 1.2 x its time on SMALL; rows fetched the same on both.
 """
@@ -80,11 +80,14 @@ def sqlite_engine(path: str) -> tuple[Any, Callable[[], int]]:
     return engine, lambda: CountingCursor.fetched
 
 
-def postgres_engine(url: str) -> tuple[Any, Callable[[], int]]:
-    """The tables rebuilt through the migrations; rows counted from each SELECT's rowcount (a client cursor)."""
-    engine = make_engine(url)
-    with engine.begin() as conn:
-        conn.exec_driver_sql("DROP SCHEMA public CASCADE; CREATE SCHEMA public")
+def postgres_engine(url: str, *, schema: str) -> tuple[Any, Callable[[], int]]:
+    """The tables built through the migrations in ``schema`` (dropped first); rows counted from each SELECT's
+    rowcount (psycopg's client-side cursors know it)."""
+    admin = make_engine(url)
+    with admin.begin() as conn:
+        conn.exec_driver_sql(f"DROP SCHEMA IF EXISTS {schema} CASCADE; CREATE SCHEMA {schema}")
+    admin.dispose()
+    engine = make_engine(f"{url}{'&' if '?' in url else '?'}options=-csearch_path%3D{schema}")
     migrate.upgrade(engine)
     fetched = [0]
 
@@ -116,23 +119,31 @@ def operations(config: Any) -> dict[str, Callable[[Any], Any]]:
     return {"/stats (this month)": stats, "daily digests": digests, "agenda draft": draft, "console agenda page": page}
 
 
-def measure(engine: Any, fetched: Callable[[], int], config: Any, total: int) -> dict[str, tuple[float, int]]:
+def seeded(engine: Any, config: Any, total: int) -> Any:
     with new_session(engine) as session:
         sync_community(session, config=config, now=NOW - timedelta(days=800), direct=registry.directory().direct)
         session.commit()
     seed_cases(engine, now=NOW, recent=RECENT, old=total - RECENT)
-    results = {}
-    for name, work in operations(config).items():
-        best, rows = float("inf"), 0
-        for _ in range(REPEATS):
-            with new_session(engine) as session:
-                before = fetched()
-                started = time.perf_counter()
-                work(session)
-                best = min(best, time.perf_counter() - started)
-                rows = fetched() - before
-        results[name] = (best, rows)
-    engine.dispose()
+    return engine
+
+
+def measure(databases: dict[int, tuple[Any, Callable[[], int]]], config: Any) -> dict[int, dict[str, tuple[float, int]]]:
+    """Each operation REPEATS times on each database in turn (so a busy moment of the machine hits both), best
+    time and rows fetched per database."""
+    results: dict[int, dict[str, tuple[float, int]]] = {total: {} for total in databases}
+    for _ in range(REPEATS):
+        for name, work in operations(config).items():
+            for total, (engine, fetched) in databases.items():
+                with new_session(engine) as session:
+                    before = fetched()
+                    started = time.perf_counter()
+                    work(session)
+                    took = time.perf_counter() - started
+                    rows = fetched() - before
+                best = min(results[total].get(name, (float("inf"), 0))[0], took)
+                results[total][name] = (best, rows)
+    for engine, _ in databases.values():
+        engine.dispose()
     return results
 
 
@@ -147,20 +158,21 @@ def report(backend: str, large: int, small: dict, big: dict) -> None:
 def main() -> None:
     large = int(sys.argv[1]) if len(sys.argv) > 1 else 200_000
     config = load_config(ROOT / "config.toml", environ={})
-    runs = {}
     with tempfile.TemporaryDirectory() as tmp:
+        databases = {}
         for total in (SMALL, large):
             engine, fetched = sqlite_engine(f"{tmp}/stats-{total}.db")
-            runs[total] = measure(engine, fetched, config, total)
+            databases[total] = (seeded(engine, config, total), fetched)
+        runs = measure(databases, config)
     report("SQLite", large, runs[SMALL], runs[large])
     url = os.environ.get("GRIDBOT_BENCH_DATABASE_URL")
-    if url:
-        runs = {}
+    if url:  # one database: each size in a schema of its own
+        databases = {}
         for total in (SMALL, large):
-            engine, fetched = postgres_engine(url)
-            runs[total] = measure(engine, fetched, config, total)
+            engine, fetched = postgres_engine(url, schema=f"stats_{total}")
+            databases[total] = (seeded(engine, config, total), fetched)
+        runs = measure(databases, config)
         report("PostgreSQL", large, runs[SMALL], runs[large])
-
 
 if __name__ == "__main__":
     main()

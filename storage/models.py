@@ -356,6 +356,7 @@ class Survey(SQLModel, table=True):
 class VisitTask(SQLModel, table=True):
     """A home visit for a grid worker when a resident did not answer the follow-up survey."""
 
+    __table_args__ = (Index("ix_visittask_open", "status", "created_at"),)  # the open tasks, oldest first
     id: Optional[int] = Field(default=None, primary_key=True)
     case_id: int = Field(foreign_key="case.id", index=True)
     survey_id: Optional[int] = Field(default=None, foreign_key="survey.id")

@@ -1,4 +1,4 @@
-"""aggregates: the events of a kind since a time, narrowed by an index (the digest's FAQ suggestions)
+"""aggregates: the digest's lists narrowed by indexes (events of a kind since a time; open home-visit tasks)
 
 Revision ID: 0027_aggregates
 Revises: 0025_priority_lane
@@ -14,11 +14,19 @@ branch_labels = None
 depends_on = None
 
 
+INDEXES = (
+    ('caseevent', 'ix_caseevent_action_at', ['action', 'at']),
+    ('visittask', 'ix_visittask_open', ['status', 'created_at']),
+)
+
+
 def upgrade() -> None:
-    with op.batch_alter_table('caseevent', schema=None) as batch_op:
-        batch_op.create_index('ix_caseevent_action_at', ['action', 'at'], unique=False)
+    for table, name, columns in INDEXES:
+        with op.batch_alter_table(table, schema=None) as batch_op:
+            batch_op.create_index(name, columns, unique=False)
 
 
 def downgrade() -> None:
-    with op.batch_alter_table('caseevent', schema=None) as batch_op:
-        batch_op.drop_index('ix_caseevent_action_at')
+    for table, name, _ in reversed(INDEXES):
+        with op.batch_alter_table(table, schema=None) as batch_op:
+            batch_op.drop_index(name)
