@@ -119,11 +119,12 @@ def operations(config: Any) -> dict[str, Callable[[Any], Any]]:
     return {"/stats (this month)": stats, "daily digests": digests, "agenda draft": draft, "console agenda page": page}
 
 
-def seeded(engine: Any, config: Any, total: int) -> Any:
+def seeded(engine: Any, config: Any, total: int, recent: int = RECENT) -> Any:
+    """The community of ``config`` and ``total`` cases, ``recent`` of them in the last 45 days."""
     with new_session(engine) as session:
         sync_community(session, config=config, now=NOW - timedelta(days=800), direct=registry.directory().direct)
         session.commit()
-    seed_cases(engine, now=NOW, recent=RECENT, old=total - RECENT)
+    seed_cases(engine, now=NOW, recent=recent, old=total - recent)
     return engine
 
 

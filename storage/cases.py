@@ -9,7 +9,7 @@ from sqlalchemy import update
 from sqlmodel import Session, col, select
 
 from storage.listing import Page, first_rows
-from storage.models import ACTIVE_STATUSES, Case, CaseEvent, Status, Survey, VisitTask
+from storage.models import ACTIVE_STATUSES, Case, CaseEvent, Kind, Status, Survey, VisitTask
 
 ACTIVE = ACTIVE_STATUSES
 
@@ -149,8 +149,8 @@ def cases_created(session: Session, *, since: datetime, until: datetime, grid_id
                   kind: str | None = None, limit: int) -> Page:
     """Cases of these grids opened in (since, until], by number: the first ``limit`` and how many."""
     stmt = select(Case).where(Case.created_at > since, Case.created_at <= until, col(Case.grid_id).in_(grid_ids))
-    if kind is not None:
-        stmt = stmt.where(Case.kind == kind)
+    # every kind spelled out when none is given: searched per (grid, kind) in ix_case_grid_kind_created
+    stmt = stmt.where(Case.kind == kind if kind is not None else col(Case.kind).in_([k.value for k in Kind]))
     return first_rows(session, stmt=stmt.order_by(Case.id), limit=limit)
 
 

@@ -240,7 +240,11 @@ class Case(SQLModel, table=True):
                       Index("ix_case_group_kind_created", "group_id", "kind", "created_at"),  # one call, one group
                       Index("ix_case_assignee", "assignee_id", "status"),  # /mine
                       Index("ix_case_mediator", "mediator_id", "status"),
-                      Index("ix_case_status_kind", "status", "kind"))  # the timers: the cases still in a status
+                      Index("ix_case_status_kind", "status", "kind"),  # the timers: the cases still in a status
+                      # A period's cases (/stats, reports, exports), searched per kind: `kind IN (every kind)` lets
+                      # PostgreSQL range over it (a bare created_at index tempts both planners into walking all of
+                      # history for an ORDER BY created_at LIMIT of the open cases).
+                      Index("ix_case_kind_created", "kind", "created_at"))
     id: Optional[int] = Field(default=None, primary_key=True)
     kind: str  # inquiry, dispute, fraud, help
     subtype: Optional[str] = None

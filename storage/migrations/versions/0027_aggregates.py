@@ -1,4 +1,4 @@
-"""aggregates: the digest's lists narrowed by indexes (events of a kind since a time; open home-visit tasks)
+"""aggregates: the reports narrowed by indexes (a period's cases per kind; events of a kind since a time; open visits)
 
 Revision ID: 0027_aggregates
 Revises: 0025_priority_lane
@@ -17,6 +17,7 @@ depends_on = None
 INDEXES = (
     ('caseevent', 'ix_caseevent_action_at', ['action', 'at']),
     ('visittask', 'ix_visittask_open', ['status', 'created_at']),
+    ('case', 'ix_case_kind_created', ['kind', 'created_at']),
 )
 
 
