@@ -6,8 +6,9 @@ Run: .venv/bin/python -m bench.stats_bench [LARGE]   (default 200,000; the basel
      GRIDBOT_BENCH_DATABASE_URL=postgresql://… runs it on PostgreSQL too (schemas stats_10000 and stats_LARGE
      there, dropped and rebuilt: give it a database of its own).
 The operations, each timed as the best of REPEATS wall-clock runs, the two databases in turn (the database's work
-counts, in or out of the process): /stats of this month for the whole station (the figures and the text), one daily digest run (a digest
-per officer, rolled back), the agenda draft for the admin (every hard dispute) and the console's agenda page.
+counts, in or out of the process): /stats of the last 30 days for the whole station (about 1,330 cases: the figures and the text), one
+daily digest run (a digest per officer, rolled back), the agenda draft for the admin (every hard dispute) and the
+console's agenda page.
 Target: each operation on LARGE within 1.2 x its time on SMALL; rows fetched the same on both.
 """
 from __future__ import annotations
@@ -99,7 +100,7 @@ def postgres_engine(url: str, *, schema: str) -> tuple[Any, Callable[[], int]]:
 
 
 def operations(config: Any) -> dict[str, Callable[[Any], Any]]:
-    period = reports.parse_period("本月", now=NOW, tz=config.tz)
+    period = reports.parse_period("30天", now=NOW, tz=config.tz)
     [schedule] = [s for s in config.schedules if s.kind == "digest"]
 
     def stats(session: Any) -> str:
@@ -116,7 +117,7 @@ def operations(config: Any) -> dict[str, Callable[[Any], Any]]:
 
     def page(session: Any) -> Any:
         return week.week_page(session, config=config, person=session.get(Person, "admin-1"), now=NOW)
-    return {"/stats (this month)": stats, "daily digests": digests, "agenda draft": draft, "console agenda page": page}
+    return {"/stats (30 days)": stats, "daily digests": digests, "agenda draft": draft, "console agenda page": page}
 
 
 def seeded(engine: Any, config: Any, total: int, recent: int = RECENT) -> Any:
@@ -128,7 +129,10 @@ def seeded(engine: Any, config: Any, total: int, recent: int = RECENT) -> Any:
     return engine
 
 
-def measure(databases: dict[int, tuple[Any, Callable[[], int]]], config: Any) -> dict[int, dict[str, tuple[float, int]]]:
+Databases = dict[int, tuple[Any, Callable[[], int]]]  # history size → (engine, rows fetched so far)
+
+
+def measure(databases: Databases, config: Any) -> dict[int, dict[str, tuple[float, int]]]:
     """Each operation REPEATS times on each database in turn (so a busy moment of the machine hits both), best
     time and rows fetched per database."""
     results: dict[int, dict[str, tuple[float, int]]] = {total: {} for total in databases}

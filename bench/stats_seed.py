@@ -21,6 +21,7 @@ TEXTS = ("楼上半夜装修吵得睡不着，8栋2单元", "邻居的狗天天�
          "我家老人摔倒了，电话13812345678", "楼道里堆满了杂物", "房东不退押金", "孩子办身份证需要什么")
 RESPONSES = ("taken", "replied", "acknowledged", "note")
 BATCH = 5_000
+Seeded = tuple[dict, list, bool, bool]  # the case row, its events, opened by a message, corrected by an officer
 
 
 def seed_cases(engine: Engine, *, now: datetime, recent: int, old: int, recent_days: int = 45,
@@ -40,7 +41,8 @@ def seed_cases(engine: Engine, *, now: datetime, recent: int, old: int, recent_d
             next_id = _insert(conn, rows, next_id)
         _carried(conn, rng, now)
         if conn.dialect.name == "postgresql":
-            conn.execute(text("SELECT setval(pg_get_serial_sequence('\"case\"', 'id'), (SELECT max(id) FROM \"case\"))"))
+            conn.execute(text("SELECT setval(pg_get_serial_sequence('\"case\"', 'id'), "
+                              "(SELECT max(id) FROM \"case\"))"))
         conn.execute(text("ANALYZE"))
 
 
@@ -56,7 +58,8 @@ def _case_row(rng: random.Random, staff: dict, created: datetime, status: str) -
     grid_id, officer = rng.choice(staff["grids"]) if rng.random() > 0.03 else (None, None)
     return {"kind": kind, "subtype": rng.choice(SUBTYPES) if kind == "dispute" else None,
             "scam_type": "impersonation" if kind == "fraud" else None, "status": status,
-            "urgent": rng.random() < (0.5 if kind == "help" else 0.05), "hard": kind == "dispute" and rng.random() < 0.1,
+            "urgent": rng.random() < (0.5 if kind == "help" else 0.05),
+            "hard": kind == "dispute" and rng.random() < 0.1,
             "grid_id": grid_id, "group_id": staff["chats"].get(grid_id, (None,))[0],
             "assignee_id": officer if status != "open" else None,
             "mediator_id": rng.choice(staff["mediators"]) if kind == "dispute" and rng.random() < 0.6 else None,
@@ -64,7 +67,7 @@ def _case_row(rng: random.Random, staff: dict, created: datetime, status: str) -
             "created_at": created, "updated_at": created}
 
 
-def _old_case(rng: random.Random, staff: dict, created: datetime) -> tuple[dict, list[dict], bool, bool]:
+def _old_case(rng: random.Random, staff: dict, created: datetime) -> Seeded:
     row = _case_row(rng, staff, created, "closed")
     done = created + timedelta(hours=rng.uniform(1, 200))
     row.update(outcome="已处理", resolved_at=done, closed_at=done, updated_at=done)
@@ -72,7 +75,7 @@ def _old_case(rng: random.Random, staff: dict, created: datetime) -> tuple[dict,
     return row, events, rng.random() < 0.7, False
 
 
-def _recent_case(rng: random.Random, staff: dict, now: datetime, created: datetime) -> tuple[dict, list[dict], bool, bool]:
+def _recent_case(rng: random.Random, staff: dict, now: datetime, created: datetime) -> Seeded:
     status = rng.choices(STATUSES, weights=(2, 2, 2, 2, 3))[0]
     row = _case_row(rng, staff, created, status)
     officer = row["assignee_id"] or "officer-1"
@@ -95,7 +98,7 @@ def _recent_case(rng: random.Random, staff: dict, now: datetime, created: dateti
     return row, events, rng.random() < 0.7, rng.random() < 0.06
 
 
-def _insert(conn: Any, rows: list[tuple[dict, list, bool, bool]], next_id: int) -> int:
+def _insert(conn: Any, rows: list[Seeded], next_id: int) -> int:
     cases, events, messages, corrections = [], [], [], []
     for offset, (row, case_events, from_message, corrected) in enumerate(rows):
         case_id = next_id + offset

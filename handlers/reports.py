@@ -134,19 +134,23 @@ def figures(session: Session, *, period: Period, tz: Any, grid_ids: Sequence[str
     Each comes from an aggregate query (storage/figures.py): a few rows per kind and grid, however many cases."""
     where = reports.case_filter(since=period.start, until=period.end, grid_ids=grid_ids, scope=scope)
     weeks = _weeks(period)
-    response = aggregates.first_response_hours(session, actions=RESPONSE_ACTIONS, exclude_actors=SYSTEM_ACTORS)
-    resolution = aggregates.resolution_hours(session, done=DONE_STATUSES)
+    responses = aggregates.medians(session, dims=("kind", "grid_id"), spans=aggregates.response_spans(
+        session, where=where, actions=RESPONSE_ACTIONS, exclude_actors=SYSTEM_ACTORS))
+    resolutions = aggregates.medians(session, dims=("kind", "grid_id"),
+                                     spans=aggregates.resolution_spans(session, where=where, done=DONE_STATUSES))
+    counted = aggregates.counts(session, where=where, done=DONE_STATUSES, happy=HAPPY)
 
-    def tallies(by: Any) -> dict[Any, Tally]:
-        found = aggregates.counts(session, where=where, by=by, done=DONE_STATUSES, happy=HAPPY)
-        responses = aggregates.medians(session, where=where, value=response, by=by)
-        resolutions = aggregates.medians(session, where=where, value=resolution, by=by)
-        return {key: Tally(*row, responses.get(key), resolutions.get(key)) for key, row in found.items() if row[0]}
+    def tallies(by: str | None) -> dict[Any, Tally]:
+        summed: dict[Any, list[int]] = {}
+        for (kind, grid), row in counted.items():
+            key = {"kind": kind, "grid_id": grid}.get(by) if by else None
+            summed[key] = [a + b for a, b in zip(summed.get(key, [0] * len(row)), row)]
+        return {key: Tally(*row, responses[by].get(key), resolutions[by].get(key)) for key, row in summed.items()}
 
     per_week = {k: dict.fromkeys(weeks, 0) for k in KINDS}
-    for kind, counted in aggregates.week_counts(session, where=where, weeks=_week_ends(weeks, tz)).items():
-        per_week.setdefault(kind, dict.fromkeys(weeks, 0)).update(counted)
-    return Figures(period, tallies(None).get(None, Tally()), tallies(Case.kind), tallies(Case.grid_id), weeks, per_week,
+    for kind, opened in aggregates.week_counts(session, where=where, weeks=_week_ends(weeks, tz)).items():
+        per_week.setdefault(kind, dict.fromkeys(weeks, 0)).update(opened)
+    return Figures(period, tallies(None).get(None, Tally()), tallies("kind"), tallies("grid_id"), weeks, per_week,
                    aggregates.status_counts(session, where=where), misreadings(session, where=where))
 
 

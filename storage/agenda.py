@@ -28,11 +28,13 @@ def _hard(*, carried_from: str | None, old_before: datetime, consent: Sequence[s
     carried = (col(Case.id).in_(select(AgendaItem.case_id).where(AgendaItem.week == carried_from))
                if carried_from else false())
     where = [Case.kind == "dispute", col(Case.status).in_(ACTIVE_STATUSES),
-             or_(carried, _event("escalated"), _event("reopened"), col(Case.hard).is_(True), Case.created_at < old_before)]
+             or_(carried, _event("escalated"), _event("reopened"), col(Case.hard).is_(True),
+                 Case.created_at < old_before)]
     if consent:
+        parties = func.count(func.distinct(MediationConsent.party))
         where.append(col(Case.id).in_(
             select(MediationConsent.case_id).where(col(MediationConsent.party).in_(list(consent)))
-            .group_by(MediationConsent.case_id).having(func.count(func.distinct(MediationConsent.party)) == len(consent))))
+            .group_by(MediationConsent.case_id).having(parties == len(consent))))
     if visible is not None:
         where.append(visible)
     return where, carried

@@ -7,37 +7,27 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any, Sequence
 
-from sqlalchemy import Integer, and_, case, cast, exists, func, literal, select
+from sqlalchemy import Integer, and_, case, cast, exists, func, literal, literal_column, select, union_all
 from sqlmodel import Session, col
 
 from storage.models import Case, CaseEvent, Correction, Message
 
-Counts = tuple[int, int, int, int, int]  # total, done, reopened, answered, happy
+Counts = tuple[int, ...]  # cases, done, reopened, answered, happy
 
 
 def _flag(condition: Any) -> Any:
     return func.coalesce(func.sum(case((condition, 1), else_=0)), 0)
 
 
-def _grouped(stmt: Any, by: Any | None) -> tuple[Any, Any]:
-    return (stmt.add_columns(by).group_by(by), by) if by is not None else (stmt, None)
-
-
-def _rows(session: Session, stmt: Any, by: Any | None) -> dict[Any, tuple]:
-    """{group key (None without a ``by``): the other columns}, the key being the last column."""
-    rows = session.connection().execute(stmt).all()
-    return {(row[-1] if by is not None else None): tuple(row[:-1] if by is not None else row) for row in rows}
-
-
-def counts(session: Session, *, where: Sequence[Any], by: Any | None, done: Sequence[str],
-           happy: Sequence[str]) -> dict[Any, Counts]:
-    """{group: (cases, done, ever reopened, satisfaction answered, happy)}; one group (key None) without ``by``."""
+def counts(session: Session, *, where: Sequence[Any], done: Sequence[str],
+           happy: Sequence[str]) -> dict[tuple[str, str | None], Counts]:
+    """{(kind, grid id): (cases, done, ever reopened, satisfaction answered, happy)}: a row per kind and grid."""
     reopened = exists().where(CaseEvent.case_id == Case.id, CaseEvent.action == "reopened")
     answered = and_(col(Case.satisfaction).is_not(None), Case.satisfaction != "")
-    stmt = select(func.count(), _flag(col(Case.status).in_(list(done))), _flag(reopened), _flag(answered),
-                  _flag(col(Case.satisfaction).in_(list(happy)))).select_from(Case).where(*where)
-    stmt, by = _grouped(stmt, by)
-    return {key: tuple(int(v) for v in row) for key, row in _rows(session, stmt, by).items()}
+    stmt = (select(Case.kind, Case.grid_id, func.count(), _flag(col(Case.status).in_(list(done))), _flag(reopened),
+                   _flag(answered), _flag(col(Case.satisfaction).in_(list(happy))))
+            .where(*where).group_by(Case.kind, Case.grid_id))
+    return {(kind, grid): tuple(int(v) for v in row) for kind, grid, *row in session.connection().execute(stmt)}
 
 
 def hours_between(session: Session, later: Any, earlier: Any) -> Any:
@@ -53,35 +43,49 @@ def hours_between(session: Session, later: Any, earlier: Any) -> Any:
     return ((whole_later - whole_earlier) + (micro_later - micro_earlier) / 1e6) / 3600.0
 
 
-def first_response_hours(session: Session, *, actions: Sequence[str], exclude_actors: Sequence[str]) -> Any:
-    """Hours from a case's opening to its first event among ``actions`` by a person (never below 0; NULL: none)."""
-    first = (select(func.min(CaseEvent.at)).where(CaseEvent.case_id == Case.id, col(CaseEvent.action).in_(list(actions)),
-                                                  col(CaseEvent.actor_id).not_in(list(exclude_actors)))
-             .scalar_subquery())
-    span = hours_between(session, first, Case.created_at)
-    return case((span < 0, 0.0), else_=span)
+def response_spans(session: Session, *, where: Sequence[Any], actions: Sequence[str],
+                   exclude_actors: Sequence[str]) -> Any:
+    """(kind, grid_id, v) of the matching cases a person responded to: v the hours from the opening to the first
+    event among ``actions`` not by ``exclude_actors`` (never below 0). The first events come from one GROUP BY over
+    the period's events, so each case's is found once."""
+    firsts = (select(CaseEvent.case_id, func.min(CaseEvent.at).label("at")).join(Case, Case.id == CaseEvent.case_id)
+              .where(*where, col(CaseEvent.action).in_(list(actions)),
+                     col(CaseEvent.actor_id).not_in(list(exclude_actors)))
+              .group_by(CaseEvent.case_id).subquery())
+    span = hours_between(session, firsts.c.at, Case.created_at)
+    return (select(Case.kind, Case.grid_id, case((span < 0, 0.0), else_=span).label("v"))
+            .join(firsts, firsts.c.case_id == Case.id).where(*where))
 
 
-def resolution_hours(session: Session, *, done: Sequence[str]) -> Any:
-    """Hours from a done case's opening to its latest resolution (or its closing); NULL while not done."""
+def resolution_spans(session: Session, *, where: Sequence[Any], done: Sequence[str]) -> Any:
+    """(kind, grid_id, v) of the matching done cases: v the hours from the opening to the latest resolution (or
+    the closing)."""
     done_at = func.coalesce(Case.resolved_at, Case.closed_at)
-    return case((col(Case.status).in_(list(done)), hours_between(session, done_at, Case.created_at)), else_=None)
+    return (select(Case.kind, Case.grid_id, hours_between(session, done_at, Case.created_at).label("v"))
+            .where(*where, col(Case.status).in_(list(done)), done_at.is_not(None)))
 
 
-def medians(session: Session, *, where: Sequence[Any], value: Any, by: Any | None) -> dict[Any, float]:
-    """{group: the median of ``value`` over the matching cases where it is not NULL} (the mean of the two middle
-    values of an even count, as statistics.median): two rows per group at most leave the database."""
-    key = by if by is not None else literal(0)
-    inner = select(key.label("k"), value.label("v")).where(*where).subquery()
-    ranked = select(inner.c.k, inner.c.v,
-                    func.row_number().over(partition_by=inner.c.k, order_by=inner.c.v).label("n"),
-                    func.count().over(partition_by=inner.c.k).label("of")).where(inner.c.v.is_not(None)).subquery()
-    middle = (select(func.avg(ranked.c.v), ranked.c.k)
-              .where(ranked.c.n * 2 >= ranked.c.of, ranked.c.n * 2 <= ranked.c.of + 2).group_by(ranked.c.k))
-    return {(k if by is not None else None): float(v) for v, k in session.connection().execute(middle)}
+def medians(session: Session, *, spans: Any, dims: Sequence[str]) -> dict[str | None, dict[Any, float]]:
+    """{None: {None: the median of v over all of ``spans``}, dim: {value: the median of v}} for each column in
+    ``dims`` (the mean of the two middle values of an even count, as statistics.median). ``spans`` is computed once
+    (a CTE used by every grouping); two rows per group at most leave the database."""
+    spans = spans.cte("spans")
+    parts = []
+    for dim in (None, *dims):
+        key = spans.c[dim] if dim else literal_column("''")
+        window = {"partition_by": key} if dim else {}
+        ranked = select(key.label("k"), spans.c.v, func.row_number().over(order_by=spans.c.v, **window).label("n"),
+                        func.count().over(**window).label("of")).subquery()
+        parts.append(select(literal_column(f"'{dim or ''}'").label("dim"), ranked.c.k, func.avg(ranked.c.v))
+                     .where(ranked.c.n * 2 >= ranked.c.of, ranked.c.n * 2 <= ranked.c.of + 2).group_by(ranked.c.k))
+    found: dict[str | None, dict[Any, float]] = {None: {}, **{dim: {} for dim in dims}}
+    for dim, key, value in session.connection().execute(union_all(*parts)):
+        found[dim or None][key if dim else None] = float(value)
+    return found
 
 
-def week_counts(session: Session, *, where: Sequence[Any], weeks: Sequence[tuple[str, datetime]]) -> dict[str, dict[str, int]]:
+def week_counts(session: Session, *, where: Sequence[Any],
+                weeks: Sequence[tuple[str, datetime]]) -> dict[str, dict[str, int]]:
     """{kind: {week label: cases opened}}; ``weeks`` are (label, the start of the next week), in order."""
     label = case(*[(Case.created_at < until, name) for name, until in weeks[:-1]], else_=weeks[-1][0]) \
         if len(weeks) > 1 else literal(weeks[0][0])

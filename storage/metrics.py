@@ -46,7 +46,8 @@ def outbox_failures(session: Session, *, max_attempts: int) -> list[tuple[str, s
     reason = case((Outbox.status == "pending", "retrying"), (Outbox.attempts >= max_attempts, "retries_exhausted"),
                   else_="permanent")
     stmt = (select(Outbox.channel, reason, func.count())
-            .where(or_(Outbox.status == "failed", and_(Outbox.status == "pending", col(Outbox.last_error).is_not(None))))
+            .where(or_(Outbox.status == "failed",
+                       and_(Outbox.status == "pending", col(Outbox.last_error).is_not(None))))
             .group_by(Outbox.channel, reason))
     return [(c, r, n) for c, r, n in session.exec(stmt).all()]
 
@@ -55,7 +56,8 @@ def broadcast_progress(session: Session) -> list[tuple[int, str, int]]:
     """(broadcast id, copy state: pending, sent or failed, copies) of each confirmed broadcast whose drafter has not
     yet been told the outcome (reported_at unset: some copies are still on their way, or were just settled)."""
     state = func.coalesce(Outbox.status, "pending")
-    stmt = (select(Broadcast.id, state, func.count()).join(BroadcastDelivery, BroadcastDelivery.broadcast_id == Broadcast.id)
+    stmt = (select(Broadcast.id, state, func.count())
+            .join(BroadcastDelivery, BroadcastDelivery.broadcast_id == Broadcast.id)
             .join(Outbox, Outbox.id == BroadcastDelivery.outbox_id, isouter=True)
             .where(Broadcast.status == "sent", col(Broadcast.reported_at).is_(None)).group_by(Broadcast.id, state))
     return [(b, s, n) for b, s, n in session.exec(stmt).all()]

@@ -107,8 +107,8 @@ def test_a_timing_falls_in_the_first_bucket_it_fits():
         with timings.timer("handle"):
             pass
     found = parse("\n".join(timings.lines()))
-    assert [value(found, "gridbot_seconds_bucket", stage="handle", le=le) for le in ("0.0025", "0.005", "0.25", "0.5",
-                                                                                      "10", "+Inf")] == [0, 1, 1, 2, 2, 3]
+    bounds = ("0.0025", "0.005", "0.25", "0.5", "10", "+Inf")
+    assert [value(found, "gridbot_seconds_bucket", stage="handle", le=le) for le in bounds] == [0, 1, 1, 2, 2, 3]
     assert value(found, "gridbot_seconds_sum", stage="handle") == pytest.approx(20.304)
 
 
