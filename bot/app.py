@@ -26,7 +26,7 @@ from bot.media.pool import ImageReader
 from bot.media.store import make_store
 from bot.media.worker import MediaWorker
 from bot.outbox import OutboxSender
-from bot.pipeline import Pipeline
+from bot.measuring import MeasuredPipeline, TimedClassifier
 from bot.scheduling.lifecycle import scheduler_ctx
 from bot.wake import stop_tasks
 from bot.web import api, console, edge, health, households, metrics
@@ -140,7 +140,8 @@ def _workers(senders: dict[str, Sender] | None, background: bool, classifier: An
              image_reader: ImageReader | None, instance: str | None):
     async def ctx(app: web.Application) -> AsyncIterator[None]:
         config = app[CONFIG]
-        own_classifier = classifier or nlu.DeferredClassifier()
+        timings = app[metrics.TIMINGS]  # what /metrics shows of this process: classifying, handling
+        own_classifier = TimedClassifier(classifier or nlu.DeferredClassifier(), timings)
         all_senders: dict[str, Sender] = {**app[SENDERS], **(senders or {})}
         app[OUTBOX] = OutboxSender(engine=app[ENGINE], executor=app[EXECUTOR], clock=app[CLOCK],
                                    senders=all_senders, batch=config.outbox.batch,
@@ -152,8 +153,8 @@ def _workers(senders: dict[str, Sender] | None, background: bool, classifier: An
         app[MEDIA] = MediaWorker(engine=app[ENGINE], executor=app[EXECUTOR], clock=app[CLOCK], config=config,
                                  store=make_store(config.media.root), fetchers=app[FETCHERS], reader=reader,
                                  on_ready=lambda: app[PIPELINE].wake.set())
-        app[PIPELINE] = Pipeline(
-            engine=app[ENGINE], executor=app[EXECUTOR], config=config, clock=app[CLOCK],
+        app[PIPELINE] = MeasuredPipeline(
+            timings=timings, engine=app[ENGINE], executor=app[EXECUTOR], config=config, clock=app[CLOCK],
             classifier=own_classifier, routes=build_routes(config.commands.aliases),
             channels=registry.directory(), intake=app[INTAKE],
             on_written=app[OUTBOX].wake.set, on_media=app[MEDIA].wake.set,
@@ -186,6 +187,7 @@ async def _warm(app: web.Application) -> None:
     officer-added scam words and the FAQ's index: before message one, never inside it."""
     loop = asyncio.get_running_loop()
     classifier = app[PIPELINE].classifier
+    classifier = getattr(classifier, "inner", classifier)  # the classifier inside its timer
     if isinstance(classifier, nlu.DeferredClassifier):
         await loop.run_in_executor(None, classifier.real)  # not in the database threads messages are stored by
     await loop.run_in_executor(app[EXECUTOR], app[PIPELINE].refresh_scam_words)

@@ -7,14 +7,14 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
-from statistics import median
 from typing import Any, Sequence
 
 from sqlmodel import Session
 
 from handlers import texts
+from storage import figures as aggregates
 from storage import reports
-from storage.models import DONE_STATUSES, Status
+from storage.models import DONE_STATUSES, Case
 
 SYSTEM_ACTORS = ("gridbot", "scheduler", "config")
 RESPONSE_ACTIONS = ("acknowledged", "taken", "replied", "note", "assigned", "transferred", "resolved", "closed",
@@ -91,22 +91,8 @@ class Tally:
     reopened: int = 0
     answered: int = 0
     happy: int = 0
-    responses: list[float] = field(default_factory=list)  # hours to first response
-    resolutions: list[float] = field(default_factory=list)  # hours to (latest) resolution
-
-    def add(self, row: Any, first_response: datetime | None, reopened: bool) -> None:
-        self.total += 1
-        self.reopened += reopened
-        if row.status in DONE_STATUSES:
-            self.done += 1
-            done_at = row.resolved_at or row.closed_at
-            if done_at:
-                self.resolutions.append((done_at - row.created_at).total_seconds() / 3600)
-        if row.satisfaction:
-            self.answered += 1
-            self.happy += row.satisfaction in HAPPY
-        if first_response:
-            self.responses.append(max((first_response - row.created_at).total_seconds(), 0) / 3600)
+    median_response_hours: float | None = None  # to the first response by a person
+    median_resolution_hours: float | None = None  # to the (latest) resolution
 
     @property
     def resolution_rate(self) -> float | None:
@@ -115,14 +101,6 @@ class Tally:
     @property
     def satisfaction_rate(self) -> float | None:
         return self.happy / self.answered if self.answered else None
-
-    @property
-    def median_response_hours(self) -> float | None:
-        return median(self.responses) if self.responses else None
-
-    @property
-    def median_resolution_hours(self) -> float | None:
-        return median(self.resolutions) if self.resolutions else None
 
 
 @dataclass
@@ -152,43 +130,39 @@ class Figures:
 
 def figures(session: Session, *, period: Period, tz: Any, grid_ids: Sequence[str] | None = None,
             scope: Any = None) -> Figures:
-    """All figures of the cases opened in the period, in these grids (None: all) and this scope (a SQL clause)."""
+    """All figures of the cases opened in the period, in these grids (None: all) and this scope (a SQL clause).
+    Each comes from an aggregate query (storage/figures.py): a few rows per kind and grid, however many cases."""
     where = reports.case_filter(since=period.start, until=period.end, grid_ids=grid_ids, scope=scope)
-    first = reports.first_events(session, where=where, actions=RESPONSE_ACTIONS, exclude_actors=SYSTEM_ACTORS)
-    reopened = reports.event_counts(session, where=where, actions=("reopened",))
     weeks = _weeks(period)
-    result = Figures(period, Tally(), {}, {}, weeks, {k: dict.fromkeys(weeks, 0) for k in KINDS}, {})
-    for row in reports.iter_cases(session, where=where):
-        args = (row, first.get(row.id), row.id in reopened)
-        for tally in (result.overall, result.by_kind.setdefault(row.kind, Tally()),
-                      result.by_grid.setdefault(row.grid_id, Tally())):
-            tally.add(*args)
-        local = row.created_at.astimezone(tz).date()
-        week = (local - timedelta(days=local.weekday())).isoformat()
-        result.per_week.setdefault(row.kind, dict.fromkeys(weeks, 0))[week] = \
-            result.per_week.get(row.kind, {}).get(week, 0) + 1
-        statuses = result.statuses.setdefault(row.kind, {})
-        statuses[row.status] = statuses.get(row.status, 0) + 1
-    result.misread = misreadings(session, where=where)
-    return result
+    responses = aggregates.medians(session, dims=("kind", "grid_id"), spans=aggregates.response_spans(
+        session, where=where, actions=RESPONSE_ACTIONS, exclude_actors=SYSTEM_ACTORS))
+    resolutions = aggregates.medians(session, dims=("kind", "grid_id"),
+                                     spans=aggregates.resolution_spans(session, where=where, done=DONE_STATUSES))
+    counted = aggregates.counts(session, where=where, done=DONE_STATUSES, happy=HAPPY)
+
+    def tallies(by: str | None) -> dict[Any, Tally]:
+        summed: dict[Any, list[int]] = {}
+        for (kind, grid), row in counted.items():
+            key = {"kind": kind, "grid_id": grid}.get(by) if by else None
+            summed[key] = [a + b for a, b in zip(summed.get(key, [0] * len(row)), row)]
+        return {key: Tally(*row, responses[by].get(key), resolutions[by].get(key)) for key, row in summed.items()}
+
+    per_week = {k: dict.fromkeys(weeks, 0) for k in KINDS}
+    for kind, opened in aggregates.week_counts(session, where=where, weeks=_week_ends(weeks, tz)).items():
+        per_week.setdefault(kind, dict.fromkeys(weeks, 0)).update(opened)
+    return Figures(period, tallies(None).get(None, Tally()), tallies("kind"), tallies("grid_id"), weeks, per_week,
+                   aggregates.status_counts(session, where=where), misreadings(session, where=where))
 
 
 def misreadings(session: Session, *, where: Sequence[Any]) -> dict[str, Misreadings]:
     """Per kind the bot opened cases as (before any officer's correction): opened, closed as 误报, re-routed."""
-    opened = reports.opened_from_messages(session, where=where)
-    corrected = reports.first_corrections(session, where=where)
-    found: dict[str, Misreadings] = {}
-    for row in reports.iter_cases(session, where=where):
-        if row.id not in opened:
-            continue
-        first, _ = corrected.get(row.id, (row.kind, 0))
-        tally = found.setdefault(first, Misreadings())
-        tally.opened += 1
-        if row.status == Status.CLOSED and row.outcome == texts.FALSE_ALARM:
-            tally.false_alarms += 1
-        elif row.kind != first:
-            tally.rerouted += 1
-    return found
+    return {kind: Misreadings(*row)
+            for kind, row in aggregates.misreadings(session, where=where, false_alarm=texts.FALSE_ALARM).items()}
+
+
+def _week_ends(weeks: Sequence[str], tz: Any) -> list[tuple[str, datetime]]:
+    """(Monday, the start of the following Monday in ``tz``) for each week."""
+    return [(monday, datetime.combine(date.fromisoformat(monday) + timedelta(days=7), time(), tz)) for monday in weeks]
 
 
 def _weeks(period: Period) -> list[str]:

@@ -341,6 +341,7 @@ AGENDA_REASON_NAMES = {"carried": "上周遗留", "urgent": "紧急", "escalated
 AGENDA_HEADER = "【周五工作法·疑难纠纷议程】{date}（周五）\n以下{n}件纠纷建议本周集中研判调解（按建议顺序）："
 AGENDA_DRAFT_HEADER = "【议程草稿】截至{time}，本周五（{date}）议程将包括以下{n}件："
 AGENDA_EMPTY = "目前没有需要列入本周五议程的疑难纠纷。"
+AGENDA_MORE = "…另有{n}件，见管理后台“周五议程”页"
 AGENDA_SECTION = "■ {grid}｜调解员：{mediator}"
 AGENDA_ITEM = "{no}. {case}号 {type} {age}{flags}\n   当事人：{party}\n   反映：{text}"
 AGENDA_AGE_DAYS = "已{days}天"

@@ -8,7 +8,8 @@ from typing import Any, Sequence
 from sqlalchemy import update
 from sqlmodel import Session, col, select
 
-from storage.models import ACTIVE_STATUSES, Case, CaseEvent, Status, Survey
+from storage.listing import Page, first_rows
+from storage.models import ACTIVE_STATUSES, Case, CaseEvent, Kind, Status, Survey, VisitTask
 
 ACTIVE = ACTIVE_STATUSES
 
@@ -145,24 +146,28 @@ def recent_events(session: Session, *, case_id: int, limit: int) -> list[CaseEve
 
 
 def cases_created(session: Session, *, since: datetime, until: datetime, grid_ids: Sequence[str],
-                  kind: str | None = None) -> Sequence[Case]:
-    stmt = select(Case).where(Case.created_at > since, Case.created_at <= until, Case.grid_id.in_(grid_ids))
-    if kind is not None:
-        stmt = stmt.where(Case.kind == kind)
-    return session.exec(stmt.order_by(Case.id)).all()
+                  kind: str | None = None, limit: int) -> Page:
+    """Cases of these grids opened in (since, until], by number: the first ``limit`` and how many."""
+    stmt = select(Case).where(Case.created_at > since, Case.created_at <= until, col(Case.grid_id).in_(grid_ids))
+    # every kind spelled out when none is given: searched per (grid, kind) in ix_case_grid_kind_created
+    stmt = stmt.where(Case.kind == kind if kind is not None else col(Case.kind).in_([k.value for k in Kind]))
+    return first_rows(session, stmt=stmt.order_by(Case.id), limit=limit)
 
 
-def open_cases_older_than(session: Session, *, before: datetime, grid_ids: Sequence[str]) -> Sequence[Case]:
-    return session.exec(select(Case).where(Case.status.in_(ACTIVE), Case.created_at < before,
-                                           Case.grid_id.in_(grid_ids)).order_by(Case.created_at, Case.id)).all()
+def open_cases_older_than(session: Session, *, before: datetime, grid_ids: Sequence[str], limit: int) -> Page:
+    """Active cases of these grids opened before ``before``, oldest first: the first ``limit`` and how many."""
+    stmt = select(Case).where(col(Case.status).in_(ACTIVE), Case.created_at < before, col(Case.grid_id).in_(grid_ids))
+    return first_rows(session, stmt=stmt.order_by(Case.created_at, Case.id), limit=limit)
 
 
-def resolved_awaiting_followup(session: Session, *, resolved_before: datetime,
-                               grid_ids: Sequence[str]) -> Sequence[Case]:
-    """Disputes resolved (not yet closed) long enough ago that the follow-up visit (回访) is due."""
-    return session.exec(select(Case).where(Case.kind == "dispute", Case.status == "resolved",
-                                           Case.resolved_at <= resolved_before, Case.grid_id.in_(grid_ids))
-                        .order_by(Case.resolved_at, Case.id)).all()
+def resolved_awaiting_followup(session: Session, *, resolved_before: datetime, grid_ids: Sequence[str],
+                               limit: int) -> Page:
+    """Disputes resolved (not yet closed) long enough ago that the follow-up visit (回访) is due, and that have no
+    open home-visit task (those are listed as tasks): the first ``limit`` and how many."""
+    task = select(VisitTask.id).where(VisitTask.case_id == Case.id, VisitTask.status == "open")
+    stmt = select(Case).where(Case.kind == "dispute", Case.status == "resolved", Case.resolved_at <= resolved_before,
+                              col(Case.grid_id).in_(grid_ids), ~task.exists())
+    return first_rows(session, stmt=stmt.order_by(Case.resolved_at, Case.id), limit=limit)
 
 
 def cases_reported_by(session: Session, *, reporter_id: str, limit: int = 10) -> Sequence[Case]:

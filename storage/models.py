@@ -240,7 +240,11 @@ class Case(SQLModel, table=True):
                       Index("ix_case_group_kind_created", "group_id", "kind", "created_at"),  # one call, one group
                       Index("ix_case_assignee", "assignee_id", "status"),  # /mine
                       Index("ix_case_mediator", "mediator_id", "status"),
-                      Index("ix_case_status_kind", "status", "kind"))  # the timers: the cases still in a status
+                      Index("ix_case_status_kind", "status", "kind"),  # the timers: the cases still in a status
+                      # A period's cases (/stats, reports, exports), searched per kind: `kind IN (every kind)` lets
+                      # PostgreSQL range over it (a bare created_at index tempts both planners into walking all of
+                      # history for an ORDER BY created_at LIMIT of the open cases).
+                      Index("ix_case_kind_created", "kind", "created_at"))
     id: Optional[int] = Field(default=None, primary_key=True)
     kind: str  # inquiry, dispute, fraud, help
     subtype: Optional[str] = None
@@ -269,6 +273,8 @@ class Case(SQLModel, table=True):
 class CaseEvent(SQLModel, table=True):
     """Audit trail: who did what to which case, when, from which status to which."""
 
+    # The events of a kind since a time (the digest's repeated replies, whatever the size of history).
+    __table_args__ = (Index("ix_caseevent_action_at", "action", "at"),)
     id: Optional[int] = Field(default=None, primary_key=True)
     case_id: int = Field(foreign_key="case.id", index=True)
     at: datetime = _when()
@@ -354,6 +360,7 @@ class Survey(SQLModel, table=True):
 class VisitTask(SQLModel, table=True):
     """A home visit for a grid worker when a resident did not answer the follow-up survey."""
 
+    __table_args__ = (Index("ix_visittask_open", "status", "created_at"),)  # the open tasks, oldest first
     id: Optional[int] = Field(default=None, primary_key=True)
     case_id: int = Field(foreign_key="case.id", index=True)
     survey_id: Optional[int] = Field(default=None, foreign_key="survey.id")

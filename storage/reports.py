@@ -1,5 +1,6 @@
-"""Read-only queries behind the reports, /stats and the exports: light rows, streamed in batches so a month
-of a whole city never sits in memory as ORM objects. Keyword-only, session first, never commit."""
+"""Read-only queries behind the exports and the alert feed: light rows, streamed in batches so a month of a whole
+city never sits in memory as ORM objects; and the period filter that /stats and the reports page aggregate over
+(storage/figures.py). Keyword-only, session first, never commit."""
 from __future__ import annotations
 
 from datetime import datetime
@@ -8,7 +9,7 @@ from typing import Any, Iterator, Sequence
 from sqlalchemy import func, select
 from sqlmodel import Session, col
 
-from storage.models import Broadcast, BroadcastDelivery, Case, CaseEvent, ChatGroup, Correction, Message, Outbox
+from storage.models import Broadcast, BroadcastDelivery, Case, CaseEvent, ChatGroup, Kind, Outbox
 
 CASE_COLUMNS = (Case.id, Case.kind, Case.subtype, Case.scam_type, Case.status, Case.grid_id, Case.assignee_id,
                 Case.mediator_id, Case.reporter_id, Case.text, Case.outcome, Case.satisfaction, Case.level,
@@ -34,8 +35,8 @@ def case_filter(*, since: datetime | None, until: datetime | None, grid_ids: Seq
         clauses.append(Case.created_at < until)
     if grid_ids is not None:
         clauses.append(col(Case.grid_id).in_(list(grid_ids)))
-    if kind is not None:
-        clauses.append(Case.kind == kind)
+    # every kind spelled out when none is given: the period is then searched per kind (ix_case_kind_created)
+    clauses.append(Case.kind == kind if kind is not None else col(Case.kind).in_([k.value for k in Kind]))
     if scope is not None:
         clauses.append(scope)
     return clauses
@@ -61,23 +62,6 @@ def event_counts(session: Session, *, where: Sequence[Any], actions: Sequence[st
     stmt = (select(CaseEvent.case_id, func.count()).join(Case, Case.id == CaseEvent.case_id)
             .where(*where, col(CaseEvent.action).in_(list(actions))).group_by(CaseEvent.case_id))
     return dict(session.connection().execute(stmt).all())
-
-
-def opened_from_messages(session: Session, *, where: Sequence[Any]) -> set[int]:
-    """The matching cases a resident's message opened or joined (the bot's own reading), not the case API's."""
-    stmt = select(Message.case_id).join(Case, Case.id == Message.case_id).where(*where).distinct()
-    return {case_id for (case_id,) in session.connection().execute(stmt)}
-
-
-def first_corrections(session: Session, *, where: Sequence[Any]) -> dict[int, tuple[str, int]]:
-    """{case id: (the kind it had before its first correction, how many corrections)} for the matching cases."""
-    stmt = (select(Correction.case_id, Correction.original_intent).join(Case, Case.id == Correction.case_id)
-            .where(*where).order_by(Correction.id))
-    found: dict[int, tuple[str, int]] = {}
-    for case_id, original in session.connection().execute(stmt):
-        first, n = found.get(case_id, (original, 0))
-        found[case_id] = (first, n + 1)
-    return found
 
 
 def iter_deliveries(session: Session, *, since: datetime | None, until: datetime | None,

@@ -13,6 +13,7 @@ from handlers.cases.view import type_name
 from handlers.privacy import mask_personal
 from handlers.routines import agenda
 from storage import agenda as store_agenda
+from storage import papers
 from storage.models import Case, Grid, Person
 
 
@@ -33,15 +34,21 @@ class Week:
     by_mediator: dict[str, list[Item]] = field(default_factory=dict)
     awaiting_consent: list[Item] = field(default_factory=list)
     past: list[tuple[str, list[Item]]] = field(default_factory=list)  # (Friday, items with their outcome)
+    more: int = 0  # hard disputes past the listed ones
 
 
-def week_page(session: Session, *, config: Any, person: Person, now: datetime, past_weeks: int = 4) -> Week:
+def week_page(session: Session, *, config: Any, person: Person, now: datetime, past_weeks: int = 4,
+              listed: int = agenda.LISTED) -> Week:
+    """This week's hard disputes the person may act on (the first ``listed``; ``more`` counts the rest), and the
+    past weeks' agendas with their outcomes."""
     week = Week(agenda.week_of(now, config.tz))
-    entries = agenda.compile_agenda(session, config=config, now=now, gate=False)
-    on_agenda = {e.case.id for e in agenda.compile_agenda(session, config=config, now=now)}
+    visible = scope.visible_clause(session, person)
+    entries = agenda.compile_agenda(session, config=config, now=now, gate=False, visible=visible, limit=listed)
+    if len(entries) == listed:
+        week.more = agenda.count_agenda(session, config=config, now=now, gate=False, visible=visible) - listed
+    on_agenda = (papers.consented_cases(session, case_ids=[e.case.id for e in entries], parties=agenda.CONSENTING)
+                 if config.friday.require_consent else {e.case.id for e in entries})
     for entry in entries:
-        if not scope.may_act_on(session, person, entry.case):
-            continue
         item = _item(session, entry.case, entry.reasons)
         if entry.case.id in on_agenda:
             week.by_mediator.setdefault(_name(session, entry.case.mediator_id), []).append(item)

@@ -10,10 +10,11 @@ from sqlmodel import Session
 from handlers import texts
 from handlers.privacy import mask_personal
 from storage import agenda as store_agenda
-from storage import cases, outbox, papers, people
+from storage import cases, outbox, people
 from storage.models import Case, Grid, Person, Role
 
-HARD_EVENTS = ("reopened", "escalated")
+CONSENTING = ("applicant", "respondent")  # both parties, before a dispute goes on the agenda
+LISTED = 100  # items at most in a draft or on the console page; the count says how many more
 
 
 @dataclass
@@ -32,28 +33,31 @@ def week_of(now: datetime, tz: Any) -> str:
     return (local + timedelta(days=(4 - local.weekday()) % 7)).isoformat()
 
 
-def compile_agenda(session: Session, *, config: Any, now: datetime, gate: bool = True) -> list[Entry]:
-    """Unresolved disputes that are hard this week, in suggested order (urgent, escalated, reopened, age).
-    With ``[friday] require_consent`` (and ``gate``), only those whose parties have both consented to mediation."""
-    previous = store_agenda.latest_agenda_week(session, before=week_of(now, config.tz))
-    carried = {i.case_id for i in store_agenda.agenda_items(session, week=previous)} if previous else set()
-    disputes = cases.unresolved_disputes(session)
-    flagged = cases.cases_with_events(session, case_ids=[c.id for c in disputes], actions=HARD_EVENTS)
-    too_old = now - timedelta(days=config.friday.hard_after_days)
+def compile_agenda(session: Session, *, config: Any, now: datetime, gate: bool = True, visible: Any = None,
+                   limit: int | None = None) -> list[Entry]:
+    """Unresolved disputes that are hard this week, in suggested order (urgent, escalated, reopened, age): the first
+    ``limit`` (None: all), within ``visible`` (a clause on Case). With ``[friday] require_consent`` (and ``gate``),
+    only those whose parties have both consented to mediation."""
     entries = []
-    for case in disputes:
-        marks = {"carried": case.id in carried, "escalated": "escalated" in flagged.get(case.id, ()),
-                 "reopened": "reopened" in flagged.get(case.id, ()), "hard": case.hard,
-                 "old": case.created_at < too_old}
-        if any(marks.values()):
-            reasons = (["urgent"] if case.urgent else []) + [name for name, on in marks.items() if on]
-            entries.append(Entry(case, reasons))
-    if gate and config.friday.require_consent:
-        consented = papers.consented_cases(session, case_ids=[e.case.id for e in entries],
-                                           parties=("applicant", "respondent"))
-        entries = [e for e in entries if e.case.id in consented]
-    return sorted(entries, key=lambda e: (not e.case.urgent, "escalated" not in e.reasons,
-                                          "reopened" not in e.reasons, e.case.created_at, e.case.id))
+    for found in store_agenda.hard_disputes(session, **_criteria(session, config=config, now=now, gate=gate),
+                                            visible=visible, limit=limit):
+        case = found.case
+        marks = {"carried": found.carried, "escalated": found.escalated, "reopened": found.reopened,
+                 "hard": case.hard, "old": case.created_at < now - timedelta(days=config.friday.hard_after_days)}
+        entries.append(Entry(case, (["urgent"] if case.urgent else []) + [name for name, on in marks.items() if on]))
+    return entries
+
+
+def count_agenda(session: Session, *, config: Any, now: datetime, gate: bool = True, visible: Any = None) -> int:
+    """How many disputes compile_agenda would list without a limit (one COUNT)."""
+    return store_agenda.count_hard_disputes(session, **_criteria(session, config=config, now=now, gate=gate),
+                                            visible=visible)
+
+
+def _criteria(session: Session, *, config: Any, now: datetime, gate: bool) -> dict[str, Any]:
+    return {"carried_from": store_agenda.latest_agenda_week(session, before=week_of(now, config.tz)),
+            "old_before": now - timedelta(days=config.friday.hard_after_days),
+            "consent": CONSENTING if gate and config.friday.require_consent else ()}
 
 
 def concerned(session: Session, case: Case) -> list[str]:
@@ -61,10 +65,6 @@ def concerned(session: Session, case: Case) -> list[str]:
     grid = session.get(Grid, case.grid_id) if case.grid_id else None
     ids = [grid.officer_id if grid else None, case.assignee_id, case.mediator_id]
     return list(dict.fromkeys(i for i in ids if i))
-
-
-def sees(session: Session, person: Person, case: Case) -> bool:
-    return person.role == Role.ADMIN or person.id in concerned(session, case)
 
 
 def post_agenda(session: Session, *, config: Any, run_key: str, now: datetime) -> int:
@@ -108,14 +108,18 @@ def _send_each(session: Session, entries: list[Entry], *, run_key: str, now: dat
     return count
 
 
-def draft_for(session: Session, *, config: Any, person: Person, now: datetime) -> str:
-    """The agenda as it would be compiled now, limited to what this person is concerned with."""
-    entries = [e for e in compile_agenda(session, config=config, now=now) if sees(session, person, e.case)]
+def draft_for(session: Session, *, config: Any, person: Person, now: datetime, limit: int = LISTED) -> str:
+    """The agenda as it would be compiled now, limited to what this person is concerned with (its first ``limit``
+    items; the header counts them all)."""
+    visible = None if person.role == Role.ADMIN else store_agenda.concerning(person.id)
+    entries = compile_agenda(session, config=config, now=now, visible=visible, limit=limit)
     if not entries:
         return texts.AGENDA_EMPTY
+    total = len(entries) if len(entries) < limit else count_agenda(session, config=config, now=now, visible=visible)
     header = texts.AGENDA_DRAFT_HEADER.format(time=now.astimezone(config.tz).strftime("%m-%d %H:%M"),
-                                 date=week_of(now, config.tz), n=len(entries))
-    return header + "\n" + render_entries(session, entries, config=config, now=now)
+                                 date=week_of(now, config.tz), n=total)
+    text = header + "\n" + render_entries(session, entries, config=config, now=now)
+    return text + ("\n\n" + texts.AGENDA_MORE.format(n=total - len(entries)) if total > len(entries) else "")
 
 
 def render_entries(session: Session, entries: list[Entry], *, config: Any, now: datetime) -> str:

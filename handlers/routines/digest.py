@@ -11,6 +11,7 @@ from handlers.faq import candidates
 from handlers.households import digest as households_digest
 from handlers.privacy import mask_personal
 from storage import audit, cases, inbox, outbox, people, roster, visits
+from storage.listing import Page
 from storage.models import Case, Grid, Person, Role
 
 MAX_LINES = 10
@@ -67,12 +68,13 @@ def compose(session: Session, *, config: Any, schedule: Any, officer: Person, gr
     sections = [
         texts.DIGEST_HEADER.format(date=now.astimezone(config.tz).strftime("%Y-%m-%d"), officer=officer.name,
                       grids=texts.DIGEST_GRIDS.format(names=names) if names else ""),
-        _cases(texts.DIGEST_NEW, cases.cases_created(session, since=since, until=now, grid_ids=grid_ids)),
+        _cases(texts.DIGEST_NEW, cases.cases_created(session, since=since, until=now, grid_ids=grid_ids,
+                                                    limit=MAX_LINES)),
         _cases(texts.DIGEST_OVERDUE.format(days=schedule.overdue_days),
-               cases.open_cases_older_than(session, before=overdue_before, grid_ids=grid_ids)),
+               cases.open_cases_older_than(session, before=overdue_before, grid_ids=grid_ids, limit=MAX_LINES)),
         _followups(session, resolved_before=followup_before, grid_ids=grid_ids),
         _cases(texts.DIGEST_FRAUD, cases.cases_created(session, since=now - timedelta(days=1), until=now,
-                                                     grid_ids=grid_ids, kind="fraud")),
+                                                     grid_ids=grid_ids, kind="fraud", limit=MAX_LINES)),
         *shared,
         *households_digest.sections(session, config=config, officer=officer, grid_ids=grid_ids, since=since, now=now),
     ]
@@ -83,12 +85,12 @@ def compose(session: Session, *, config: Any, schedule: Any, officer: Person, gr
 
 
 def _followups(session: Session, *, resolved_before: datetime, grid_ids: list[str]) -> str:
-    """Open home-visit tasks first, then disputes resolved long enough ago that a 回访 is due."""
-    tasks = visits.open_visit_tasks(session, grid_ids=grid_ids)
-    resolved = cases.resolved_awaiting_followup(session, resolved_before=resolved_before, grid_ids=grid_ids)
-    seen = {c.id for c in tasks}
-    lines = [texts.DIGEST_VISIT_LINE.format(case=c.id, text=_short(c.text, 30)) for c in tasks]
-    return _section(texts.DIGEST_FOLLOWUP, lines + _case_lines([c for c in resolved if c.id not in seen]))
+    """Open home-visit tasks first, then disputes resolved long enough ago that a 回访 is due (and no task yet)."""
+    tasks = visits.open_visit_tasks(session, grid_ids=grid_ids, limit=MAX_LINES)
+    resolved = cases.resolved_awaiting_followup(session, resolved_before=resolved_before, grid_ids=grid_ids,
+                                                limit=max(MAX_LINES - len(tasks.rows), 1))
+    lines = [texts.DIGEST_VISIT_LINE.format(case=c.id, text=_short(c.text, 30)) for c in tasks.rows]
+    return _section(texts.DIGEST_FOLLOWUP, lines + _case_lines(resolved.rows), total=tasks.total + resolved.total)
 
 
 def _shared_sections(session: Session, *, since: datetime) -> list[str]:
@@ -101,8 +103,8 @@ def _shared_sections(session: Session, *, since: datetime) -> list[str]:
     return [_section(texts.DIGEST_FAILED, lines), _section(texts.DIGEST_SKIPPED, skipped)]
 
 
-def _cases(title: str, cases: Sequence[Case]) -> str:
-    return _section(title, _case_lines(cases))
+def _cases(title: str, page: Page) -> str:
+    return _section(title, _case_lines(page.rows), total=page.total)
 
 
 def _case_lines(cases: Sequence[Case]) -> list[str]:
@@ -110,13 +112,15 @@ def _case_lines(cases: Sequence[Case]) -> list[str]:
                                    status=texts.STATUS_NAMES[c.status], text=_short(c.text, 30)) for c in cases]
 
 
-def _section(title: str, lines: list[str]) -> str:
-    if not lines:
+def _section(title: str, lines: list[str], total: int | None = None) -> str:
+    """A titled list of at most MAX_LINES lines; ``total`` (default: the lines given) is how many there are."""
+    total = len(lines) if total is None else total
+    if not total:
         return texts.DIGEST_EMPTY.format(title=title)
-    head = texts.DIGEST_SECTION.format(title=title, n=len(lines))
+    head = texts.DIGEST_SECTION.format(title=title, n=total)
     shown = lines[:MAX_LINES]
-    if len(lines) > MAX_LINES:
-        shown.append(texts.DIGEST_MORE.format(n=len(lines) - MAX_LINES))
+    if total > len(shown):
+        shown.append(texts.DIGEST_MORE.format(n=total - len(shown)))
     return "\n".join([head, *shown])
 
 

@@ -32,3 +32,37 @@ async def test_handling_never_scans_a_table_that_grows_with_history(bot, engine,
         await bot.tick()
     assert len(statements) > 20  # the handling really ran through the database
     assert scanning(engine, statements) == set()
+
+
+
+def _reports_on_history(tmp_path, old: int) -> tuple[dict[str, int], set[str], object]:  # noqa: ANN001
+    """Rows fetched by each report (/stats, the digests, the agenda draft and page) on 400 recent cases and ``old``
+    older ones, and the statements they ran."""
+    from bench.stats_bench import operations, seeded, sqlite_engine
+    from storage.db import session as new_session
+    from tests.factories import make_config
+
+    config = make_config()
+    engine, fetched = sqlite_engine(str(tmp_path / f"history-{old}.db"))
+    seeded(engine, config, 400 + old, recent=400)
+    statements: set[str] = set()
+    event.listen(engine, "before_cursor_execute",
+                 lambda conn, cursor, stmt, params, context, many: statements.add(stmt))
+    rows = {}
+    for name, work in operations(config).items():
+        with new_session(engine) as session:
+            before = fetched()
+            work(session)
+            rows[name] = fetched() - before
+    return rows, statements, engine
+
+
+def test_reports_fetch_as_many_rows_whatever_the_history(tmp_path):
+    """The same recent cases on 200 and on 5,600 older ones: every report fetches the same rows (aggregates, and
+    listings with a LIMIT), and none of their statements plans a scan of a whole big table."""
+    small, _, _ = _reports_on_history(tmp_path, 200)
+    large, statements, engine = _reports_on_history(tmp_path, 5_600)
+    assert large == small and all(n > 0 for n in small.values())
+    assert len(statements) > 20
+    assert scanning(engine, statements) == set()
+    engine.dispose()
