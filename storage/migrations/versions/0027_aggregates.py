@@ -9,7 +9,7 @@ from __future__ import annotations
 from alembic import op
 
 revision = '0027_aggregates'
-down_revision = '0025_priority_lane'
+down_revision = '0026_broadcast_receipts'
 branch_labels = None
 depends_on = None
 
