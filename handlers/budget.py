@@ -30,8 +30,8 @@ def allows_public_reply(session: Session, *, message: Message, now: datetime) ->
     if in_group >= GROUP_REPLIES:
         _note(session, message=message, now=now, why="group")
         return False
-    earlier = inbox.recent_from_sender(session, message=message, since=message.received_at - GROUP_WINDOW,
-                                       limit=SENDER_REPLIES * 4)
+    earlier = inbox.sender_history(session, message=message, since=message.received_at - GROUP_WINDOW,
+                                   limit=SENDER_REPLIES * 4)
     answered = outbox.public_replies_to(session, message_ids=[m.id for m in earlier], channel=message.channel,
                                         chat_id=message.chat_id, since=message.received_at - GROUP_WINDOW)
     if answered >= SENDER_REPLIES:

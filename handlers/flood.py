@@ -64,7 +64,7 @@ def is_own_or_echo(ctx: Context) -> bool:
     return False
 
 
-def is_repeat(ctx: Context, earlier: list[Message]) -> bool:
+def is_repeat(ctx: Context, earlier: list) -> bool:
     said = fingerprint(ctx.message.text)
     if not said:
         return False
@@ -81,7 +81,7 @@ def is_repeat(ctx: Context, earlier: list[Message]) -> bool:
     return True
 
 
-def is_flood(ctx: Context, earlier: list[Message]) -> bool:
+def is_flood(ctx: Context, earlier: list) -> bool:
     since = ctx.message.received_at - SENDER_WINDOW
     recent = [m for m in earlier if m.received_at >= since]
     if len(recent) < SENDER_LIMIT:
@@ -112,7 +112,7 @@ def _absorb_flood(ctx: Context, times: list, kinds: dict[str, int]) -> None:
             _settle(ctx, later, intent=label.intent, case_id=None, label=label.to_dict())
 
 
-def _case_kinds(ctx: Context, recent: list[Message]) -> dict[str, int]:
+def _case_kinds(ctx: Context, recent: list) -> dict[str, int]:
     """The kinds of the cases the sender's recent messages opened or joined, each with its newest case."""
     kinds: dict[str, int] = {}
     for case_id in dict.fromkeys(m.case_id for m in recent if m.case_id is not None):
@@ -129,11 +129,12 @@ def _settle(ctx: Context, message: Message, *, intent: str | None, case_id: int 
     ctx.session.add(message)
 
 
-def sender_history(ctx: Context) -> list[Message]:
-    """The sender's earlier messages in this chat that the repeat and flood rules look at, newest first."""
+def sender_history(ctx: Context) -> list:
+    """The sender's earlier messages in this chat that the repeat and flood rules look at, newest first (rows of
+    id, text, received_at, intent and case_id: storage/inbox.py)."""
     window = max(REPEAT_WINDOW, SENDER_WINDOW)
-    return list(inbox.recent_from_sender(ctx.session, message=ctx.message, since=ctx.message.received_at - window,
-                                         limit=SENDER_LIMIT * 5))
+    return list(inbox.sender_history(ctx.session, message=ctx.message, since=ctx.message.received_at - window,
+                                     limit=SENDER_LIMIT * 5))
 
 
 def _silent(ctx: Context, why: str) -> bool:

@@ -5,7 +5,8 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any, Sequence
 
-from sqlalchemy import func, insert, update
+from sqlalchemy import bindparam, func, insert, update
+from sqlalchemy import select as sa_select
 from sqlmodel import Session, or_, select
 
 from storage.models import Account, CheckIn, Household, Person, Resident, Role
@@ -48,9 +49,17 @@ def find_residents(session: Session, *, name: str | None = None, phone: str | No
 
 
 def resident_of_person(session: Session, *, person_id: str) -> Resident | None:
-    """The flagged, active resident record of a chat identity (None for everyone else)."""
-    stmt = select(Resident).where(Resident.person_id == person_id, Resident.active).order_by(Resident.id)
-    return next((r for r in session.exec(stmt).all() if r.flags), None)
+    """The flagged, active resident record of a chat identity (None for everyone else). Most senders have none: a
+    prebuilt Core statement of ids and flags answers them without loading a row (or autoflushing)."""
+    found = session.connection().execute(_FLAGS_OF_PERSON, {"person_id": person_id}).all()
+    resident_id = next((row.id for row in found if row.flags), None)
+    return session.get(Resident, resident_id) if resident_id is not None else None
+
+
+_RESIDENT = Resident.__table__.c
+_FLAGS_OF_PERSON = (sa_select(_RESIDENT.id, _RESIDENT.flags)
+                    .where(_RESIDENT.person_id == bindparam("person_id"), _RESIDENT.active)
+                    .order_by(_RESIDENT.id))
 
 
 def households_of_grids(session: Session, *, grid_ids: Sequence[str]) -> Sequence[Household]:

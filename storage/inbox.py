@@ -5,10 +5,10 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any, Sequence
 
-from sqlalchemy import func, select, tuple_
+from sqlalchemy import bindparam, func, select, tuple_
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
-from sqlalchemy.engine import Connection
+from sqlalchemy.engine import Connection, Row
 from sqlmodel import Session
 
 from storage.models import Message
@@ -133,13 +133,21 @@ def unpark(session: Session, *, ids: list[int] | None) -> list[int]:
     return [row.id for row in rows]
 
 
-def recent_from_sender(session: Session, *, message: Message, since: datetime, limit: int) -> Sequence[Message]:
-    """The sender's earlier messages in the same chat received at or after ``since``, newest first."""
-    stmt = (select(Message)
-            .where(Message.channel == message.channel, Message.chat_id == message.chat_id,
-                   Message.sender_id == message.sender_id, Message.received_at >= since, Message.id < message.id)
-            .order_by(Message.id.desc()).limit(limit))
-    return session.scalars(stmt).all()
+_HISTORY = _TABLE.c  # the columns the flood, repeat and budget rules read of a sender's earlier messages
+_SENDER_HISTORY = (select(_HISTORY.id, _HISTORY.text, _HISTORY.received_at, _HISTORY.intent, _HISTORY.case_id)
+                   .where(_HISTORY.channel == bindparam("channel"), _HISTORY.chat_id == bindparam("chat_id"),
+                          _HISTORY.sender_id == bindparam("sender_id"), _HISTORY.received_at >= bindparam("since"),
+                          _HISTORY.id < bindparam("before"))
+                   .order_by(_HISTORY.id.desc()).limit(bindparam("limit")))
+
+
+def sender_history(session: Session, *, message: Message, since: datetime, limit: int) -> Sequence[Row]:
+    """The sender's earlier messages in the same chat received at or after ``since``, newest first: id, text,
+    received_at, intent and case_id, as plain rows of a prebuilt Core statement, without the ORM's cost (and its
+    autoflush: the rows are earlier messages, which the transaction handling a later one does not change)."""
+    return session.connection().execute(_SENDER_HISTORY, {
+        "channel": message.channel, "chat_id": message.chat_id, "sender_id": message.sender_id, "since": since,
+        "before": message.id, "limit": limit}).all()
 
 
 def pending_from_sender(session: Session, *, message: Message, limit: int) -> Sequence[Message]:

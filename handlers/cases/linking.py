@@ -34,7 +34,10 @@ def _window(ctx: Context) -> timedelta:
 
 def follow_up_target(ctx: Context) -> Case | None:
     """The dispute this message follows up: the sender's own open one, or — for a short "还是很吵" with
-    no new details — the group's recent case of that kind (the sender's resolved one, or a neighbour's)."""
+    no new details — the group's recent case of that kind (the sender's resolved one, or a neighbour's). Any other
+    intent follows up nothing but a short chatter with a follow-up cue: the rest is answered without a query."""
+    if ctx.label.intent != "dispute" and not _chatter_follow_up(ctx):
+        return None
     open_cases = cases.active_cases_of_reporter(ctx.session, reporter_id=ctx.sender.id, kind="dispute",
                                                 group_id=ctx.group.id if ctx.group else None)
     if not open_cases:
@@ -46,9 +49,15 @@ def follow_up_target(ctx: Context) -> Case | None:
         if same:
             return same[0]
         return recent[0] if recent and len(text) <= SHORT else None
-    if label.intent == "chatter" and len(text) <= SHORT and any(cue in text for cue in texts.FOLLOW_UP_CUES):
+    if _chatter_follow_up(ctx):
         return open_cases[0]
     return None
+
+
+def _chatter_follow_up(ctx: Context) -> bool:
+    """A short chatter with a follow-up cue (“还是很吵”): the sender's open dispute, if any, is what it follows up."""
+    text = ctx.message.text.strip()
+    return ctx.label.intent == "chatter" and len(text) <= SHORT and any(cue in text for cue in texts.FOLLOW_UP_CUES)
 
 
 def _recent_case_followed_up(ctx: Context) -> Case | None:
