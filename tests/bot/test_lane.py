@@ -185,7 +185,7 @@ async def test_two_workers_on_postgresql_never_handle_a_message_twice(bot, backe
     other_engine = make_engine(pg_test_url())
     second = Pipeline(engine=other_engine, executor=first.executor, config=bot.app[CONFIG], clock=first.clock,
                       classifier=seen, routes=build_routes(bot.app[CONFIG].commands.aliases),
-                      channels=registry.directory(), batch=4)
+                      channels=registry.directory(), intake=first.intake, batch=4)  # it only handles
     first.batch = 4
 
     def drain(pipeline: Pipeline) -> int:
