@@ -14,6 +14,7 @@ BENCHMARKS = (
     "bench.flood_bench",
     "bench.history_bench",
     "bench.lane_bench",
+    "bench.stats_bench",
 )
 
 
