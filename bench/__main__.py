@@ -15,6 +15,7 @@ BENCHMARKS = (
     "bench.history_bench",
     "bench.lane_bench",
     "bench.broadcast_bench",
+    "bench.stats_bench",
 )
 
 
