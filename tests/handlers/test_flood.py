@@ -19,7 +19,7 @@ from storage.models import Case, Message
 pytestmark = pytest.mark.postgres
 
 SCAM = "有人冒充客服说我的快递丢了要理赔 让我下载app共享屏幕"
-SAME_TYPE = "我也接到了 说是快递客服 要给我退款让我开屏幕共享"
+SAME_TYPE = "我也接到了，说是快递客服，要给我退款，让我开屏幕共享，这是骗子吧"
 OTHER_TYPE = "刚接到电话说是公检法 说我涉嫌洗钱 要把钱转到安全账户"
 HELP = "救命 楼道里着火了 好大的烟"
 

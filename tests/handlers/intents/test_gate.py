@@ -6,10 +6,15 @@ Each case first checks the decision the shipped model makes for its text, so a r
 text differently fails here with a clear message instead of silently testing something else."""
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 
 from handlers import texts
-from handlers.nlu import classify, decide
+from bot.app import create_app
+from handlers.nlu import Classifier, classify, decide, get_classifier
+from handlers.nlu.policy import NEVER
+from tests.factories import BotDriver
 
 pytestmark = pytest.mark.postgres
 
@@ -53,18 +58,48 @@ async def test_emergencies_in_plain_words_reach_the_grid_and_duty_officers(bot, 
     assert [c["kind"] for c in cases] == ["help"]
 
 
-async def test_a_danger_the_bot_is_unsure_of_is_checked_privately(bot):
-    text = "刚刷到一个视频，讲电动车电池爆燃的，大家充电注意点吧"
-    decision = decide(classify(text))
+VIDEO_OF_A_FIRE = "刚刷到一个视频，讲电动车电池爆燃的，大家充电注意点吧"
+
+
+async def test_a_danger_flag_the_model_is_sure_is_chatter_draws_nothing(bot):
+    # the detector flags a fire; the model is sure it is chatter (P >= the chatter veto): nobody is disturbed
+    label = classify(VIDEO_OF_A_FIRE)
+    assert label.danger.category == "fire" and label.intent == "chatter"
+    assert label.probability("chatter") >= get_classifier().thresholds.chatter_veto
+    decision = decide(label)
+    assert decision.action == "silent" and not decision.alert, decision
+    sent = await bot.talk("grid-1", "resident-1", VIDEO_OF_A_FIRE)
+    assert sent == []
+
+
+async def test_a_danger_flag_on_chatter_below_the_veto_is_checked_privately(aiohttp_client, config, clock, engine,
+                                                                            image_reader):
+    # the same text under a policy without the veto: the detector alone decides, privately
+    classifier = Classifier()
+    classifier.warm_up()
+    classifier.thresholds = replace(classifier.thresholds, chatter_veto=NEVER)
+    decision = classifier.decide(classifier.classify(VIDEO_OF_A_FIRE))
     assert decision.alert and decision.action == "private", decision
-    sent = await bot.talk("grid-1", "resident-1", text)
+    app = create_app(config, clock=clock, engine=engine, background=False, image_reader=image_reader,
+                     classifier=classifier)
+    bot = BotDriver(await aiohttp_client(app))
+    sent = await bot.talk("grid-1", "resident-1", VIDEO_OF_A_FIRE)
     assert in_group(sent, "grid-1") == []
     cards = [m["text"] for m in sent if m["chat_id"] == "officer-1"]
     assert cards and cards[0].startswith(texts.DANGER_MAYBE_NOTE)
 
 
+async def test_a_danger_the_bot_is_unsure_of_is_checked_privately(bot):
+    text = "我家对面楼顶在冒烟 应该是在烧烤吧"  # help, but not sure enough for the group
+    decision = decide(classify(text))
+    assert decision.alert and decision.action == "private", decision
+    sent = await bot.talk("grid-1", "resident-1", text)
+    assert in_group(sent, "grid-1") == []
+    assert any(m["chat_id"] == "officer-1" for m in sent)
+
+
 async def test_a_suspicious_message_below_the_public_threshold_is_a_private_card(bot):
-    text = "我也接到了 说是快递客服 要给我退款让我开屏幕共享"
+    text = "我也接到了，说是快递客服，要给我退款，让我开屏幕共享，这是骗子吧"
     decision = decide(classify(text))
     assert decision.intent == "fraud" and decision.action == "private", decision
     sent = await bot.talk("grid-1", "resident-1", text)
