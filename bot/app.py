@@ -26,7 +26,8 @@ from bot.media.pool import ImageReader
 from bot.media.store import make_store
 from bot.media.worker import MediaWorker
 from bot.outbox import OutboxSender
-from bot.measuring import MeasuredPipeline, TimedClassifier
+from bot.measuring import TimedClassifier
+from bot.pipeline import Pipeline
 from bot.scheduling.lifecycle import scheduler_ctx
 from bot.wake import stop_tasks
 from bot.web import api, console, edge, health, households, metrics
@@ -153,8 +154,8 @@ def _workers(senders: dict[str, Sender] | None, background: bool, classifier: An
         app[MEDIA] = MediaWorker(engine=app[ENGINE], executor=app[EXECUTOR], clock=app[CLOCK], config=config,
                                  store=make_store(config.media.root), fetchers=app[FETCHERS], reader=reader,
                                  on_ready=lambda: app[PIPELINE].wake.set())
-        app[PIPELINE] = MeasuredPipeline(
-            timings=timings, engine=app[ENGINE], executor=app[EXECUTOR], config=config, clock=app[CLOCK],
+        app[PIPELINE] = Pipeline(
+            observe=timings.observe, engine=app[ENGINE], executor=app[EXECUTOR], config=config, clock=app[CLOCK],
             classifier=own_classifier, routes=build_routes(config.commands.aliases),
             channels=registry.directory(), intake=app[INTAKE],
             on_written=app[OUTBOX].wake.set, on_media=app[MEDIA].wake.set,

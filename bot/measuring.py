@@ -1,10 +1,9 @@
-"""Time spent per stage, observed from outside the parts that do the work: the classifier's ``classify`` and the
-worker's handling of one message. /metrics (bot/web/metrics.py) shows them as histograms."""
+"""The classifier's ``classify`` timed from outside it (the worker times its own handling: ``Pipeline.observe``).
+/metrics (bot/web/metrics.py) shows both as histograms."""
 from __future__ import annotations
 
 from typing import Any
 
-from bot.pipeline import FAILED, HANDLED, Pipeline
 from bot.web.metrics import Timings
 
 
@@ -20,18 +19,3 @@ class TimedClassifier:
 
     def __getattr__(self, name: str) -> Any:
         return getattr(self.inner, name)
-
-
-class MeasuredPipeline(Pipeline):
-    """The pipeline, with the handling of each message observed: ``handle`` (handled) or ``handle_failed``."""
-
-    def __init__(self, *, timings: Timings, **kwargs: Any) -> None:
-        super().__init__(**kwargs)
-        self.timings = timings
-
-    def _handle(self, message_id: int) -> str:
-        started = self.timings.started()
-        outcome = super()._handle(message_id)
-        if outcome in (HANDLED, FAILED):  # the others (done elsewhere, skipped) did no work
-            self.timings.observe("handle" if outcome == HANDLED else "handle_failed", self.timings.since(started))
-        return outcome

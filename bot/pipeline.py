@@ -4,6 +4,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import random
+import time
 from concurrent.futures import Executor
 from datetime import datetime, timedelta
 from typing import Any, Callable
@@ -34,7 +35,8 @@ class Pipeline:
     def __init__(self, *, engine: Engine, executor: Executor, config: Any, clock: Clock, classifier: Any,
                  routes: Any, channels: ChannelDirectory, on_written: Callable[[], None] = lambda: None,
                  on_media: Callable[[], None] = lambda: None, faq: Library | None = None,
-                 rng: random.Random | None = None, intake: Intake, batch: int = BATCH) -> None:
+                 rng: random.Random | None = None, intake: Intake, batch: int = BATCH,
+                 observe: Callable[[str, float], None] = lambda stage, seconds: None) -> None:
         self.engine, self.executor, self.config, self.clock = engine, executor, config, clock
         self.intake = intake  # where accept stores; its on_stored calls self.stored
         self.classifier, self.routes, self.on_written = classifier, routes, on_written
@@ -47,7 +49,7 @@ class Pipeline:
         self.paused_until: datetime | None = None  # the database could not even record a failure: wait
         self._outages = 0
         self.batch = batch
-
+        self.observe = observe  # seconds spent on each message handled ("handle") or failed ("handle_failed")
     async def accept(self, msg: GroupMessage) -> int:
         """Store one inbound message durably (the intake's group commit); a redelivery finds the stored row.
         Returns its id once committed."""
@@ -129,7 +131,10 @@ class Pipeline:
         for candidate in batch:
             if candidate.chat in held:
                 continue
+            started = time.perf_counter()
             outcome = self._handle(candidate.id)
+            if outcome in (HANDLED, FAILED):  # the others (done elsewhere, skipped) did no work
+                self.observe("handle" if outcome == HANDLED else "handle_failed", time.perf_counter() - started)
             if outcome in (FAILED, SKIPPED):
                 held.add(candidate.chat)
             tried += outcome in (HANDLED, FAILED)
