@@ -18,23 +18,7 @@ _TABLE = Message.__table__
 
 def store_message(conn: Connection, *, values: dict[str, Any]) -> tuple[int, bool]:
     """Insert one message unless it is already stored. Returns (id, is_new). Does not commit."""
-    insert = pg_insert if conn.dialect.name == "postgresql" else sqlite_insert
-    stmt = (
-        insert(_TABLE)
-        .values(**values)
-        .on_conflict_do_nothing(index_elements=["channel", "channel_msg_id"])
-        .returning(_TABLE.c.id)
-    )
-    new_id = conn.execute(stmt).scalar()
-    if new_id is not None:
-        return new_id, True
-    existing = conn.execute(
-        select(_TABLE.c.id).where(
-            _TABLE.c.channel == values["channel"],
-            _TABLE.c.channel_msg_id == values["channel_msg_id"],
-        )
-    ).scalar_one()
-    return existing, False
+    return store_messages(conn, rows=[values])[0]
 
 
 def store_messages(conn: Connection, *, rows: Sequence[dict[str, Any]]) -> list[tuple[int, bool]]:
