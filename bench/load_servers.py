@@ -31,14 +31,15 @@ def serve_accept_only(config_path: str, port: int) -> None:
     from bot import log_masking
     from bot.app import create_app
     from bot.cli import load_checked
-    from bot.web.access_log import RedactingAccessLogger
+    from bot.web.access_log import access_logger
 
     config = load_checked(config_path)
     if config is None:
         raise SystemExit(2)
     log_masking.configure(config.logging.level, config.logging.format)
     app = create_app(config, freeze_gc=True, background=False)
-    web.run_app(app, host="127.0.0.1", port=port, print=None, access_log_class=RedactingAccessLogger)
+    web.run_app(app, host="127.0.0.1", port=port, print=None,
+                access_log_class=access_logger(config.logging.access))
 
 
 def main(argv: list[str]) -> None:

@@ -99,7 +99,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
     from bot.app import create_app
     from bot.config_checks import demo_token_problem
-    from bot.web.access_log import RedactingAccessLogger
+    from bot.web.access_log import access_logger
 
     config = load_checked(args.config)
     if config is None:
@@ -124,7 +124,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
     instance = config.outbox.instance or f"{socket.gethostname()}:{port}"  # stable across restarts
     print(f"gridbot: serving {config.community.name} on http://{host}:{port}/sandbox", flush=True)
     web.run_app(create_app(config, freeze_gc=True, instance=instance), sock=sock, print=None,
-                access_log_class=RedactingAccessLogger)
+                access_log_class=access_logger(config.logging.access))
     return 0
 
 

@@ -274,10 +274,13 @@ class OutboxSettings(Model):
 
 class LoggingSettings(Model):
     """``[logging]``: ``format = "json"`` writes one JSON object per line (for a log collector), else plain text
-    lines; either way every line is masked (bot/log_masking.py)."""
+    lines; either way every line is masked (bot/log_masking.py). ``access``: which HTTP requests get an access-log
+    line: ``"problems"`` (answered 4xx/5xx, or slower than a second: the default; behind a reverse proxy the proxy
+    logs every request, and the inbox holds every accepted message), ``"all"``, or ``"off"``."""
 
     format: Literal["text", "json"] = "text"
     level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
+    access: Literal["problems", "all", "off"] = "problems"
 
 
 class Config(Model):
