@@ -27,14 +27,6 @@ ROOMS = {f"R:{i}@chatroom": f"robot-key-{i}" for i in range(4)}  # bridge room â
 
 
 @pytest.fixture
-async def fake_api():  # noqa: ANN201
-    fake = FakeWechatApi()
-    await fake.start()
-    yield fake
-    await fake.close()
-
-
-@pytest.fixture
 async def deliver(engine, clock, fake_api):  # noqa: ANN001, ANN201
     """An outbox sender with the real bridge and group-robot senders, the bridge's budget as the test sets it."""
     pool = ThreadPoolExecutor(max_workers=1)

@@ -9,13 +9,6 @@ from bot.channels.bridge import BridgeCallback
 from bot.channels.mp import MpCallback
 from bot.channels.wecom import WecomCallback
 from tests.bot.channels.helpers import AES_KEY, BRIDGE_SECRET, CORP_ID, TOKEN, Recorder
-from tests.fakes.clock import FakeClock
-from tests.fakes.wechat_api import FakeWechatApi
-
-
-@pytest.fixture
-def clock() -> FakeClock:
-    return FakeClock()
 
 
 @pytest.fixture
@@ -41,10 +34,3 @@ async def callbacks(aiohttp_client, clock, recorder):  # noqa: ANN001, ANN201
     )
     return await aiohttp_client(app)
 
-
-@pytest.fixture
-async def fake_api():  # noqa: ANN201
-    fake = FakeWechatApi()
-    await fake.start()
-    yield fake
-    await fake.close()

@@ -22,14 +22,6 @@ NOISE = "@网格助手 楼上每天半夜还在蹦迪 吵得孩子睡不着 8栋
 
 
 @pytest.fixture
-async def fake_api():  # noqa: ANN201
-    fake = FakeWechatApi()
-    await fake.start()
-    yield fake
-    await fake.close()
-
-
-@pytest.fixture
 async def client(fake_api, clock, engine):  # noqa: ANN001, ANN201
     raw = with_sandbox_token(demo_raw())
     raw["database"] = {"url": "sqlite://"}

@@ -11,13 +11,3 @@ def qr_only_reader():  # noqa: ANN201
     reader = ImageReader.threads(use_ocr=False)
     yield reader
     reader.close()
-
-
-@pytest.fixture
-async def fake_api():  # noqa: ANN201
-    from tests.fakes.wechat_api import FakeWechatApi
-
-    fake = FakeWechatApi()
-    await fake.start()
-    yield fake
-    await fake.close()
