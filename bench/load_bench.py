@@ -7,7 +7,8 @@ on; (d) the accept path of ``/wechat/wecom`` (signed, AES-encrypted bodies, one 
 temporary folder; PostgreSQL too when GRIDBOT_BENCH_DATABASE_URL is set (a schema of its own, dropped afterwards).
 Every server starts on an empty database; rounds interleave the servers; medians are printed.
 
-Run: .venv/bin/python -m bench.load_bench [SECONDS] [ROUNDS]   (default 10 s, 3 rounds; skipped without wrk)
+Run: .venv/bin/python -m bench.load_bench [SECONDS] [ROUNDS] [ONLY]   (default 10 s, 3 rounds; ONLY: servers whose
+name holds it, e.g. "accept", beside the bare app; skipped without wrk)
 """
 from __future__ import annotations
 
@@ -169,16 +170,16 @@ def _line(target: Target, bare: Target) -> str:
             f"{'  errors ' + str(bad) if bad else ''}{wrapped}")
 
 
-def run(seconds: int, rounds: int) -> list[str]:
+def run(seconds: int, rounds: int, only: str = "") -> list[str]:
     pg_url = os.environ.get("GRIDBOT_BENCH_DATABASE_URL")
     bare = Target("bare aiohttp (parse JSON, 200)", [sys.executable, "-m", "bench.load_servers", "bare", "{port}"],
                   "sandbox.lua")
     lines = []
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
-        plan = [(bare, None)] + [(t, Database(folder, None)) for t in _targets(False)]
+        plan = [(bare, None)] + [(t, Database(folder, None)) for t in _targets(False) if only in t.name]
         if pg_url:
-            plan += [(t, Database(folder, pg_url)) for t in _targets(True)]
+            plan += [(t, Database(folder, pg_url)) for t in _targets(True) if only in t.name]
         for round_no in range(rounds):
             for target, db in plan:
                 _run_target(target, db, seconds, folder, round_no)
@@ -195,7 +196,8 @@ def main() -> None:
         return
     seconds = int(sys.argv[1]) if len(sys.argv) > 1 and sys.argv[1].isdigit() else 10
     rounds = int(sys.argv[2]) if len(sys.argv) > 2 and sys.argv[2].isdigit() else 3
-    for line in run(seconds, rounds):
+    only = sys.argv[3] if len(sys.argv) > 3 else ""  # e.g. "accept": those servers (and the bare app) only
+    for line in run(seconds, rounds, only):
         print(line, flush=True)
 
 
