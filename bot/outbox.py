@@ -93,7 +93,9 @@ class OutboxSender:
                 outcome, via = await self._deliver(row)
                 if isinstance(outcome, Paced):
                     self._paused[via] = (self.clock.now() + timedelta(seconds=outcome.retry_after), outcome.kinds)
-            await self._db(self._settle, row, outcome, via)
+            # the outcome is known: it is recorded even when the process is stopping (a settlement cancelled in the
+            # database thread's queue would leave a delivered row leased, to be sent again after its lease)
+            await asyncio.shield(self._db(self._settle, row, outcome, via))
             held.discard(row.id)
             sent += outcome is None
         return sent

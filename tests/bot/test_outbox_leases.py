@@ -4,6 +4,8 @@ two processes (tests/bot/test_outbox_processes.py runs real ones)."""
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import threading
 from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
@@ -143,3 +145,45 @@ async def test_a_lost_lease_is_not_overwritten_by_a_late_failure(engine, clock, 
     with session(engine) as s:
         row = s.exec(select(Outbox)).one()
     assert (row.status, row.attempts, row.last_error, row.lease_token) == ("sent", 1, None, None)
+
+
+class BusyAfterSend(FakeSender):
+    """A sender that, once its message is out, gives the database thread other work (as the worker, the API and the
+    scheduler do on SQLite's one thread), so the outbox's settlement of that send waits in line behind it."""
+
+    def __init__(self, executor: ThreadPoolExecutor) -> None:
+        super().__init__()
+        self.executor, self.gate, self.busy, self.out = executor, threading.Event(), threading.Event(), asyncio.Event()
+
+    def _other_work(self) -> None:
+        self.busy.set()
+        self.gate.wait(timeout=30)
+
+    async def send(self, message) -> None:  # noqa: ANN001
+        await super().send(message)
+        self.executor.submit(self._other_work)
+        assert self.busy.wait(timeout=30)  # the thread has taken the other work: the next job queues
+        self.out.set()
+
+
+async def test_a_stop_while_the_settlement_waits_in_line_still_records_the_send(engine, clock, make_sender,
+                                                                                 executor):
+    enqueue(engine, clock, "reply")
+    sender = BusyAfterSend(executor)
+    drain = asyncio.create_task(make_sender(sender, "web-1").drain_once())
+    await sender.out.wait()
+    for _ in range(1000):  # steps of the loop, not time: until the settlement is queued behind the other work
+        if executor._work_queue.qsize():
+            break
+        await asyncio.sleep(0)
+    assert executor._work_queue.qsize() == 1
+    drain.cancel()  # the process is stopping
+    with contextlib.suppress(asyncio.CancelledError):
+        await drain
+    sender.gate.set()
+    await asyncio.wrap_future(executor.submit(lambda: None))  # one thread, in order: the settlement has run
+    assert statuses(engine) == ["sent"]
+    clock.advance(minutes=5)  # past the lease: nobody sends it again
+    again = FakeSender()
+    assert await make_sender(again, "web-2").drain_once() == 0
+    assert len(sender.sent) == 1 and again.sent == []
