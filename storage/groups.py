@@ -2,15 +2,23 @@
 first, never commit."""
 from __future__ import annotations
 
+from functools import cache
 from typing import Sequence
 
+from sqlalchemy import bindparam
 from sqlmodel import Session, select
 
 from storage.models import ChatGroup
 
 
 def find_group(session: Session, *, channel: str, chat_id: str) -> ChatGroup | None:
-    return session.exec(select(ChatGroup).where(ChatGroup.channel == channel, ChatGroup.chat_id == chat_id)).first()
+    """The group of a chat (every message asks: the statement is built once, its values bound)."""
+    return session.scalars(_group_of_chat(), {"channel": channel, "chat_id": chat_id}).first()
+
+
+@cache
+def _group_of_chat():  # noqa: ANN202
+    return select(ChatGroup).where(ChatGroup.channel == bindparam("channel"), ChatGroup.chat_id == bindparam("chat_id"))
 
 
 def count_unbound(session: Session, *, channel: str) -> int:

@@ -7,9 +7,10 @@ renews or settles a lease is one conditional UPDATE, so two processes can never 
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from functools import cache
 from typing import Mapping, Sequence
 
-from sqlalchemy import and_, case, func, not_, or_, update
+from sqlalchemy import and_, bindparam, case, func, not_, or_, update
 from sqlmodel import Session, select
 
 from storage.models import Case, Outbox
@@ -124,10 +125,16 @@ def rows_by_id(session: Session, *, ids: Sequence[int]) -> dict[int, Outbox]:
 
 
 def recent_texts(session: Session, *, channel: str, chat_id: str, since: datetime, limit: int) -> Sequence[str]:
-    """What the bot wrote to one chat since ``since``, newest first."""
-    stmt = (select(Outbox.text).where(Outbox.channel == channel, Outbox.chat_id == chat_id, Outbox.created_at >= since)
-            .order_by(Outbox.created_at.desc(), Outbox.id.desc()).limit(limit))  # on ix_outbox_chat
-    return session.exec(stmt).all()
+    """What the bot wrote to one chat since ``since``, newest first (every message asks: built once, values bound)."""
+    return session.scalars(_recent_texts(), {"channel": channel, "chat_id": chat_id, "since": since,
+                                             "limit": limit}).all()
+
+
+@cache
+def _recent_texts():  # noqa: ANN202
+    return (select(Outbox.text).where(Outbox.channel == bindparam("channel"), Outbox.chat_id == bindparam("chat_id"),
+                                      Outbox.created_at >= bindparam("since"))
+            .order_by(Outbox.created_at.desc(), Outbox.id.desc()).limit(bindparam("limit")))  # on ix_outbox_chat
 
 
 def count_in_chat(session: Session, *, channel: str, chat_id: str, since: datetime, kinds: Sequence[str]) -> int:
