@@ -153,7 +153,7 @@ class BusyAfterSend(FakeSender):
 
     def __init__(self, executor: ThreadPoolExecutor) -> None:
         super().__init__()
-        self.executor, self.gate, self.busy, self.out = executor, threading.Event(), threading.Event(), asyncio.Event()
+        self.executor, self.gate, self.busy = executor, threading.Event(), threading.Event()
 
     def _other_work(self) -> None:
         self.busy.set()
@@ -163,20 +163,28 @@ class BusyAfterSend(FakeSender):
         await super().send(message)
         self.executor.submit(self._other_work)
         assert self.busy.wait(timeout=30)  # the thread has taken the other work: the next job queues
-        self.out.set()
+
+
+def settlement_handed_over(executor: ThreadPoolExecutor) -> asyncio.Event:
+    """Set when the outbox hands a settlement to ``executor`` (its ``run_in_executor`` calls ``submit``)."""
+    handed, submit = asyncio.Event(), executor.submit
+
+    def watching(fn, *args, **kwargs):  # noqa: ANN001, ANN002, ANN003, ANN202
+        future = submit(fn, *args, **kwargs)
+        if getattr(fn, "__name__", "") == "_settle":
+            handed.set()
+        return future
+    executor.submit = watching
+    return handed
 
 
 async def test_a_stop_while_the_settlement_waits_in_line_still_records_the_send(engine, clock, make_sender,
                                                                                  executor):
     enqueue(engine, clock, "reply")
-    sender = BusyAfterSend(executor)
+    sender, handed = BusyAfterSend(executor), settlement_handed_over(executor)
     drain = asyncio.create_task(make_sender(sender, "web-1").drain_once())
-    await sender.out.wait()
-    for _ in range(1000):  # steps of the loop, not time: until the settlement is queued behind the other work
-        if executor._work_queue.qsize():
-            break
-        await asyncio.sleep(0)
-    assert executor._work_queue.qsize() == 1
+    await handed.wait()
+    assert executor._work_queue.qsize() == 1  # the settlement waits behind the other work
     drain.cancel()  # the process is stopping
     with contextlib.suppress(asyncio.CancelledError):
         await drain
