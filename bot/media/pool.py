@@ -5,9 +5,48 @@ from __future__ import annotations
 import asyncio
 import multiprocessing
 import os
+import select
+import threading
+import time
 from concurrent.futures import Executor, ProcessPoolExecutor, ThreadPoolExecutor
 
 from bot.media.reading import Reading, init_worker, ocr_installed, read_image, warm_up
+
+
+def exit_with(server_pid: int) -> None:
+    """End this pool process as soon as the server process ends, however it ends.
+
+    A pool process is the forkserver's child, not the server's, and it waits on its task queue, whose other end
+    it holds itself: when the server is killed (SIGKILL, OOM) nothing tells it, and it would keep the forkserver
+    and the resource tracker alive with it. A daemon thread waits on the server's pidfd and exits the process."""
+    def watch() -> None:
+        try:
+            fd = os.pidfd_open(server_pid)
+        except ProcessLookupError:
+            os._exit(0)  # the server is already gone
+        except (AttributeError, OSError):  # no pidfd (not Linux, kernel < 5.3): look every two seconds
+            while _alive(server_pid):
+                time.sleep(2)
+            os._exit(0)
+        select.select([fd], [], [])
+        os._exit(0)
+
+    threading.Thread(target=watch, name="exit-with-server", daemon=True).start()
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def _init_pool_process(threads: int, server_pid: int) -> None:
+    init_worker(threads)
+    exit_with(server_pid)
 
 
 def pool_size(workers: int = 0, cpus: int | None = None) -> tuple[int, int]:
@@ -29,7 +68,7 @@ class ImageReader:
     def processes(cls, *, workers: int = 0, use_ocr: bool = True) -> ImageReader:
         count, threads = pool_size(workers)
         pool = ProcessPoolExecutor(max_workers=count, mp_context=multiprocessing.get_context("forkserver"),
-                                   initializer=init_worker, initargs=(threads,))
+                                   initializer=_init_pool_process, initargs=(threads, os.getpid()))
         return cls(pool, use_ocr=use_ocr)
 
     @classmethod
