@@ -170,7 +170,10 @@ def _workers(senders: dict[str, Sender] | None, background: bool, classifier: An
         else:
             await _warm(app)
         yield
-        await stop_tasks(tasks)
+        outbox_task = next((task for task in tasks if task.get_name() == "outbox"), None)
+        others = [task for task in tasks if task is not outbox_task]
+        # the outbox lets its sends in flight end (a cut-off send may have arrived, and would go out twice)
+        await asyncio.gather(stop_tasks(others), *([app[OUTBOX].stop(outbox_task)] if outbox_task else []))
         if image_reader is None:
             reader.close()
     return ctx

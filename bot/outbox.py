@@ -38,6 +38,7 @@ log = logging.getLogger(__name__)
 LEASE = timedelta(seconds=30)  # renewed every third of it while held; a dead holder's rows are due after it
 BATCH = 10
 MAX_ATTEMPTS = 8
+STOP_GRACE = 5.0  # seconds a stopping process waits for its sends in flight (each send's own timeout is longer)
 
 
 def backoff(attempts: int) -> timedelta:
@@ -62,10 +63,13 @@ class OutboxSender:
         self.pulse = pulse or (lambda: asyncio.sleep(lease.total_seconds() / 3))
         self.wake = asyncio.Event()
         self._stale_runs_released = False
+        self._stopping = False
 
     async def drain_once(self) -> int:
         """Send every row that is due now, once each; chats side by side, each chat's rows in order. Returns how
         many were sent."""
+        if self._stopping:
+            return 0
         if not self._stale_runs_released:
             await self._db(self._release_stale_runs)
             self._stale_runs_released = True
@@ -76,15 +80,20 @@ class OutboxSender:
             chats.setdefault((row.channel, row.chat_id), []).append(row)
         heartbeat = asyncio.create_task(self._heartbeat(held), name="outbox-heartbeat")
         try:
-            return sum(await asyncio.gather(*(self._send_in_order(chat, held) for chat in chats.values())))
+            sent = sum(await asyncio.gather(*(self._send_in_order(chat, held) for chat in chats.values())))
         finally:
             heartbeat.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await heartbeat
+        if held:  # stopping: the rows not begun are left due now, not leased to a process that is going away
+            await asyncio.shield(self._db(self._release_held, tuple(held)))
+        return sent
 
     async def _send_in_order(self, rows: list[Outbox], held: set[int]) -> int:
         sent = 0
         for row in rows:
+            if self._stopping:
+                break
             if row.id not in held or not await self._db(self._renew, (row.id,)):
                 log.warning("outbox %s: lease lost before sending; left to its new holder", row.id)
                 continue
@@ -101,14 +110,28 @@ class OutboxSender:
         return sent
 
     async def run_forever(self, poll_seconds: float = 1.0) -> None:
-        while True:
+        while not self._stopping:
             try:
                 while await self.drain_once():
                     pass
             except Exception:
                 log.exception("outbox sender error")
-            await wake_or_timeout(self.wake, self.pause_left(poll_seconds))
-            self.wake.clear()
+            if not self._stopping:
+                await wake_or_timeout(self.wake, self.pause_left(poll_seconds))
+                self.wake.clear()
+
+    async def stop(self, running: asyncio.Task, grace: float = STOP_GRACE) -> None:
+        """Stop ``running`` (this sender's ``run_forever``) without cutting a send short: no row is begun any more,
+        the sends in flight get up to ``grace`` seconds to end and be recorded (a send cut off mid-request may
+        have reached the platform, and would be sent again after its lease), then the task is cancelled."""
+        self._stopping = True
+        self.wake.set()
+        done, _ = await asyncio.wait([running], timeout=grace)
+        if not done:
+            log.warning("outbox: sends still in flight after %.0f s of stopping; cut off", grace)
+            running.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await running
 
     def pause_left(self, longest: float) -> float:
         """Seconds until the first channel's pause ends (its rows are due then), at most ``longest``."""
@@ -142,6 +165,11 @@ class OutboxSender:
                 log.exception("outbox lease renewal failed")
                 continue
             held.difference_update(asked - kept)
+
+    def _release_held(self, row_ids: tuple[int, ...]) -> None:
+        with new_session(self.engine) as session:
+            outbox.release_held(session, row_ids=row_ids, token=self.token, now=self.clock.now())
+            session.commit()
 
     def _release_stale_runs(self) -> None:
         with new_session(self.engine) as session:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 from functools import cache
-from typing import Mapping, Sequence
+from typing import Iterable, Mapping, Sequence
 
 from sqlalchemy import and_, bindparam, case, func, not_, or_, update
 from sqlmodel import Session, select
@@ -66,6 +66,17 @@ def release_stale_runs(session: Session, *, owner: str, token: str, now: datetim
     """Rows leased by an earlier run of ``owner`` (a process that died and was restarted): due now."""
     stmt = (update(Outbox).where(Outbox.lease_owner == owner, Outbox.lease_token.is_not(None),
                                  Outbox.lease_token != token, Outbox.status == "pending")
+            .values(next_attempt_at=now, lease_owner=None, lease_token=None)
+            .execution_options(synchronize_session=False))
+    return session.execute(stmt).rowcount
+
+
+def release_held(session: Session, *, row_ids: Iterable[int], token: str, now: datetime) -> int:
+    """Rows this run claimed and will not send (it is stopping): due now, for another process or the next run."""
+    ids = list(row_ids)
+    if not ids:
+        return 0
+    stmt = (update(Outbox).where(Outbox.id.in_(ids), Outbox.lease_token == token, Outbox.status == "pending")
             .values(next_attempt_at=now, lease_owner=None, lease_token=None)
             .execution_options(synchronize_session=False))
     return session.execute(stmt).rowcount

@@ -195,3 +195,33 @@ async def test_a_stop_while_the_settlement_waits_in_line_still_records_the_send(
     again = FakeSender()
     assert await make_sender(again, "web-2").drain_once() == 0
     assert len(sender.sent) == 1 and again.sent == []
+
+
+async def test_a_stop_lets_the_send_in_flight_end_and_begins_no_other(engine, clock, make_sender):
+    enqueue(engine, clock, "reply", "reply", "reply", chat="grid-2")
+    slow = SlowSender()
+    outbox_sender = make_sender(slow, "web-1")
+    running = asyncio.create_task(outbox_sender.run_forever())
+    await slow.in_flight()
+    stopping = asyncio.create_task(outbox_sender.stop(running, grace=30))
+    await asyncio.wait([stopping], timeout=0)  # the stop has begun and is waiting on the send
+    assert not stopping.done() and not running.done()
+    slow.finish()
+    await stopping
+    assert running.done() and not running.cancelled()  # it ended on its own: nothing was cut off
+    assert statuses(engine) == ["sent", "pending", "pending"] and len(slow.sent) == 1
+    other = FakeSender()  # the rows not begun are due now, not leased to the process that stopped
+    assert await make_sender(other, "web-2").drain_once() == 2
+    assert [m.idempotency_key for m in slow.sent + other.sent] == ["k-0", "k-1", "k-2"]
+
+
+async def test_a_send_that_outlasts_the_grace_is_cut_off_and_the_stop_returns(engine, clock, make_sender):
+    enqueue(engine, clock, "reply")
+    slow = SlowSender()
+    outbox_sender = make_sender(slow, "web-1")
+    running = asyncio.create_task(outbox_sender.run_forever())
+    await slow.in_flight()
+    await outbox_sender.stop(running, grace=0)
+    assert running.cancelled() and slow.sent == []
+    assert statuses(engine) == ["pending"]  # leased: sent again after the lease, as before a stop existed
+    assert await outbox_sender.drain_once() == 0  # a stopped sender claims nothing
