@@ -166,6 +166,15 @@ class OutboxSender:
                 continue
             held.difference_update(asked - kept)
 
+    def _remember_earlier_sends(self, session) -> None:  # noqa: ANN001
+        """A channel with a send budget (the bridge account) counts the deliveries of the last day already on
+        record: those of this process's earlier run, and of any other process sending on the account."""
+        since = self.clock.now() - timedelta(days=1)
+        for channel, sender in self.senders.items():
+            budget = getattr(sender, "budget", None)
+            if budget is not None:
+                budget.remember(at.timestamp() for at in outbox.sent_since(session, channel=channel, since=since))
+
     def _release_held(self, row_ids: tuple[int, ...]) -> None:
         with new_session(self.engine) as session:
             outbox.release_held(session, row_ids=row_ids, token=self.token, now=self.clock.now())
@@ -175,6 +184,7 @@ class OutboxSender:
         with new_session(self.engine) as session:
             freed = outbox.release_stale_runs(session, owner=self.instance, token=self.token, now=self.clock.now())
             session.commit()
+            self._remember_earlier_sends(session)
         if freed:
             log.info("outbox: %d row(s) leased by an earlier run of %s are due now", freed, self.instance)
 

@@ -288,7 +288,8 @@ class CaseEvent(SQLModel, table=True):
 class Outbox(SQLModel, table=True):
     __table_args__ = (Index("ix_outbox_due", "status", "next_attempt_at"),
                       Index("ix_outbox_chat", "channel", "chat_id", "created_at"),
-                      Index("ix_outbox_case", "case_id"))
+                      Index("ix_outbox_case", "case_id"),
+                      Index("ix_outbox_sent", "channel", "sent_at"))
     id: Optional[int] = Field(default=None, primary_key=True)
     idempotency_key: str = Field(unique=True)
     channel: str

@@ -82,6 +82,13 @@ def release_held(session: Session, *, row_ids: Iterable[int], token: str, now: d
     return session.execute(stmt).rowcount
 
 
+def sent_since(session: Session, *, channel: str, since: datetime) -> list[datetime]:
+    """When each copy of ``channel`` was delivered since ``since`` (an account's send budget, counted from the record)."""
+    stmt = select(Outbox.sent_at).where(Outbox.channel == channel, Outbox.sent_at >= since,
+                                        Outbox.status == "sent")
+    return [at for at in session.exec(stmt) if at is not None]
+
+
 def settle_sent(session: Session, *, row_id: int, now: datetime) -> bool:
     """Delivered: sent, whoever holds the lease now (so a process that took it over skips it)."""
     stmt = (update(Outbox).where(Outbox.id == row_id, Outbox.status == "pending")

@@ -121,6 +121,19 @@ async def test_a_group_without_another_channel_waits_for_its_budget(engine, cloc
         assert (row.next_attempt_at - clock.now()).total_seconds() == pytest.approx(3600)
 
 
+async def test_a_restarted_sender_counts_the_accounts_deliveries_on_record(engine, clock, fake_api, deliver):
+    queue(engine, clock, "R:7@chatroom", "R:8@chatroom")
+    with new_session(engine) as s:  # an earlier run (or another process) sent the first on the account
+        first = s.exec(select(Outbox).where(Outbox.idempotency_key == "b-0")).one()
+        assert outbox.settle_sent(s, row_id=first.id, now=clock.now())
+        s.commit()
+    clock.advance(minutes=5)
+    budget = SendBudget(per_hour=1, per_day=10, gap_seconds=(0, 0), clock=clock)
+    assert await deliver(budget).drain_once() == 0  # this run's budget already holds that send
+    assert fake_api.calls == [] and budget.spent() == (1, 1)
+    assert receipts(engine)["b-1"] == ("", "budget", "")
+
+
 async def test_when_both_channels_are_down_the_copy_waits_and_is_delivered_once(engine, clock, fake_api, deliver):
     queue(engine, clock, *ROOMS)
     fake_api.inject(BRIDGE, *[Fault.http(503)] * 4)

@@ -8,6 +8,7 @@ import bisect
 import math
 import random
 from collections import deque
+from typing import Iterable
 
 from bot.channels.base import BudgetSpent, Paced
 from bot.clock import Clock
@@ -45,6 +46,16 @@ class SendBudget:
         now = self._clock.now().timestamp()
         self._sent.append(now)
         self._next_at = now + self._rng.uniform(*self.gap)
+
+    def remember(self, sent_at: Iterable[float]) -> None:
+        """Count sends made before this process started (timestamps; the outbox's record of the account's
+        deliveries), so a restart does not hand the account a fresh budget; the gap runs from the last of them."""
+        now = self._clock.now().timestamp()
+        earlier = [t for t in sent_at if now - DAY < t <= now]
+        if not earlier:
+            return
+        self._sent = deque(sorted([*self._sent, *earlier]))
+        self._next_at = max(self._next_at, max(earlier) + self._rng.uniform(*self.gap))
 
     def spent(self) -> tuple[int, int]:
         """Sends in the last hour and the last day."""

@@ -66,6 +66,20 @@ def test_hourly_budget_is_spent_then_frees_an_hour_after_the_oldest_send(clock):
     budget.check()
 
 
+def test_sends_before_a_restart_count_against_the_budget_and_the_gap(clock):
+    now = clock.now().timestamp()
+    budget = SendBudget(per_hour=3, per_day=5, gap_seconds=(60, 60), clock=clock)
+    budget.remember([now - 2 * 86400, now - 7200, now - 1800, now - 1200, now - 30])  # the first is over a day old
+    assert budget.spent() == (3, 4)
+    with pytest.raises(BudgetSpent, match="hourly budget of 3") as spent:
+        budget.check()
+    assert spent.value.retry_after == 30 * 60  # an hour after the oldest send of the last hour
+    clock.advance(minutes=30)
+    budget.check()  # the gap ran from the last earlier send, 30 s before the restart
+    budget.remember([])
+    assert budget.spent() == (2, 4)
+
+
 def test_daily_budget_holds_after_the_hours_allow_again(clock):
     budget = SendBudget(per_hour=2, per_day=3, gap_seconds=(0, 0), clock=clock)
     for hour in range(2):
