@@ -19,12 +19,12 @@ def test_cross_validation_recorded_at_training_meets_the_floors():
     cv = get_classifier().knowledge.model.meta["cross_validation"]
     report = format_report(cv)
     # leave-one-source-out folds: every row is judged by heads that never saw its author's file
-    assert cv["macro_f1"] >= 0.88, report  # 8 sources left out one at a time: 0.896 (v6)
+    assert cv["macro_f1"] >= 0.91, report  # each source left out in turn: 0.896 (v6), 0.905 (v8), 0.924 (v10)
     assert cv["per_class"]["help"]["recall"] >= 0.95, report  # v6: 0.956 with an author of plain-word emergencies left out
     # v6: 0.095; v8: 0.100, with two sources of verbatim scam texts whose look-alike negatives (bank notices, forwarded
     # warnings quoting a script) are judged by heads that never saw that author (unsure inquiries and disputes keep
-    # their intent)
-    assert cv["chatter_action_rate"] <= 0.105, report
+    # their intent); v10: 0.079
+    assert cv["chatter_action_rate"] <= 0.09, report
     assert cv["public_actions"]["wrong"] <= 0.025 * cv["public_actions"]["count"], report
 
 
@@ -32,12 +32,12 @@ def test_cross_validation_recorded_at_training_meets_the_floors():
 def test_held_out_evaluation_file_meets_the_floors():
     result = evaluate(EVAL)
     report = format_report(result)
-    # regression floors just below the measured figures of v8 (0.964 / 1.0 / any action 0.042 / 0.035);
-    # the targets are 0.96 / 1.0 / 0.02: see "Model v8" in docs/classifier.md. Unsure inquiries and disputes keep their intent
+    # regression floors just below the measured figures of v10 (0.970 / 1.0 / any action 0.035 / 0.031);
+    # the targets are 0.96 / 1.0 / 0.02: see "Model v10" in docs/classifier.md. Unsure inquiries and disputes keep their intent
     # (a private card for the officer), so the intent-level chatter rate counts them; the public messages do not.
-    assert result["macro_f1"] >= 0.955, report
+    assert result["macro_f1"] >= 0.965, report
     assert result["per_class"]["help"]["recall"] >= 0.98, report
-    assert result["chatter_any_action_rate"] <= 0.045, report
+    assert result["chatter_any_action_rate"] <= 0.04, report
     assert result["chatter_action_rate"] <= 0.035, report
     assert result["public_actions"]["wrong"] <= 0.03 * result["public_actions"]["count"], report
 
