@@ -29,7 +29,7 @@ from bot.channels.base import (
 )
 from bot import failover
 from bot.clock import Clock
-from bot.wake import wake_or_timeout
+from bot.wake import STOP_SECONDS, wake_or_timeout
 from storage import outbox, receipts
 from storage.db import session as new_session
 from storage.models import Outbox
@@ -78,18 +78,20 @@ class OutboxSender:
         chats: dict[tuple[str, str], list[Outbox]] = {}
         for row in rows:  # alerts first, then oldest: the order of each chat's list and of the chats
             chats.setdefault((row.channel, row.chat_id), []).append(row)
+        begun: set[int] = set()  # rows whose send began: a row cut off mid-send keeps its lease (it may have arrived)
         heartbeat = asyncio.create_task(self._heartbeat(held), name="outbox-heartbeat")
         try:
-            sent = sum(await asyncio.gather(*(self._send_in_order(chat, held) for chat in chats.values())))
+            sent = sum(await asyncio.gather(*(self._send_in_order(chat, held, begun) for chat in chats.values())))
         finally:
             heartbeat.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await heartbeat
-        if held:  # stopping: the rows not begun are left due now, not leased to a process that is going away
-            await asyncio.shield(self._db(self._release_held, tuple(held)))
+            unbegun = tuple(held - begun)
+            if self._stopping and unbegun:  # due now, not leased to a process that is going away
+                await asyncio.shield(self._db(self._release_held, unbegun))
         return sent
 
-    async def _send_in_order(self, rows: list[Outbox], held: set[int]) -> int:
+    async def _send_in_order(self, rows: list[Outbox], held: set[int], begun: set[int]) -> int:
         sent = 0
         for row in rows:
             if self._stopping:
@@ -97,6 +99,9 @@ class OutboxSender:
             if row.id not in held or not await self._db(self._renew, (row.id,)):
                 log.warning("outbox %s: lease lost before sending; left to its new holder", row.id)
                 continue
+            if self._stopping:  # the stop came while the lease was renewed: this row is not begun either
+                break
+            begun.add(row.id)
             outcome, via = self._pause_of(row), row.channel
             if outcome is None:  # a channel pausing between two sends is not called until the pause ends
                 outcome, via = await self._deliver(row)
@@ -130,8 +135,9 @@ class OutboxSender:
         if not done:
             log.warning("outbox: sends still in flight after %.0f s of stopping; cut off", grace)
             running.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await running
+            _, pending = await asyncio.wait([running], timeout=STOP_SECONDS)
+            if pending:
+                log.error("outbox did not stop within %.0f s of its cancellation", STOP_SECONDS)
 
     def pause_left(self, longest: float) -> float:
         """Seconds until the first channel's pause ends (its rows are due then), at most ``longest``."""

@@ -13,7 +13,7 @@ from typing import Iterable, Mapping, Sequence
 from sqlalchemy import and_, bindparam, case, func, not_, or_, update
 from sqlmodel import Session, select
 
-from storage.models import Case, Outbox
+from storage.models import Case, DeliveryReceipt, Outbox
 
 
 def enqueue(
@@ -83,9 +83,13 @@ def release_held(session: Session, *, row_ids: Iterable[int], token: str, now: d
 
 
 def sent_since(session: Session, *, channel: str, since: datetime) -> list[datetime]:
-    """When each copy of ``channel`` was delivered since ``since`` (an account's send budget, counted from the record)."""
-    stmt = select(Outbox.sent_at).where(Outbox.channel == channel, Outbox.sent_at >= since,
-                                        Outbox.status == "sent")
+    """When ``channel`` delivered each of its copies since ``since`` (an account's send budget, counted from the
+    record): a copy that failed over and was delivered by the group's other channel (its receipt says which) is
+    not the account's send."""
+    stmt = (select(Outbox.sent_at)
+            .outerjoin(DeliveryReceipt, DeliveryReceipt.outbox_id == Outbox.id)
+            .where(Outbox.channel == channel, Outbox.sent_at >= since, Outbox.status == "sent",
+                   or_(DeliveryReceipt.channel.is_(None), DeliveryReceipt.channel == channel)))
     return [at for at in session.exec(stmt) if at is not None]
 
 

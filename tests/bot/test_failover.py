@@ -134,6 +134,16 @@ async def test_a_restarted_sender_counts_the_accounts_deliveries_on_record(engin
     assert receipts(engine)["b-1"] == ("", "budget", "")
 
 
+async def test_copies_the_groups_robot_delivered_do_not_count_against_the_bridge_after_a_restart(
+        engine, clock, fake_api, deliver):
+    queue(engine, clock, *list(ROOMS)[:2])
+    assert await deliver(SendBudget(per_hour=1, per_day=10, gap_seconds=(0, 0), clock=clock)).drain_once() == 2
+    assert sorted(channel for channel, _, _ in receipts(engine).values()) == ["aibot", "bridge"]
+    restarted = SendBudget(per_hour=5, per_day=10, gap_seconds=(0, 0), clock=clock)
+    assert await deliver(restarted).drain_once() == 0
+    assert restarted.spent() == (1, 1)  # the bridge's own delivery only
+
+
 async def test_when_both_channels_are_down_the_copy_waits_and_is_delivered_once(engine, clock, fake_api, deliver):
     queue(engine, clock, *ROOMS)
     fake_api.inject(BRIDGE, *[Fault.http(503)] * 4)

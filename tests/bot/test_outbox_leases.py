@@ -216,12 +216,16 @@ async def test_a_stop_lets_the_send_in_flight_end_and_begins_no_other(engine, cl
 
 
 async def test_a_send_that_outlasts_the_grace_is_cut_off_and_the_stop_returns(engine, clock, make_sender):
-    enqueue(engine, clock, "reply")
+    enqueue(engine, clock, "reply", "reply", chat="grid-2")
     slow = SlowSender()
     outbox_sender = make_sender(slow, "web-1")
     running = asyncio.create_task(outbox_sender.run_forever())
     await slow.in_flight()
     await outbox_sender.stop(running, grace=0)
     assert running.cancelled() and slow.sent == []
-    assert statuses(engine) == ["pending"]  # leased: sent again after the lease, as before a stop existed
+    assert statuses(engine) == ["pending", "pending"]
     assert await outbox_sender.drain_once() == 0  # a stopped sender claims nothing
+    other = FakeSender()  # the row cut off mid-send keeps its lease (it may have arrived); the one not begun is free
+    assert await make_sender(other, "web-2").drain_once() == 1 and [m.idempotency_key for m in other.sent] == ["k-1"]
+    clock.advance(minutes=5)  # past the lease: the cut-off row is sent again, as before a stop existed
+    assert await make_sender(other, "web-2").drain_once() == 1 and other.sent[-1].idempotency_key == "k-0"

@@ -38,7 +38,10 @@ def test_hard_negatives_are_chatter(classifier, text):
 INTENT_TABLE = [
     ("请问补办身份证要带什么材料 在哪个窗口办", "inquiry"),
     ("派出所周六户籍窗口上班吗", "inquiry"),
-    ("邻居纠纷可以找谁调解", "inquiry"),  # a bare mediation-procedure question (chatter before model v10)
+    pytest.param("邻居纠纷可以找谁调解", "inquiry", marks=pytest.mark.xfail(
+        reason="known weak spot (docs/classifier.md): a bare mediation-procedure question read as chatter; v10 gets "
+               "it, but a training row begins with these very words, so a pass proves nothing", strict=False)),
+    ("和邻居闹矛盾了一般找哪个部门调解", "inquiry"),  # the same question in words no training row has
     ("楼上天天半夜跺脚 说了好几次也不听 能不能管管", "dispute"),
     ("房东不退押金 说墙上有洞要扣一千", "dispute"),
     ("上次说的噪音还是没解决 昨晚又吵到两点", "dispute"),

@@ -67,17 +67,23 @@ def test_hourly_budget_is_spent_then_frees_an_hour_after_the_oldest_send(clock):
 
 
 def test_sends_before_a_restart_count_against_the_budget_and_the_gap(clock):
+    budget = SendBudget(per_hour=4, per_day=6, gap_seconds=(60, 60), clock=clock)
+    budget.spend()  # this run's own send, already in memory
+    clock.advance(seconds=61)
     now = clock.now().timestamp()
-    budget = SendBudget(per_hour=3, per_day=5, gap_seconds=(60, 60), clock=clock)
-    budget.remember([now - 2 * 86400, now - 7200, now - 1800, now - 1200, now - 30])  # the first is over a day old
+    budget.remember([now - 2 * 86400, now - 7200, now - 1800, now - 20])  # the first is over a day old
     assert budget.spent() == (3, 4)
-    with pytest.raises(BudgetSpent, match="hourly budget of 3") as spent:
+    with pytest.raises(Throttled, match="pacing") as paced:
+        budget.check()  # the gap runs from the last earlier send, 20 s ago
+    assert paced.value.retry_after == 40
+    clock.advance(seconds=40)
+    budget.check()
+    budget.spend()
+    with pytest.raises(BudgetSpent, match="hourly budget of 4"):
+        clock.advance(seconds=60)
         budget.check()
-    assert spent.value.retry_after == 30 * 60  # an hour after the oldest send of the last hour
-    clock.advance(minutes=30)
-    budget.check()  # the gap ran from the last earlier send, 30 s before the restart
     budget.remember([])
-    assert budget.spent() == (2, 4)
+    assert budget.spent() == (4, 5)
 
 
 def test_daily_budget_holds_after_the_hours_allow_again(clock):
