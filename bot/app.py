@@ -160,20 +160,18 @@ def _workers(senders: dict[str, Sender] | None, background: bool, classifier: An
             channels=registry.directory(), intake=app[INTAKE],
             on_written=app[OUTBOX].wake.set, on_media=app[MEDIA].wake.set,
         )
-        tasks = []
+        loops, outbox_loop = [], None
         if background:
             # Accept first: the port answers (and messages are stored) while the classifier and the FAQ load;
             # the pipeline handles the first message once they are warm, the outbox drains meanwhile.
-            tasks = [asyncio.create_task(_warm_then_handle(app), name="pipeline"),
-                     asyncio.create_task(app[OUTBOX].run_forever(), name="outbox"),
+            loops = [asyncio.create_task(_warm_then_handle(app), name="pipeline"),
                      asyncio.create_task(app[MEDIA].run_forever(), name="media")]
+            outbox_loop = asyncio.create_task(app[OUTBOX].run_forever(), name="outbox")
         else:
             await _warm(app)
         yield
-        outbox_task = next((task for task in tasks if task.get_name() == "outbox"), None)
-        others = [task for task in tasks if task is not outbox_task]
         # the outbox lets its sends in flight end (a cut-off send may have arrived, and would go out twice)
-        await asyncio.gather(stop_tasks(others), *([app[OUTBOX].stop(outbox_task)] if outbox_task else []))
+        await asyncio.gather(stop_tasks(loops), *([app[OUTBOX].stop(outbox_loop)] if outbox_loop else []))
         if image_reader is None:
             reader.close()
     return ctx

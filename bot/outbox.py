@@ -29,7 +29,7 @@ from bot.channels.base import (
 )
 from bot import failover
 from bot.clock import Clock
-from bot.wake import STOP_SECONDS, wake_or_timeout
+from bot.wake import stop_tasks, wake_or_timeout
 from storage import outbox, receipts
 from storage.db import session as new_session
 from storage.models import Outbox
@@ -62,7 +62,7 @@ class OutboxSender:
         self.lease, self.instance, self.token = lease, instance or default_instance(), uuid.uuid4().hex
         self.pulse = pulse or (lambda: asyncio.sleep(lease.total_seconds() / 3))
         self.wake = asyncio.Event()
-        self._stale_runs_released = False
+        self._run_begun = False
         self._stopping = False
 
     async def drain_once(self) -> int:
@@ -70,9 +70,9 @@ class OutboxSender:
         many were sent."""
         if self._stopping:
             return 0
-        if not self._stale_runs_released:
-            await self._db(self._release_stale_runs)
-            self._stale_runs_released = True
+        if not self._run_begun:
+            await self._db(self._begin_run)
+            self._run_begun = True
         rows = await self._db(self._claim)
         held = {row.id for row in rows}
         chats: dict[tuple[str, str], list[Outbox]] = {}
@@ -134,10 +134,7 @@ class OutboxSender:
         done, _ = await asyncio.wait([running], timeout=grace)
         if not done:
             log.warning("outbox: sends still in flight after %.0f s of stopping; cut off", grace)
-            running.cancel()
-            _, pending = await asyncio.wait([running], timeout=STOP_SECONDS)
-            if pending:
-                log.error("outbox did not stop within %.0f s of its cancellation", STOP_SECONDS)
+            await stop_tasks([running])
 
     def pause_left(self, longest: float) -> float:
         """Seconds until the first channel's pause ends (its rows are due then), at most ``longest``."""
@@ -186,7 +183,8 @@ class OutboxSender:
             outbox.release_held(session, row_ids=row_ids, token=self.token, now=self.clock.now())
             session.commit()
 
-    def _release_stale_runs(self) -> None:
+    def _begin_run(self) -> None:
+        """Once, before this run's first claim: take back an earlier run's rows, count the budgets' earlier sends."""
         with new_session(self.engine) as session:
             freed = outbox.release_stale_runs(session, owner=self.instance, token=self.token, now=self.clock.now())
             session.commit()

@@ -90,7 +90,7 @@ def sent_since(session: Session, *, channel: str, since: datetime) -> list[datet
             .outerjoin(DeliveryReceipt, DeliveryReceipt.outbox_id == Outbox.id)
             .where(Outbox.channel == channel, Outbox.sent_at >= since, Outbox.status == "sent",
                    or_(DeliveryReceipt.channel.is_(None), DeliveryReceipt.channel == channel)))
-    return [at for at in session.exec(stmt) if at is not None]
+    return list(session.exec(stmt))
 
 
 def settle_sent(session: Session, *, row_id: int, now: datetime) -> bool:
