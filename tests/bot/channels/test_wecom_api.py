@@ -25,10 +25,11 @@ def store() -> MemoryTokenStore:
     return MemoryTokenStore()
 
 
+# the fake answers in milliseconds on loopback; a 0.2 s timeout ran out on gettoken on a loaded CI machine
 @pytest.fixture
 def client(session, fake_api, clock, store) -> ApiClient:  # noqa: ANN001
     return ApiClient.wecom(session, corp_id="wwfakecorp", secret="corp-secret", clock=clock, token_store=store,
-                           api_base=fake_api.base_url, timeout=0.2)
+                           api_base=fake_api.base_url, timeout=1.0)
 
 
 async def test_token_is_fetched_once_and_cached(client, fake_api):
