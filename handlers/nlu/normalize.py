@@ -9,6 +9,7 @@ from functools import lru_cache
 _MENTION = re.compile(r"@[^\s\u2005@]{1,24}(?:[\u2005\s]{1,8}|$)")
 _STICKER = re.compile(r"\[[\u4e00-\u9fffA-Za-z]{1,6}\]")
 _SPACES = re.compile(r"\s+")
+_PLAIN = re.compile(r"[ -~\u4e00-\u9fff]*")  # printable ASCII and CJK ideographs: strip_symbols keeps them as they are
 # Characters that are pictures or marks rather than words (emoji, dingbats, variation selectors).
 _EMOJI_CATEGORIES = frozenset({"So", "Sk", "Cs", "Co", "Cn", "Mn", "Me", "Cf", "Cc"})
 
@@ -36,10 +37,9 @@ def traditional_chars() -> frozenset[str]:
 
 
 def to_simplified(text: str) -> str:
-    trad = traditional_chars()
-    if any(ch in trad for ch in text):
-        return _opencc().convert(text)
-    return text
+    if traditional_chars().isdisjoint(text):
+        return text
+    return _opencc().convert(text)
 
 
 def strip_mentions(text: str) -> str:
@@ -55,6 +55,8 @@ def find_mentions(text: str) -> list[str]:
 def strip_symbols(text: str) -> str:
     """Replace emoji, stickers like [捂脸] and control characters with spaces."""
     text = _STICKER.sub(" ", text)
+    if _PLAIN.fullmatch(text):
+        return text  # nothing to replace: no emoji, mark or control character
     out = []
     for ch in text:
         if ch.isascii():
@@ -69,10 +71,27 @@ def strip_symbols(text: str) -> str:
 
 
 def apply_typos(text: str, typos: tuple[tuple[str, str], ...]) -> str:
+    if not typos or not _typo_finder(typos).search(text):
+        return text  # no wrong form occurs, so none is replaced and none can appear: one scan, not one per pair
     for wrong, right in typos:
         if wrong in text:
             text = text.replace(wrong, right)
     return text
+
+
+_TYPO_FINDERS: dict[int, tuple[tuple[tuple[str, str], ...], re.Pattern]] = {}
+
+
+def _typo_finder(typos: tuple[tuple[str, str], ...]) -> re.Pattern:
+    """One pattern matching any wrong form of ``typos``, kept per table (by identity: hashing the table would
+    cost as much as the scan it saves)."""
+    cached = _TYPO_FINDERS.get(id(typos))
+    if cached is None or cached[0] is not typos:
+        if len(_TYPO_FINDERS) >= 8:
+            _TYPO_FINDERS.clear()
+        pattern = re.compile("|".join(re.escape(wrong) for wrong, _ in sorted(typos, key=lambda t: -len(t[0]))))
+        cached = _TYPO_FINDERS[id(typos)] = (typos, pattern)
+    return cached[1]
 
 
 def normalize(text: str, typos: tuple[tuple[str, str], ...] = ()) -> str:

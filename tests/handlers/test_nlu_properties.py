@@ -167,3 +167,40 @@ def test_features_danger_and_signals_are_well_formed(featurizer, text):
     assert 0.0 <= reading.danger.probability <= 1.0
     assert reading.danger.category is None or reading.danger.category in danger.CATEGORIES
     assert set(reading.signals.kinds) <= set(signals.KINDS)
+
+
+def _strip_symbols_char_by_char(text: str) -> str:  # the definition the fast path must keep
+    import unicodedata
+    out = []
+    for ch in normalize._STICKER.sub(" ", text):
+        if ch.isascii():
+            out.append(ch if ch.isprintable() else " ")
+        elif "\u4e00" <= ch <= "\u9fff" or unicodedata.category(ch) not in normalize._EMOJI_CATEGORIES:
+            out.append(ch)
+        else:
+            out.append(" ")
+    return "".join(out)
+
+
+def _typos_pair_by_pair(text: str, typos: tuple[tuple[str, str], ...]) -> str:
+    for wrong, right in typos:
+        text = text.replace(wrong, right)
+    return text
+
+
+TEXTS = st.text(alphabet=st.sampled_from("ab 骗子转账[强]👍\t\n\x00～ＡＢ個人丟了yzm嘛咗"), max_size=40) | st.text(max_size=80)
+
+
+@settings(max_examples=300, deadline=None)
+@given(TEXTS)
+def test_strip_symbols_fast_path_gives_what_each_character_would(text):
+    assert normalize.strip_symbols(text) == _strip_symbols_char_by_char(text)
+
+
+@settings(max_examples=300, deadline=None)
+@given(TEXTS, st.lists(st.tuples(st.text(alphabet="ab骗子转账yzm咗", min_size=1, max_size=3),
+                                 st.text(alphabet="ab骗子转账了", max_size=3)), max_size=6).map(tuple))
+def test_typos_fast_path_gives_what_every_pair_in_order_would(text, typos):
+    assert normalize.apply_typos(text, typos) == _typos_pair_by_pair(text, typos)
+    shipped = lexicon.load_typos()
+    assert normalize.apply_typos(text, shipped) == _typos_pair_by_pair(text, shipped)
