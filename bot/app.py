@@ -118,13 +118,10 @@ async def _intake(app: web.Application) -> AsyncIterator[None]:
     every thread, so the writer takes its turn on the database executor). Stopping: refuse new messages, write
     and answer the ones queued."""
     engine = app[ENGINE]
-    writer = None if single_connection(engine) else ThreadPoolExecutor(max_workers=1, thread_name_prefix="intake")
-    app[INTAKE] = Intake(engine=engine, executor=writer or app[EXECUTOR],
+    app[INTAKE] = Intake(engine=engine, executor=app[EXECUTOR] if single_connection(engine) else None,
                          on_stored=lambda new, with_media: app[PIPELINE].stored(new, with_media))
     yield
     await app[INTAKE].close()
-    if writer is not None:
-        writer.shutdown(wait=True)
 
 
 async def _channel_senders(app: web.Application) -> AsyncIterator[None]:

@@ -10,14 +10,17 @@ A failed batch stores nothing: every request in it gets the error (the channel a
 retries). A transient failure (database locked or out) fails the batch at once; any other failure is tried row
 by row, so one row the database refuses does not take its neighbours with it.
 
-The writer runs on an executor of its own (one thread, one connection at a time), not on the database executor
-the worker, outbox, API and scheduler share — except on in-memory SQLite, where every thread shares the one
-connection and the writer must take its turn on that executor.
+The writer is a thread of its own (one connection at a time), not the database executor the worker, outbox, API
+and scheduler share. It takes the queue itself: the event loop wakes it once per turn of the loop, and it writes
+batch after batch while rows are queued, handing each batch's answers back with one ``call_soon_threadsafe`` — no
+executor job per batch, and no waiting for the loop between batches. On in-memory SQLite every thread shares
+the one connection, so there the writer takes its turn on that executor instead (``executor=``).
 """
 from __future__ import annotations
 
 import asyncio
 import logging
+import threading
 from collections import deque
 from concurrent.futures import Executor
 from dataclasses import dataclass
@@ -44,25 +47,36 @@ class _Pending:
 
 
 class Intake:
-    def __init__(self, *, engine: Engine, executor: Executor, cap: int = CAP,
+    def __init__(self, *, engine: Engine, executor: Executor | None = None, cap: int = CAP,
                  on_stored: Callable[[int, bool], None] = lambda new, with_media: None) -> None:
-        """``on_stored(new, with_media)`` runs once per committed batch: how many rows were new, and whether any
+        """``executor``: None for a writer thread of its own; the shared database executor on in-memory SQLite.
+        ``on_stored(new, with_media)`` runs once per committed batch: how many rows were new, and whether any
         new one brought media (to wake the worker and the media worker once, not once per message)."""
         self.engine, self.executor, self.cap, self.on_stored = engine, executor, cap, on_stored
         self.batches = 0  # transactions committed
-        self._queue: deque[_Pending] = deque()
-        self._writer: asyncio.Task | None = None
+        self._queue: deque[_Pending] = deque()  # appended by the loop, taken by the writer (both atomic)
+        self._writer: asyncio.Task | None = None  # executor mode: the coroutine handing batches to the executor
         self._closed = False
+        self._thread: threading.Thread | None = None
+        self._wake = threading.Event()
+        self._wake_due = False  # the loop will wake the writer at the end of this turn
+        self._stopping = False
+        self._stopped: asyncio.Future | None = None
 
     async def store(self, values: dict[str, Any], media_rows: list[dict[str, Any]]) -> tuple[int, bool]:
         """Store one message (and its media rows); returns (id, is_new) once committed. Raises the batch's error,
         or IntakeClosed once shutdown has begun."""
         if self._closed:
             raise IntakeClosed("shutting down: message not stored")
-        future = asyncio.get_running_loop().create_future()
+        loop = asyncio.get_running_loop()
+        future = loop.create_future()
         self._queue.append(_Pending(values, media_rows, future))
-        if self._writer is None:
-            self._writer = asyncio.create_task(self._write_queued(), name="intake")
+        if self.executor is not None:
+            if self._writer is None:
+                self._writer = asyncio.create_task(self._write_queued(), name="intake")
+        elif not self._wake_due:  # the requests of this turn go together: wake the writer once, after them
+            self._wake_due = True
+            loop.call_soon(self._wake_writer, loop)
         return await future
 
     async def close(self) -> None:
@@ -70,6 +84,42 @@ class Intake:
         self._closed = True
         if self._writer is not None:
             await self._writer
+        if self.executor is None and (self._thread is not None or self._queue):
+            self._stopping = True
+            self._wake_writer(asyncio.get_running_loop())
+            await asyncio.shield(self._stopped)
+
+    def _wake_writer(self, loop: asyncio.AbstractEventLoop) -> None:
+        self._wake_due = False
+        if self._thread is None:
+            self._stopped = loop.create_future()
+            self._thread = threading.Thread(target=self._run_writer, args=(loop,), name="intake", daemon=True)
+            self._thread.start()
+        self._wake.set()
+
+    def _run_writer(self, loop: asyncio.AbstractEventLoop) -> None:
+        """The writer thread: every queued batch, back to back, each answered on the loop once committed."""
+        try:
+            while True:
+                self._wake.wait()
+                self._wake.clear()
+                while self._queue:
+                    batch = [self._queue.popleft() for _ in range(min(self.cap, len(self._queue)))]
+                    loop.call_soon_threadsafe(self._answer, batch, self._write(batch))
+                if self._stopping:
+                    return
+        except RuntimeError:  # the loop was closed without close(): nobody is left to answer
+            log.warning("intake: the event loop closed while messages were being stored")
+        finally:
+            if not loop.is_closed():
+                try:
+                    loop.call_soon_threadsafe(self._writer_stopped)
+                except RuntimeError:
+                    pass
+
+    def _writer_stopped(self) -> None:
+        if self._stopped is not None and not self._stopped.done():
+            self._stopped.set_result(None)
 
     async def _write_queued(self) -> None:
         loop = asyncio.get_running_loop()

@@ -4,7 +4,6 @@ request, one refused row fails alone, shutdown writes what is queued and refuses
 from __future__ import annotations
 
 import asyncio
-from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime, timezone
 
 import pytest
@@ -30,10 +29,16 @@ def values(msg_id: str, chat: str = "grid-2", **overrides: object) -> dict:
 
 
 @pytest.fixture
-def writer():  # noqa: ANN201
-    pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="intake-test")
-    yield pool
-    pool.shutdown(wait=True)
+async def intakes():  # noqa: ANN201
+    """Intake(...) with its own writer thread, as the app builds it; each one closed after the test."""
+    made: list[Intake] = []
+
+    def make(**kwargs: object) -> Intake:
+        made.append(Intake(**kwargs))
+        return made[-1]
+    yield make
+    for intake in made:
+        await intake.close()
 
 
 def stored(engine) -> list[tuple[int, str]]:  # noqa: ANN001
@@ -47,9 +52,9 @@ def commits(engine) -> list[int]:  # noqa: ANN001
     return seen
 
 
-async def test_concurrent_accepts_share_transactions_and_each_gets_its_id(engine, writer):
+async def test_concurrent_accepts_share_transactions_and_each_gets_its_id(engine, intakes):
     wakes: list[tuple[int, bool]] = []
-    intake = Intake(engine=engine, executor=writer, cap=4, on_stored=lambda new, media: wakes.append((new, media)))
+    intake = intakes(engine=engine, cap=4, on_stored=lambda new, media: wakes.append((new, media)))
     committed = commits(engine)
     ids = ["m0", "m1", "m1", "m2",  # batch 1: a redelivery inside the batch
            "m3", "m0", "m4", "m5",  # batch 2: a redelivery of a message stored by batch 1
@@ -64,9 +69,9 @@ async def test_concurrent_accepts_share_transactions_and_each_gets_its_id(engine
     assert wakes == [(3, False), (3, False), (1, False)]  # the worker is woken once a batch
 
 
-async def test_redelivery_of_a_whole_batch_stores_nothing_and_wakes_no_one(engine, writer):
+async def test_redelivery_of_a_whole_batch_stores_nothing_and_wakes_no_one(engine, intakes):
     wakes: list[tuple[int, bool]] = []
-    intake = Intake(engine=engine, executor=writer, on_stored=lambda new, media: wakes.append((new, media)))
+    intake = intakes(engine=engine, on_stored=lambda new, media: wakes.append((new, media)))
     first = await asyncio.gather(*(intake.store(values(f"r{n}"), []) for n in range(5)))
     again = await asyncio.gather(*(intake.store(values(f"r{n}"), []) for n in range(5)))
     assert [row_id for row_id, _ in again] == [row_id for row_id, _ in first]
@@ -74,9 +79,9 @@ async def test_redelivery_of_a_whole_batch_stores_nothing_and_wakes_no_one(engin
     assert len(wakes) == 1 and len(stored(engine)) == 5
 
 
-async def test_media_rows_are_stored_with_their_message_and_wake_the_media_worker(engine, writer):
+async def test_media_rows_are_stored_with_their_message_and_wake_the_media_worker(engine, intakes):
     wakes: list[tuple[int, bool]] = []
-    intake = Intake(engine=engine, executor=writer, on_stored=lambda new, media: wakes.append((new, media)))
+    intake = intakes(engine=engine, on_stored=lambda new, media: wakes.append((new, media)))
     photo = {"kind": "image", "channel": "sandbox", "source": "inline", "ref": "", "name": "", "declared_format": "",
              "inline_data": b"\x89PNG\r\n\x1a\n", "state": "pending", "attempts": 0, "next_attempt_at": NOW,
              "created_at": NOW, "content_type": "", "size": 0, "sha256": "", "store_key": "", "reading": "none",
@@ -91,10 +96,10 @@ async def test_media_rows_are_stored_with_their_message_and_wake_the_media_worke
     assert plain != with_photo
 
 
-async def test_a_batch_that_fails_stores_nothing_and_every_request_gets_the_error(tmp_path, writer):
+async def test_a_batch_that_fails_stores_nothing_and_every_request_gets_the_error(tmp_path, intakes):
     path = str(tmp_path / "locked.db")
     engine = make_engine(f"sqlite:///{path}", create=True, busy_timeout=0.05)
-    intake, lock = Intake(engine=engine, executor=writer), Lock(path)
+    intake, lock = intakes(engine=engine), Lock(path)
     lock.take()
     try:
         outcome = await asyncio.gather(*(intake.store(values(f"l{n}"), []) for n in range(6)),
@@ -108,8 +113,8 @@ async def test_a_batch_that_fails_stores_nothing_and_every_request_gets_the_erro
     engine.dispose()
 
 
-async def test_a_row_the_database_refuses_fails_alone_and_its_neighbours_are_stored(engine, writer):
-    intake = Intake(engine=engine, executor=writer)
+async def test_a_row_the_database_refuses_fails_alone_and_its_neighbours_are_stored(engine, intakes):
+    intake = intakes(engine=engine)
     outcome = await asyncio.gather(intake.store(values("ok-1"), []), intake.store(values("bad", chat_id=None), []),
                                    intake.store(values("ok-2"), []), return_exceptions=True)
     assert isinstance(outcome[1], IntegrityError)
@@ -117,8 +122,8 @@ async def test_a_row_the_database_refuses_fails_alone_and_its_neighbours_are_sto
     assert [msg_id for _, msg_id in stored(engine)] == ["ok-1", "ok-2"]
 
 
-async def test_shutdown_writes_what_is_queued_then_refuses_new_messages(engine, writer):
-    intake = Intake(engine=engine, executor=writer, cap=2)
+async def test_shutdown_writes_what_is_queued_then_refuses_new_messages(engine, intakes):
+    intake = intakes(engine=engine, cap=2)
     queued = [asyncio.create_task(intake.store(values(f"s{n}"), [])) for n in range(5)]
     await asyncio.sleep(0)  # the requests are queued (the event loop's turn, no wall-clock wait)
     await intake.close()
