@@ -80,19 +80,19 @@ async def test_residents_may_not_change_the_faq(bot):
 
 @pytest.mark.postgres
 async def test_learn_turns_the_officers_reply_into_an_entry_after_confirmation(bot):
-    await bot.talk("grid-1", "resident-1", "请问安装充电桩要办什么手续")
+    await bot.talk("grid-1", "resident-1", "请问无人机航拍报备要办什么手续")
     _, cases = await bot.api("/api/cases")
     case = cases[0]["id"]
     sent = await officer(bot, f"/faq learn {case}")
     assert "还没有民警的 /reply 答复" in sent[0]["text"]
-    await officer(bot, f"/reply {case} 充电桩由物业负责维护，安装请先向物业申请。")
+    await officer(bot, f"/reply {case} 无人机航拍请提前向辖区公安机关报备飞行时间和区域。")
     sent = await officer(bot, f"/faq learn {case}")
-    assert "【问答草稿】" in sent[0]["text"] and "充电桩由物业负责维护" in sent[0]["text"]
-    assert any(m["chat_id"] == "officer-1" for m in await bot.talk("grid-1", "resident-2", "充电桩安装需要什么手续"))
-    sent = await officer(bot, f"/faq learn {case} 确认 安装充电桩")
-    assert "已把" in sent[0]["text"] and "安装充电桩" in sent[0]["text"]
-    sent = await bot.talk("grid-1", "resident-3", "请问在哪里可以申请安装充电桩")
-    assert "物业负责维护" in sent[0]["text"]
+    assert "【问答草稿】" in sent[0]["text"] and "辖区公安机关报备" in sent[0]["text"]
+    assert any(m["chat_id"] == "officer-1" for m in await bot.talk("grid-1", "resident-2", "无人机航拍报备需要什么手续"))
+    sent = await officer(bot, f"/faq learn {case} 确认 无人机航拍报备")
+    assert "已把" in sent[0]["text"] and "无人机航拍报备" in sent[0]["text"]
+    sent = await bot.talk("grid-1", "resident-3", "请问无人机航拍要去哪里报备")
+    assert "辖区公安机关报备" in sent[0]["text"]
     assert "已经保存" in (await officer(bot, f"/faq learn {case}"))[0]["text"]
     assert audit_actions(bot) == ["faq_learn"]
 
