@@ -60,7 +60,6 @@ class Intake:
         self._thread: threading.Thread | None = None
         self._wake = threading.Event()
         self._wake_due = False  # the loop will wake the writer at the end of this turn
-        self._stopping = False
         self._stopped: asyncio.Future | None = None
 
     async def store(self, values: dict[str, Any], media_rows: list[dict[str, Any]]) -> tuple[int, bool]:
@@ -85,7 +84,6 @@ class Intake:
         if self._writer is not None:
             await self._writer
         if self.executor is None and (self._thread is not None or self._queue):
-            self._stopping = True
             self._wake_writer(asyncio.get_running_loop())
             await asyncio.shield(self._stopped)
 
@@ -106,7 +104,7 @@ class Intake:
                 while self._queue:
                     batch = [self._queue.popleft() for _ in range(min(self.cap, len(self._queue)))]
                     loop.call_soon_threadsafe(self._answer, batch, self._write(batch))
-                if self._stopping:
+                if self._closed and not self._queue:  # a row queued just before close() is written first
                     return
         except RuntimeError:  # the loop was closed without close(): nobody is left to answer
             log.warning("intake: the event loop closed while messages were being stored")
