@@ -111,16 +111,16 @@ def parse_message(body: object, now: datetime) -> GroupMessage:
     mentions_bot = body.get("mentions_bot", False)
     if not isinstance(mentions_bot, bool):
         raise ValueError("mentions_bot must be true or false")
-    msg = GroupMessage(channel="sandbox", chat_id=chat_id.strip(), sender_id=sender_id.strip(), text="",
-                       channel_msg_id=msg_id, sent_at=now, is_direct=user_id is not None,
-                       mentions_bot=mentions_bot or user_id is not None)
-    if "image_base64" in body or "location" in body:
-        return attachment_message(msg, body)
-    if not isinstance(text, str) or not text.strip():
-        raise ValueError("text must be a non-empty string (or send image_base64 or location instead)")
-    if len(text) > MAX_TEXT:
-        raise ValueError(f"text longer than {MAX_TEXT} characters")
-    return replace(msg, text=text)
+    attachment = "image_base64" in body or "location" in body
+    if not attachment:
+        if not isinstance(text, str) or not text.strip():
+            raise ValueError("text must be a non-empty string (or send image_base64 or location instead)")
+        if len(text) > MAX_TEXT:
+            raise ValueError(f"text longer than {MAX_TEXT} characters")
+    msg = GroupMessage(channel="sandbox", chat_id=chat_id.strip(), sender_id=sender_id.strip(),
+                       text="" if attachment else text, channel_msg_id=msg_id, sent_at=now,
+                       is_direct=user_id is not None, mentions_bot=mentions_bot or user_id is not None)
+    return attachment_message(msg, body) if attachment else msg
 
 
 def attachment_message(msg: GroupMessage, body: dict) -> GroupMessage:

@@ -4,6 +4,7 @@ same function on a shorter input in the same run), and random input never breaks
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 import re._constants as sre_constants
 import re._parser as sre_parse
 
@@ -11,7 +12,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from handlers.nlu import Classifier, danger, entities, features, lexicon, normalize, signals
+from handlers.nlu import Classifier, danger, entities, features, lexicon, normalize, priority, signals
 from handlers.nlu.classifier import MAX_CHARS
 from handlers.nlu.entities import extract_entities
 from handlers.nlu.features import Featurizer
@@ -128,6 +129,24 @@ def test_word_finder_is_linear():
     _linear(finder.find, "1" * 8000, small=2000)
 
 
+def _every_substring_in(words: frozenset[str], text: str) -> set[str]:  # the definition WordFinder must keep
+    return {text[i:j] for i in range(len(text)) for j in range(i + 1, len(text) + 1) if text[i:j] in words}
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.text(alphabet="ab骗子转账了", min_size=0, max_size=4), max_size=12),
+       st.text(alphabet="ab骗子转账了 x", max_size=40))
+def test_word_finder_finds_every_word_that_occurs_overlaps_included(words, text):
+    finder = lexicon.WordFinder(words)
+    assert finder.find(text) == _every_substring_in(finder.words, text)
+
+
+def test_word_finder_on_the_shipped_tables_matches_the_definition(featurizer):
+    finder = featurizer.finder
+    for text in ("收到,谢谢大家", "楼道里着火了 好大的烟 救命", "有人冒充客服让我下载app共享屏幕", "哈" * 300, ""):
+        assert finder.find(text) == _every_substring_in(finder.words, text)
+
+
 @settings(max_examples=150, deadline=None)
 @given(st.text(max_size=200))
 def test_entities_are_substrings_and_masking_keeps_length(text):
@@ -204,3 +223,14 @@ def test_typos_fast_path_gives_what_every_pair_in_order_would(text, typos):
     assert normalize.apply_typos(text, typos) == _typos_pair_by_pair(text, typos)
     shipped = lexicon.load_typos()
     assert normalize.apply_typos(text, shipped) == _typos_pair_by_pair(text, shipped)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.data())
+def test_intake_screen_trigger_pass_changes_no_answer(data):
+    """The priority screen skips its full pass when no trigger word occurs: the answer is the full pass's."""
+    screen = priority._screen()
+    words = sorted(screen.finder.words)
+    pieces = st.sampled_from(words) | st.text(alphabet="的了 我在家现在不是没", max_size=3)
+    text = "".join(data.draw(st.lists(pieces, max_size=8)))
+    assert priority.screen_text(screen, text) == priority.screen_text(replace(screen, triggers=None), text)
