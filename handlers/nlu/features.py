@@ -1,4 +1,4 @@
-"""Features for the learned model, the same at training and at run time (pure Python).
+"""Features for the learned model, the same at training and at run time.
 
 A message becomes a set of strings: character 1–3-grams (``c:``), jieba words (``w:``), the cue-table
 patterns that match (``q:<label>:<pattern>``, from intent/subtype/scam/urgent cue tables), shipped scam
