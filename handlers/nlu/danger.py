@@ -83,6 +83,7 @@ class DangerDetector:
         self.cues = lexicon.CueIndex(cues)
         self.modifiers = lexicon.CueIndex(modifiers)
         self.bias = bias
+        self._finder: lexicon.WordFinder | None = None  # built on the first detect() that is not given its words
 
     @classmethod
     def load(cls) -> "DangerDetector":
@@ -95,7 +96,9 @@ class DangerDetector:
     def detect(self, text: str, found: set[str] | None = None) -> Danger:
         """``found``: the lexicon words present in ``text`` when the caller has already looked them up."""
         if found is None:
-            found = lexicon.WordFinder(self.words()).find(text)
+            if self._finder is None:
+                self._finder = lexicon.WordFinder(self.words())
+            found = self._finder.find(text)
         hits = self.cues.scan(found)
         if not hits:
             return NO_DANGER
