@@ -158,8 +158,7 @@ class Pipeline:
                                routes=self.routes, channels=self.channels, faq=self.faq)
                 if message.case_id is not None and message.kind != "text":
                     media.attach_to_case(session, message_id=message_id, case_id=message.case_id)
-                session.flush()
-                if not claims.mark_handled(session, message_id=message_id, now=now):
+                if not claims.mark_handled(session, message=message, now=now):
                     session.rollback()  # another process handled it first (SQLite: nothing is locked)
                     return SKIPPED
                 session.commit()

@@ -3,7 +3,7 @@ order), the lock each one is handled under, and the handled mark that only one w
 
 A batch is chosen by one or two reads that lock nothing; each message of it is then locked (PostgreSQL: FOR UPDATE
 SKIP LOCKED) in the transaction that handles it, so a failure rolls back only that message and another process
-skips what this one holds. Every statement is built once (``_reads``, ``_rows``) and reused with bound values.
+skips what this one holds. Every statement is built once (``_reads``, ``_lock``, ``_mark``) and reused with bound values.
 """
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from datetime import datetime
 from functools import cache
 from typing import Any
 
-from sqlalchemy import bindparam, exists, literal_column, or_, update
+from sqlalchemy import bindparam, exists, inspect, literal_column, or_, update
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, select
 
@@ -57,13 +57,21 @@ def candidates(session: Session, *, now: datetime, limit: int) -> list[Candidate
 def lock(session: Session, *, message_id: int) -> Message | None:
     """The message row, locked for this transaction (PostgreSQL; SQLite has one writer); None while another
     process holds it."""
-    return session.scalars(_rows().lock, {"message_id": message_id}).first()
+    return session.scalars(_lock(), {"message_id": message_id}).first()
 
 
-def mark_handled(session: Session, *, message_id: int, now: datetime) -> bool:
-    """Write the handled mark unless someone else has: False when another process handled it first (SQLite, where
-    nothing is locked: the caller rolls back its work)."""
-    result = session.execute(_rows().mark, {"message_id": message_id, "now": now})
+def mark_handled(session: Session, *, message: Message, now: datetime) -> bool:
+    """Write the handled mark, together with what handling changed on the message's row (its label, intent, case),
+    in one Core statement, unless someone else has: False when another process handled it first (SQLite, where
+    nothing is locked: the caller rolls back its work). The rest of the session's changes are flushed first; the
+    message leaves the session, so the ORM does not write its row a second time (that flush cost as much as the
+    mark itself)."""
+    state = inspect(message)
+    changes = {key: getattr(message, key) for key in state.committed_state if key not in _MARK_COLUMNS}
+    session.expunge(message)
+    session.flush()
+    values = {f"set_{key}": value for key, value in changes.items()}
+    result = session.execute(_mark(tuple(sorted(changes))), {"message_id": message.id, "now": now, **values})
     return result.rowcount == 1
 
 
@@ -78,10 +86,7 @@ class _Reads:
     due: Any
 
 
-@dataclass(frozen=True)
-class _Rows:
-    lock: Any
-    mark: Any
+_MARK_COLUMNS = frozenset({"handled_at", "next_attempt_at"})  # what the mark itself writes
 
 
 @cache
@@ -108,11 +113,15 @@ def _reads(limit: int) -> _Reads:
 
 
 @cache
-def _rows() -> _Rows:
-    return _Rows(
-        lock=(select(Message).where(Message.id == bindparam("message_id"))
-              .with_for_update(skip_locked=True, of=Message)),
-        mark=(update(Message).where(Message.id == bindparam("message_id"), Message.handled_at.is_(None))
-              .values(handled_at=bindparam("now"), next_attempt_at=None)
-              .execution_options(synchronize_session=False)),
-    )
+def _lock() -> Any:
+    return select(Message).where(Message.id == bindparam("message_id")).with_for_update(skip_locked=True, of=Message)
+
+
+@cache
+def _mark(columns: tuple[str, ...]) -> Any:
+    """The mark, setting also ``columns`` (bound as ``set_<name>``): one statement for each set of columns handling
+    changes (a few: the label alone, the label and the case), each built once."""
+    table = Message.__table__
+    return (update(table).where(table.c.id == bindparam("message_id"), table.c.handled_at.is_(None))
+            .values(handled_at=bindparam("now"), next_attempt_at=None,
+                    **{name: bindparam(f"set_{name}", type_=table.c[name].type) for name in columns}))
