@@ -27,7 +27,7 @@ from bot.channels.base import (
     TemporaryFailure,
     Throttled,
 )
-from bot import failover
+from bot import failover, send_turns
 from bot.clock import Clock
 from bot.wake import stop_tasks, wake_or_timeout
 from storage import outbox, receipts
@@ -169,14 +169,13 @@ class OutboxSender:
                 continue
             held.difference_update(asked - kept)
 
-    def _remember_earlier_sends(self, session) -> None:  # noqa: ANN001
-        """A channel with a send budget (the bridge account) counts the deliveries of the last day already on
-        record: those of this process's earlier run, and of any other process sending on the account."""
-        since = self.clock.now() - timedelta(days=1)
+    def _show_recorded_turns(self) -> None:
+        """A channel with a send budget (the bridge account) shows the sends of the last day on record: this
+        process's earlier run's and every other process's (each send takes its turn there: bot/send_turns.py)."""
         for channel, sender in self.senders.items():
             budget = getattr(sender, "budget", None)
             if budget is not None:
-                budget.remember(at.timestamp() for at in outbox.sent_since(session, channel=channel, since=since))
+                send_turns.load_turns(self.engine, budget=budget, account=channel)
 
     def _release_held(self, row_ids: tuple[int, ...]) -> None:
         with new_session(self.engine) as session:
@@ -184,11 +183,11 @@ class OutboxSender:
             session.commit()
 
     def _begin_run(self) -> None:
-        """Once, before this run's first claim: take back an earlier run's rows, count the budgets' earlier sends."""
+        """Once, before this run's first claim: take back an earlier run's rows, show the budgets the sends on record."""
         with new_session(self.engine) as session:
             freed = outbox.release_stale_runs(session, owner=self.instance, token=self.token, now=self.clock.now())
             session.commit()
-            self._remember_earlier_sends(session)
+        self._show_recorded_turns()
         if freed:
             log.info("outbox: %d row(s) leased by an earlier run of %s are due now", freed, self.instance)
 
@@ -218,6 +217,9 @@ class OutboxSender:
                 break
         return outcome, via
 
+    def _take_turn(self, budget, message: OutboundMessage) -> Throttled | None:  # noqa: ANN001
+        return send_turns.take_turn(self.engine, budget=budget, message=message)
+
     def _doubtful(self, row_id: int) -> str:
         with new_session(self.engine) as session:
             return receipts.doubtful_channel(session, outbox_id=row_id)
@@ -226,6 +228,11 @@ class OutboxSender:
         sender = self.senders.get(message.channel)
         if sender is None:
             return PermanentFailure(f"no sender for channel {message.channel!r}")
+        budget = getattr(sender, "budget", None)  # an account with a send budget: its turn first, in the database
+        if budget is not None:
+            refused = await self._db(self._take_turn, budget, message)
+            if refused is not None:
+                return refused
         try:
             await sender.send(message)
             return None

@@ -14,7 +14,7 @@ from sqlmodel import Session
 from handlers import texts
 from storage import figures as aggregates
 from storage import reports
-from storage.models import DONE_STATUSES, Case
+from storage.models import DONE_STATUSES
 
 SYSTEM_ACTORS = ("gridbot", "scheduler", "config")
 RESPONSE_ACTIONS = ("acknowledged", "taken", "replied", "note", "assigned", "transferred", "resolved", "closed",

@@ -409,6 +409,19 @@ class DeliveryReceipt(SQLModel, table=True):
     updated_at: datetime = _when()
 
 
+class SendTurn(SQLModel, table=True):
+    """One send on an account with a send budget (the bridge's personal-WeChat account), taken before the call by
+    whichever process sends: every process counts the same turns, so the account's budget and the gap between two
+    sends hold however many processes send on it (storage/send_turns.py). ``next_at``: the gap drawn after this
+    send ends then. Turns older than a day are deleted as new ones are taken."""
+
+    __table_args__ = (Index("ix_sendturn_account", "account", "at"),)
+    id: Optional[int] = Field(default=None, primary_key=True)
+    account: str
+    at: datetime = _when()
+    next_at: datetime = _when()
+
+
 # --- scheduled work ---
 
 

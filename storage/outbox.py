@@ -13,7 +13,7 @@ from typing import Iterable, Mapping, Sequence
 from sqlalchemy import and_, bindparam, case, func, not_, or_, update
 from sqlmodel import Session, select
 
-from storage.models import Case, DeliveryReceipt, Outbox
+from storage.models import Case, Outbox
 
 
 def enqueue(
@@ -80,17 +80,6 @@ def release_held(session: Session, *, row_ids: Iterable[int], token: str, now: d
             .values(next_attempt_at=now, lease_owner=None, lease_token=None)
             .execution_options(synchronize_session=False))
     return session.execute(stmt).rowcount
-
-
-def sent_since(session: Session, *, channel: str, since: datetime) -> list[datetime]:
-    """When ``channel`` delivered each of its copies since ``since`` (an account's send budget, counted from the
-    record): a copy that failed over and was delivered by the group's other channel (its receipt says which) is
-    not the account's send."""
-    stmt = (select(Outbox.sent_at)
-            .outerjoin(DeliveryReceipt, DeliveryReceipt.outbox_id == Outbox.id)
-            .where(Outbox.channel == channel, Outbox.sent_at >= since, Outbox.status == "sent",
-                   or_(DeliveryReceipt.channel.is_(None), DeliveryReceipt.channel == channel)))
-    return list(session.exec(stmt))
 
 
 def settle_sent(session: Session, *, row_id: int, now: datetime) -> bool:

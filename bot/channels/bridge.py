@@ -217,8 +217,9 @@ def membership_hint(kind: str, room: dict | None) -> dict:
 # --- outbound: POST each outbox row to the gateway, signed like inbound events ---
 # Body {"idempotency_key", "chat_id", "is_direct", "text", "mention_ids"}; the gateway must deliver each key
 # at most once: the outbox retries a row after any TemporaryFailure.
-# Bulk kinds wait for the account's budget and pacing; replies, alerts and direct messages are counted but never held.
-BULK_KINDS = frozenset({"broadcast", "notice", "agenda", "digest"})
+# ``budget``: the account's send budget. The outbox takes a turn on it before each send, whichever process sends
+# (bot/send_turns.py): bulk kinds wait for the budget and the gap; replies, alerts and direct messages are counted
+# but never held.
 
 
 class BridgeSender:
@@ -234,11 +235,7 @@ class BridgeSender:
         self._limiter = RateLimiter(per_chat_limit, per_seconds, clock, name="bridge")
 
     async def send(self, message: OutboundMessage) -> None:
-        if self.budget is not None and message.kind in BULK_KINDS and not message.is_direct:
-            self.budget.check(BULK_KINDS)
         self._limiter.acquire(message.chat_id)
-        if self.budget is not None:
-            self.budget.spend()
         body = json.dumps({"idempotency_key": message.idempotency_key, "chat_id": message.chat_id,
                            "is_direct": message.is_direct, "text": message.text,
                            "mention_ids": list(message.mentions)}, ensure_ascii=False).encode("utf-8")

@@ -1,19 +1,24 @@
 """A personal-WeChat account's send budget: at most so many sends per hour and per day, with a random gap between
 two sends (accounts that post in bursts get restricted or banned). On the injected clock and random source; never
 sleeps: a spent budget raises BudgetSpent, a gap not yet over raises Paced (a Throttled), each with the seconds
-to wait."""
+to wait.
+
+Every process sending on the account counts the same sends: the outbox takes a turn in the database before each
+send (bot/send_turns.py) and loads the account's record into the budget first."""
 from __future__ import annotations
 
 import bisect
 import math
 import random
 from collections import deque
+from datetime import datetime, timezone
 from typing import Iterable
 
 from bot.channels.base import BudgetSpent, Paced
 from bot.clock import Clock
 
 HOUR, DAY = 3600.0, 86400.0
+BULK_KINDS = frozenset({"broadcast", "notice", "agenda", "digest"})  # what waits for the budget and the gap
 
 
 class SendBudget:
@@ -41,21 +46,26 @@ class SendBudget:
         if now < self._next_at:
             raise Paced(f"{self.name}: pacing between sends", retry_after=_wait(self._next_at - now), kinds=kinds)
 
-    def spend(self) -> None:
-        """Count one send now and draw the gap before the next."""
-        now = self._clock.now().timestamp()
-        self._sent.append(now)
-        self._next_at = now + self._rng.uniform(*self.gap)
+    def spend(self) -> tuple[datetime, datetime]:
+        """Count one send now and draw the gap before the next; returns (now, when the gap ends)."""
+        now = self._clock.now()
+        self._sent.append(now.timestamp())
+        self._next_at = now.timestamp() + self._rng.uniform(*self.gap)
+        return now, datetime.fromtimestamp(self._next_at, tz=timezone.utc)
 
-    def remember(self, sent_at: Iterable[float]) -> None:
-        """Count sends made before this process started (timestamps; the outbox's record of the account's
-        deliveries), so a restart does not hand the account a fresh budget; the gap runs from the last of them."""
+    def load(self, turns: Iterable[tuple[datetime, datetime]]) -> None:
+        """Take the account's sends of the last day as recorded by every process (storage/send_turns.py: when
+        each was sent, and when the gap drawn after it ends), in place of what this process counted itself."""
         now = self._clock.now().timestamp()
-        earlier = [t for t in sent_at if now - DAY < t <= now]
-        if not earlier:
-            return
-        self._sent = deque(sorted([*self._sent, *earlier]))
-        self._next_at = max(self._next_at, max(earlier) + self._rng.uniform(*self.gap))
+        sent, next_at = [], 0.0
+        for at, gap_ends in turns:
+            if now - DAY < at.timestamp() <= now:
+                sent.append(at.timestamp())
+            next_at = max(next_at, gap_ends.timestamp())
+        self._sent, self._next_at = deque(sorted(sent)), next_at
+
+    def now(self) -> datetime:
+        return self._clock.now()
 
     def spent(self) -> tuple[int, int]:
         """Sends in the last hour and the last day."""

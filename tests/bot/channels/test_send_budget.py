@@ -1,16 +1,14 @@
 """A bridge account's send budget (per hour, per day) and its random pacing, on an injected clock and random source;
-the bridge sender holds bulk copies on it and never calls the gateway for a held one; bad settings are refused."""
+bad settings are refused. How the outbox holds bulk copies on it across processes: tests/bot/test_send_turns.py."""
 from __future__ import annotations
 
 import random
 from datetime import timedelta
 
-import aiohttp
 import pytest
 
 from bot.channels import registry
-from bot.channels.base import BudgetSpent, NotDelivered, OutboundMessage, Throttled
-from bot.channels.bridge import BridgeSender
+from bot.channels.base import BudgetSpent, NotDelivered, Throttled
 from bot.channels.kit.send_budget import SendBudget
 
 
@@ -66,24 +64,32 @@ def test_hourly_budget_is_spent_then_frees_an_hour_after_the_oldest_send(clock):
     budget.check()
 
 
-def test_sends_before_a_restart_count_against_the_budget_and_the_gap(clock):
+def test_the_record_of_every_process_replaces_what_this_one_counted(clock):
     budget = SendBudget(per_hour=4, per_day=6, gap_seconds=(60, 60), clock=clock)
-    budget.spend()  # this run's own send, already in memory
+    budget.spend()  # this process's own count, replaced by the record below
     clock.advance(seconds=61)
-    now = clock.now().timestamp()
-    budget.remember([now - 2 * 86400, now - 7200, now - 1800, now - 20])  # the first is over a day old
-    assert budget.spent() == (3, 4)
+    now = clock.now()
+    ago = [timedelta(days=2), timedelta(hours=2), timedelta(minutes=30), timedelta(seconds=20)]
+    budget.load([(now - t, now - t + timedelta(seconds=60)) for t in ago])  # the first is over a day old
+    assert budget.spent() == (2, 3)
     with pytest.raises(Throttled, match="pacing") as paced:
-        budget.check()  # the gap runs from the last earlier send, 20 s ago
+        budget.check()  # the gap runs from the last send on record, 20 s ago
     assert paced.value.retry_after == 40
     clock.advance(seconds=40)
     budget.check()
     budget.spend()
+    budget.spend()
     with pytest.raises(BudgetSpent, match="hourly budget of 4"):
         clock.advance(seconds=60)
         budget.check()
-    budget.remember([])
-    assert budget.spent() == (4, 5)
+    budget.load([])
+    assert budget.spent() == (0, 0)
+
+
+def test_spend_returns_the_send_and_the_end_of_the_gap_drawn(clock):
+    budget = SendBudget(per_hour=4, per_day=6, gap_seconds=(2, 10), clock=clock, rng=FixedRandom(0.5))
+    at, gap_ends = budget.spend()
+    assert at == clock.now() and gap_ends == clock.now() + timedelta(seconds=6)
 
 
 def test_daily_budget_holds_after_the_hours_allow_again(clock):
@@ -125,26 +131,3 @@ def test_bad_budget_settings_are_refused_naming_the_key(section, expected):
 def test_default_budget_settings_pass():
     assert registry.section_errors({"bridge": {"hourly_budget": 60, "daily_budget": 300, "pace_min_seconds": 5,
                                                "pace_max_seconds": 15}}) == []
-
-
-def _message(kind: str, *, direct: bool = False, key: str = "k") -> OutboundMessage:
-    return OutboundMessage(id=1, channel="bridge", chat_id="wxid_a" if direct else "R:1@chatroom", text="请注意防范诈骗",
-                           idempotency_key=key, is_direct=direct, kind=kind)
-
-
-async def test_bridge_sender_holds_broadcasts_on_the_budget_but_never_replies_or_direct_alerts(fake_api, clock):
-    budget = SendBudget(per_hour=1, per_day=10, gap_seconds=(5, 5), clock=clock)
-    async with aiohttp.ClientSession() as session:
-        sender = BridgeSender(session, outbound_url=f"{fake_api.base_url}/bridge/outbound", secret="bridge-secret",
-                              clock=clock, budget=budget)
-        await sender.send(_message("broadcast", key="b-1"))
-        with pytest.raises(BudgetSpent):
-            await sender.send(_message("broadcast", key="b-2"))
-        with pytest.raises(BudgetSpent):
-            await sender.send(_message("notice", key="n-1"))
-        await sender.send(_message("reply", key="r-1"))  # an answer in the group is not held
-        await sender.send(_message("alert", direct=True, key="a-1"))  # nor an alert to an officer
-    assert fake_api.bridge_keys() == ["b-1", "r-1", "a-1"]  # the held copies never reached the gateway
-    assert budget.spent() == (3, 3)  # but every send counts against the account
-    clock.advance(timedelta(hours=1))
-    budget.check()  # an hour later the budget is back
