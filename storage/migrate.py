@@ -60,6 +60,14 @@ def upgrade(engine: Engine, revision: str = "head") -> None:
         command.upgrade(_config(connection), revision)
 
 
+def downgrade(engine: Engine, revision: str) -> None:
+    """Take a database back to ``revision`` (tests of a revision's data step; a rollback of a release)."""
+    from alembic import command
+
+    with engine.begin() as connection:
+        command.downgrade(_config(connection), revision)
+
+
 def revision(engine: Engine, message: str) -> None:
     """Write a new revision from the difference between the models and an up-to-date database (developers)."""
     from alembic import command

@@ -75,3 +75,41 @@ def test_upgrading_a_database_that_holds_rows(backend, tmp_path):
         row = conn.execute(text("SELECT id, community_id, from_config FROM grid")).one()
     assert (row[0], row[1], bool(row[2])) == ("g1", None, False) and migrate.current(engine) == migrate.head()
     engine.dispose()
+
+
+def test_the_send_turns_revision_counts_the_bridge_deliveries_of_the_last_day(backend, tmp_path):
+    """0029: the bridge account's budget does not start afresh on the upgrade (only the bridge's own deliveries of
+    the last day become turns; a copy its group robot delivered is the robot's)."""
+    from datetime import datetime, timedelta, timezone
+
+    from sqlalchemy import text
+
+    from storage import outbox
+    from storage.db import session
+    from storage.models import DeliveryReceipt
+
+    if backend == "sqlite":
+        engine = make_engine(f"sqlite:///{tmp_path / 'turns.db'}")
+    else:
+        engine = make_engine_for("postgresql")
+        migrate.downgrade(engine, "0028_outbox_sent")
+    migrate.upgrade(engine, "0028_outbox_sent")
+    now = datetime.now(timezone.utc)
+    sent = {"bridge-recent": ("bridge", timedelta(hours=1)), "bridge-old": ("bridge", timedelta(days=2)),
+            "bridge-by-robot": ("bridge", timedelta(hours=2)), "wecom": ("wecom", timedelta(minutes=5)),
+            "bridge-pending": ("bridge", None)}
+    with session(engine) as s:
+        for key, (channel, ago) in sent.items():
+            row = outbox.enqueue(s, now=now, idempotency_key=key, channel=channel, chat_id="R:1@chatroom",
+                                 text="【警务提醒】", kind="broadcast")
+            s.flush()
+            if ago is not None:
+                assert outbox.settle_sent(s, row_id=row.id, now=now - ago)
+            if key == "bridge-by-robot":
+                s.add(DeliveryReceipt(outbox_id=row.id, channel="aibot", delivered_at=now - ago, updated_at=now))
+        s.commit()
+    migrate.upgrade(engine)
+    with engine.connect() as conn:
+        turns = conn.execute(text("SELECT account, at, next_at FROM sendturn")).all()
+    engine.dispose()
+    assert len(turns) == 1 and turns[0][0] == "bridge"
