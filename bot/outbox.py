@@ -20,6 +20,7 @@ from typing import Awaitable, Callable
 from sqlalchemy.engine import Engine
 
 from bot.channels.base import (
+    NotDelivered,
     OutboundMessage,
     Paced,
     PermanentFailure,
@@ -175,7 +176,10 @@ class OutboxSender:
         for channel, sender in self.senders.items():
             budget = getattr(sender, "budget", None)
             if budget is not None:
-                send_turns.load_turns(self.engine, budget=budget, account=channel)
+                try:
+                    send_turns.load_turns(self.engine, budget=budget, account=channel)
+                except Exception as exc:  # shown only: each send reads the record again before it goes
+                    log.warning("outbox: %s send budget unreadable at start (%s)", channel, type(exc).__name__)
 
     def _release_held(self, row_ids: tuple[int, ...]) -> None:
         with new_session(self.engine) as session:
@@ -230,7 +234,11 @@ class OutboxSender:
             return PermanentFailure(f"no sender for channel {message.channel!r}")
         budget = getattr(sender, "budget", None)  # an account with a send budget: its turn first, in the database
         if budget is not None:
-            refused = await self._db(self._take_turn, budget, message)
+            try:
+                refused = await self._db(self._take_turn, budget, message)
+            except Exception as exc:  # the database is away: nothing was sent, the copy waits (or goes another way)
+                log.warning("outbox %s: %s send budget unreadable (%s)", message.id, message.channel, type(exc).__name__)
+                return NotDelivered(f"{message.channel}: send budget unreadable", retry_after=5)
             if refused is not None:
                 return refused
         try:

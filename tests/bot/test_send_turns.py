@@ -109,3 +109,24 @@ async def test_processes_on_postgresql_share_the_accounts_gap_and_hourly_budget(
     with new_session(engine) as s:
         assert len(s.exec(select(SendTurn)).all()) == 6
     engine.dispose()
+
+
+async def test_a_turn_that_cannot_be_read_sends_nothing_and_the_copy_waits(engine, clock, fake_api):
+    from sqlalchemy import text
+
+    with engine.begin() as conn:
+        conn.execute(text("DROP TABLE sendturn"))  # the account's record unreadable: a real database error
+    pool = ThreadPoolExecutor(max_workers=1)
+    async with aiohttp.ClientSession() as http:
+        budget = SendBudget(per_hour=10, per_day=10, gap_seconds=(0, 0), clock=clock)
+        bridge = BridgeSender(http, outbound_url=f"{fake_api.base_url}{BRIDGE}", secret="bridge-secret",
+                              clock=clock, budget=budget)
+        sender = OutboxSender(engine=engine, executor=pool, clock=clock, senders={"bridge": bridge},
+                              pulse=ManualPulse())
+        queue(engine, clock, "b-0", "R:0@chatroom")
+        assert await sender.drain_once() == 0
+    pool.shutdown(wait=True)
+    assert fake_api.calls == []
+    with new_session(engine) as s:
+        row = s.exec(select(Outbox)).one()
+        assert row.status == "pending" and "send budget unreadable" in row.last_error
