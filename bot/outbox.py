@@ -18,9 +18,10 @@ from datetime import datetime, timedelta
 from typing import Awaitable, Callable
 
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import DBAPIError
 
 from bot.channels.base import (
-    NotDelivered,
+    BudgetUnknown,
     OutboundMessage,
     Paced,
     PermanentFailure,
@@ -187,7 +188,7 @@ class OutboxSender:
             session.commit()
 
     def _begin_run(self) -> None:
-        """Once, before this run's first claim: take back an earlier run's rows, show the budgets the sends on record."""
+        """Once, before this run's first claim: take back an earlier run's rows; show the budgets their record."""
         with new_session(self.engine) as session:
             freed = outbox.release_stale_runs(session, owner=self.instance, token=self.token, now=self.clock.now())
             session.commit()
@@ -234,11 +235,16 @@ class OutboxSender:
             return PermanentFailure(f"no sender for channel {message.channel!r}")
         budget = getattr(sender, "budget", None)  # an account with a send budget: its turn first, in the database
         if budget is not None:
+            holds_back = getattr(sender, "holds_back", None)  # the sender's own per-chat limit, asked first:
+            held = holds_back(message) if holds_back else None  # a copy it would refuse spends no turn
+            if held is not None:
+                return held
             try:
                 refused = await self._db(self._take_turn, budget, message)
-            except Exception as exc:  # the database is away: nothing was sent, the copy waits (or goes another way)
-                log.warning("outbox %s: %s send budget unreadable (%s)", message.id, message.channel, type(exc).__name__)
-                return NotDelivered(f"{message.channel}: send budget unreadable", retry_after=5)
+            except DBAPIError as exc:  # the database is away or busy: nothing sent; the copy waits, no attempt spent
+                log.warning("outbox %s: %s send budget unreadable (%s)", message.id, message.channel,
+                            type(exc).__name__)
+                return BudgetUnknown(f"{message.channel}: send budget unreadable", retry_after=5)
             if refused is not None:
                 return refused
         try:

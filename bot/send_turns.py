@@ -21,7 +21,7 @@ def take_turn(engine: Engine, *, budget: SendBudget, message: OutboundMessage) -
     within the gap: the refusal (BudgetSpent or Paced) is returned, and nothing is counted."""
     account = message.channel
     with send_turns.local_lock(), new_session(engine) as session:
-        send_turns.lock_account(session, account=account)
+        send_turns.lock_account(session, account=account, now=budget.now())
         budget.load(send_turns.recent(session, account=account, now=budget.now()))
         if is_bulk(message):
             try:
@@ -36,6 +36,6 @@ def take_turn(engine: Engine, *, budget: SendBudget, message: OutboundMessage) -
 
 
 def load_turns(engine: Engine, *, budget: SendBudget, account: str) -> None:
-    """Show the budget the account's record (a process starting to send: `/metrics`, the tests)."""
+    """Show the budget the account's record (a process starting to send), so that ``spent()`` tells it."""
     with new_session(engine) as session:
         budget.load(send_turns.recent(session, account=account, now=budget.now()))

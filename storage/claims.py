@@ -3,7 +3,8 @@ order), the lock each one is handled under, and the handled mark that only one w
 
 A batch is chosen by one or two reads that lock nothing; each message of it is then locked (PostgreSQL: FOR UPDATE
 SKIP LOCKED) in the transaction that handles it, so a failure rolls back only that message and another process
-skips what this one holds. Every statement is built once (``_reads``, ``_lock``, ``_mark``) and reused with bound values.
+skips what this one holds. Every statement is built once (``_reads``, ``_lock``, ``_mark``) and reused with bound
+values.
 """
 from __future__ import annotations
 

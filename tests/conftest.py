@@ -5,7 +5,7 @@ import os
 import pytest
 
 from bot.app import create_app
-from tests.factories import PG_ENV, BotDriver, codes_sent, make_config, make_engine_for
+from tests.factories import PG_ENV, POSTGRES_ONLY, BotDriver, codes_sent, make_config, make_engine_for
 from tests.fakes.clock import FakeClock
 from tests.fakes.reader import FakeImageReader
 
@@ -33,6 +33,8 @@ def _forget_finished_apps():  # noqa: ANN202
 def backend(request):  # noqa: ANN001, ANN201
     if request.param == "postgresql" and not os.environ.get(PG_ENV):
         pytest.skip(f"PostgreSQL run skipped: set {PG_ENV} (e.g. postgresql://postgres@127.0.0.1:5432/test)")
+    if request.param == "sqlite" and os.environ.get(POSTGRES_ONLY):
+        pytest.skip(f"SQLite run skipped: {POSTGRES_ONLY} is set (CI's PostgreSQL stage, after make test ran it)")
     return request.param
 
 

@@ -24,6 +24,7 @@ from storage.db import session as new_session
 
 ROOT = Path(__file__).resolve().parent.parent
 PG_ENV = "GRIDBOT_TEST_DATABASE_URL"
+POSTGRES_ONLY = "GRIDBOT_TEST_POSTGRES_ONLY"  # the backend fixture skips its SQLite runs
 _URL = re.compile(r"https?://\S+")
 _COMMAND = re.compile(r"[/／][A-Za-z]+")
 _ID = re.compile(r"[A-Za-z0-9_.:@-]*[0-9:@-][A-Za-z0-9_.:@-]*")  # officer-2, grid-1, wxid_li:3 …
@@ -64,10 +65,28 @@ def make_engine_for(backend: str, tmp_path: Path | None = None) -> Engine:
     if backend == "sqlite-file":
         return make_engine(f"sqlite:///{tmp_path / f'gridbot-{uuid.uuid4().hex}.db'}", create=True)
     engine = make_engine(pg_test_url(), create=False)
-    with engine.begin() as conn:  # each test starts from empty tables, in this test run's own schema
+    if migrate.current(engine) == migrate.head() and _tables_are_the_models(engine):
+        with engine.begin() as conn:  # each test starts from empty tables (ids from 1), in this run's own schema
+            conn.execute(text(f"TRUNCATE {', '.join(_quoted_tables())} RESTART IDENTITY CASCADE"))
+        return engine
+    with engine.begin() as conn:
         conn.execute(text(f"DROP SCHEMA IF EXISTS {_pg_schema()} CASCADE; CREATE SCHEMA {_pg_schema()}"))
-    migrate.upgrade(engine)  # the PostgreSQL run builds its schema through the migrations
-    return engine
+    migrate.upgrade(engine)  # the PostgreSQL run builds its schema through the migrations (again after a test that
+    return engine            # took it back or dropped tables: then the revision or the tables differ)
+
+
+def _quoted_tables() -> list[str]:
+    from storage.models import METADATA
+
+    return [f'"{table.name}"' for table in METADATA.sorted_tables]
+
+
+def _tables_are_the_models(engine: Engine) -> bool:
+    from sqlalchemy import inspect
+
+    from storage.models import METADATA
+
+    return set(inspect(engine).get_table_names()) - {"alembic_version"} == set(METADATA.tables)
 
 
 def _pg_schema() -> str:

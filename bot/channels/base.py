@@ -65,6 +65,11 @@ class BudgetSpent(NotDelivered, Throttled):
     """An account's send budget is spent: nothing was sent, and this channel waits until ``retry_after``."""
 
 
+class BudgetUnknown(NotDelivered, Throttled):
+    """An account's send budget could not be read (its record in the database): nothing was sent, and the copy
+    waits without spending an attempt, or goes by the group's other channel."""
+
+
 class PermanentFailure(Exception):
     """Sending can never succeed (bad target, rejected content): mark it failed."""
 

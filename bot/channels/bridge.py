@@ -29,6 +29,7 @@ from bot.channels.base import (
     PermanentFailure,
     Route,
     SenderDeps,
+    Throttled,
     adapter_routes,
 )
 from bot.channels.kit.inbound import short
@@ -233,6 +234,13 @@ class BridgeSender:
         self._session, self._url, self._secret = session, outbound_url, secret
         self._clock, self._timeout, self.budget = clock, timeout, budget
         self._limiter = RateLimiter(per_chat_limit, per_seconds, clock, name="bridge")
+
+    def holds_back(self, message: OutboundMessage) -> Throttled | None:
+        """The per-chat limit's refusal of this copy now, taking nothing (the outbox asks before it takes the
+        account's turn; the rows of one chat are sent one after another, so the answer holds until the send)."""
+        if self._limiter.available(message.chat_id) >= 1:
+            return None
+        return Throttled(f"bridge limit reached for {message.chat_id}", retry_after=self._limiter.wait(message.chat_id))
 
     async def send(self, message: OutboundMessage) -> None:
         self._limiter.acquire(message.chat_id)

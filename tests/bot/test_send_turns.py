@@ -1,11 +1,11 @@
 """The bridge account's send budget is the account's, not each process's: every sending process takes its turn in
 the database (bot/send_turns.py), so the hourly budget and the gap between two sends hold across processes —
-two outbox senders in one test, threads at one frozen instant, and real processes on PostgreSQL."""
+two outbox senders in one test, threads at one frozen instant, and real processes on a SQLite file and on
+PostgreSQL."""
 from __future__ import annotations
 
 import asyncio
 import json
-import os
 import sys
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -21,7 +21,7 @@ from bot.send_turns import take_turn
 from storage import outbox
 from storage.db import make_engine, session as new_session
 from storage.models import Outbox, SendTurn
-from tests.factories import PG_ENV, make_engine_for, pg_test_url
+from tests.factories import make_engine_for, pg_test_url
 from tests.fakes import turn_taker
 from tests.fakes.clock import FakeClock
 from tests.fakes.senders import ManualPulse
@@ -89,10 +89,18 @@ def test_threads_at_one_instant_get_one_turn_within_the_gap_and_the_hours_budget
     assert sum(paced) == 1 and sum(hourly) == 5
 
 
-@pytest.mark.skipif(not os.environ.get(PG_ENV), reason=f"several processes need PostgreSQL: set {PG_ENV}")
-async def test_processes_on_postgresql_share_the_accounts_gap_and_hourly_budget():
+@pytest.fixture
+def db_url(backend, tmp_path):  # noqa: ANN001, ANN201
+    if backend == "sqlite":
+        url = f"sqlite:///{tmp_path / 'turns.db'}"  # a file: the processes share it
+        make_engine(url, create=True).dispose()
+        return url
     make_engine_for("postgresql").dispose()  # empty tables in this run's schema
-    url = pg_test_url()
+    return pg_test_url()
+
+
+async def test_processes_on_one_database_share_the_accounts_gap_and_hourly_budget(db_url):
+    url = db_url
     takers = [await asyncio.create_subprocess_exec(
         sys.executable, "-m", "tests.fakes.turn_taker", url, "25", cwd=ROOT,
         stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE) for _ in range(4)]
@@ -130,3 +138,23 @@ async def test_a_turn_that_cannot_be_read_sends_nothing_and_the_copy_waits(engin
     with new_session(engine) as s:
         row = s.exec(select(Outbox)).one()
         assert row.status == "pending" and "send budget unreadable" in row.last_error
+        assert row.attempts == 0  # a wait, not a failed try: a long outage does not fail the copy for good
+
+
+async def test_a_copy_the_chats_own_limit_holds_back_spends_no_turn(engine, clock, fake_api):
+    pool = ThreadPoolExecutor(max_workers=1)
+    async with aiohttp.ClientSession() as http:
+        budget = SendBudget(per_hour=10, per_day=10, gap_seconds=(0, 0), clock=clock)
+        bridge = BridgeSender(http, outbound_url=f"{fake_api.base_url}{BRIDGE}", secret="bridge-secret",
+                              clock=clock, budget=budget, per_chat_limit=1, per_seconds=60)
+        sender = OutboxSender(engine=engine, executor=pool, clock=clock, senders={"bridge": bridge},
+                              pulse=ManualPulse())
+        for n in range(3):
+            queue(engine, clock, f"r-{n}", "R:0@chatroom", kind="reply")
+        assert await sender.drain_once() == 1
+        assert await sender.drain_once() == 0  # held by the chat's limit, again and again: no turn for those
+        assert turns(engine) == 1
+        clock.advance(seconds=60)
+        assert await sender.drain_once() == 1
+    pool.shutdown(wait=True)
+    assert fake_api.bridge_keys() == ["r-0", "r-1"] and turns(engine) == 2

@@ -17,8 +17,8 @@ FROZEN = datetime(2026, 12, 7, 8, 0, tzinfo=timezone.utc)
 
 
 def broadcast(account: str, n: int) -> OutboundMessage:
-    return OutboundMessage(id=n, channel=account, chat_id=f"R:{n}@chatroom", text="【警务提醒】", idempotency_key=f"b-{n}",
-                           kind="broadcast")
+    return OutboundMessage(id=n, channel=account, chat_id=f"R:{n}@chatroom", text="【警务提醒】",
+                           idempotency_key=f"b-{n}", kind="broadcast")
 
 
 def main() -> None:

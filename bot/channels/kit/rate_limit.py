@@ -40,6 +40,10 @@ class RateLimiter:
     def available(self, key: str) -> float:
         return self._refill(key).tokens
 
+    def wait(self, key: str, n: int = 1) -> float:
+        """Seconds until ``n`` tokens are there for ``key`` (0 when they are now)."""
+        return round(max(0.0, n - self._refill(key).tokens) / self._rate, 3)
+
     def _refill(self, key: str) -> _Bucket:
         now = self._clock.now().timestamp()
         bucket = self._buckets.get(key)
