@@ -19,10 +19,10 @@ def is_bulk(message: OutboundMessage) -> bool:
 def take_turn(engine: Engine, *, budget: SendBudget, message: OutboundMessage) -> Throttled | None:
     """Count this send against the account (the message's channel), or refuse a bulk copy over the budget or
     within the gap: the refusal (BudgetSpent or Paced) is returned, and nothing is counted."""
-    account = message.channel
+    account, now = message.channel, budget.now()
     with send_turns.local_lock(), new_session(engine) as session:
-        send_turns.lock_account(session, account=account, now=budget.now())
-        budget.load(send_turns.recent(session, account=account, now=budget.now()))
+        send_turns.lock_account(session, account=account, now=now)
+        budget.load(send_turns.recent(session, account=account, now=now))
         if is_bulk(message):
             try:
                 budget.check(BULK_KINDS)

@@ -238,9 +238,7 @@ class BridgeSender:
     def holds_back(self, message: OutboundMessage) -> Throttled | None:
         """The per-chat limit's refusal of this copy now, taking nothing (the outbox asks before it takes the
         account's turn; the rows of one chat are sent one after another, so the answer holds until the send)."""
-        if self._limiter.available(message.chat_id) >= 1:
-            return None
-        return Throttled(f"bridge limit reached for {message.chat_id}", retry_after=self._limiter.wait(message.chat_id))
+        return self._limiter.refusal(message.chat_id)
 
     async def send(self, message: OutboundMessage) -> None:
         self._limiter.acquire(message.chat_id)

@@ -31,18 +31,20 @@ class RateLimiter:
         """Take ``n`` tokens for ``key`` at once, or raise without taking any."""
         if n > self.limit:
             raise PermanentFailure(f"{self.name}: {n} parts exceed the limit of {self.limit} per window")
+        refused = self.refusal(key, n)
+        if refused is not None:
+            raise refused
+        self._buckets[key].tokens -= n
+
+    def refusal(self, key: str, n: int = 1) -> Throttled | None:
+        """What ``acquire`` would raise for ``n`` tokens of ``key`` now, taking none; None when they are there."""
         bucket = self._refill(key)
-        if bucket.tokens < n:
-            wait = (n - bucket.tokens) / self._rate
-            raise Throttled(f"{self.name} limit reached for {key}", retry_after=round(wait, 3))
-        bucket.tokens -= n
+        if bucket.tokens >= n:
+            return None
+        return Throttled(f"{self.name} limit reached for {key}", retry_after=round((n - bucket.tokens) / self._rate, 3))
 
     def available(self, key: str) -> float:
         return self._refill(key).tokens
-
-    def wait(self, key: str, n: int = 1) -> float:
-        """Seconds until ``n`` tokens are there for ``key`` (0 when they are now)."""
-        return round(max(0.0, n - self._refill(key).tokens) / self._rate, 3)
 
     def _refill(self, key: str) -> _Bucket:
         now = self._clock.now().timestamp()
