@@ -19,6 +19,7 @@ from bot.channels.base import Sender, SenderDeps
 from bot.channels.wechat.token_store import DbTokenStore
 from bot.clock import Clock, SystemClock
 from bot.config import Config
+from bot.follower_notices import FOLLOWERS, FollowerNotices
 from bot.intake import Intake
 from bot.keys import (CLOCK, CONFIG, ENGINE, EXECUTOR, FETCHERS, FREEZE_GC, INTAKE, MEDIA, OUTBOX, PIPELINE, SENDERS,
                       WARM)
@@ -141,6 +142,9 @@ def _workers(senders: dict[str, Sender] | None, background: bool, classifier: An
         timings = app[metrics.TIMINGS]  # what /metrics shows of this process: classifying, handling
         own_classifier = TimedClassifier(classifier or nlu.DeferredClassifier(), timings)
         all_senders: dict[str, Sender] = {**app[SENDERS], **(senders or {})}
+        if registry.template_id(config) and "mp" in all_senders:  # a group's notices may reach its followers
+            all_senders.setdefault(FOLLOWERS, FollowerNotices(engine=app[ENGINE], executor=app[EXECUTOR],
+                                                              clock=app[CLOCK], tz=config.tz))
         app[OUTBOX] = OutboxSender(engine=app[ENGINE], executor=app[EXECUTOR], clock=app[CLOCK],
                                    senders=all_senders, batch=config.outbox.batch,
                                    lease=timedelta(seconds=config.outbox.lease_seconds),

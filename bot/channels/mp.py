@@ -7,10 +7,12 @@ returns ``echostr`` unchanged in both modes. Every POST is answered ``success``.
 """
 from __future__ import annotations
 
+import hashlib
 import logging
 from datetime import datetime, timezone
 
 from aiohttp import web
+from pydantic import field_validator
 from wechatpy import parse_message
 from wechatpy.crypto import WeChatCrypto
 
@@ -33,6 +35,7 @@ from bot.channels.wechat import security as sec
 from bot.channels.wechat.api import ApiClient, ApiError, MediaApiFetcher
 from bot.channels.wechat.content import with_content, xml_content
 from bot.clock import Clock
+from bot.follower_notices import TEMPLATE_PARTS
 from handlers.message import GroupMessage
 
 log = logging.getLogger("bot.channels.mp")
@@ -44,7 +47,21 @@ class MpSettings(ChannelSettings):
     token: str = ""
     aes_key: str = sec.AES_KEY_FIELD
     api_base: str = "https://api.weixin.qq.com"
+    # 模板消息 for a group's notices when the group cannot be reached (bot/follower_notices.py): the template's id
+    # from 公众平台 → 模板消息, and which of its fields shows each part (title, text, time, group)
+    notice_template_id: str = ""
+    notice_template_fields: dict[str, str] = {"title": "thing1", "text": "thing2", "time": "time3"}
     required = ("app_id", "secret", "token")
+
+    @field_validator("notice_template_fields")
+    @classmethod
+    def _known_parts(cls, value: dict[str, str]) -> dict[str, str]:
+        unknown = sorted(set(value) - set(TEMPLATE_PARTS))
+        if unknown:
+            raise ValueError(f"unknown part(s) {unknown}; known: {list(TEMPLATE_PARTS)}")
+        if not value or not all(isinstance(field, str) and field for field in value.values()):
+            raise ValueError("name a template field (such as thing2) for at least one part")
+        return value
 
 
 class MpCallback(sec.GetPostCallback):
@@ -123,18 +140,26 @@ MP_TEXT_BYTES = 2048  # 客服消息 text content
 
 
 class MpSender:
-    """Channel "mp": customer-service text messages (客服消息) to a resident's openid."""
+    """Channel "mp": customer-service text messages (客服消息) to a resident's openid; a group's notice for one of
+    its grid's followers (``reply_hint["template"]``, bot/follower_notices.py) as a template message."""
 
     channel = "mp"
 
-    def __init__(self, client: ApiClient, *, clock: Clock, per_user_per_minute: int = 20) -> None:
+    def __init__(self, client: ApiClient, *, clock: Clock, per_user_per_minute: int = 20,
+                 template_id: str = "", template_fields: dict[str, str] | None = None) -> None:
         self._client = client
         self._limiter = RateLimiter(per_user_per_minute, 60, clock, name="mp custom/send")
         self._progress = PartProgress()
+        self._template_id, self._fields = template_id, dict(template_fields or {})
 
     async def send(self, message: OutboundMessage) -> None:
         if not message.is_direct:
             raise PermanentFailure("mp: an Official Account can only message one follower at a time")
+        parts = message.reply_hint.get("template")
+        if isinstance(parts, dict):
+            self._limiter.acquire(message.chat_id, 1)  # raises Throttled over 20 a minute
+            await self._send_template(message, parts)
+            return
         await send_parts(message, split_text(message.text, MP_TEXT_BYTES), self._progress,
                          lambda n: self._limiter.acquire(message.chat_id, n),
                          lambda _i, part: self._send_one(message.chat_id, part))
@@ -149,6 +174,21 @@ class MpSender:
             raise
 
 
+    async def _send_template(self, message: OutboundMessage, parts: dict) -> None:
+        if not self._template_id:
+            raise PermanentFailure("mp: no notice_template_id is set for template messages")
+        data = {field: {"value": str(parts[part])} for part, field in self._fields.items() if part in parts}
+        payload = {"touser": message.chat_id, "template_id": self._template_id, "data": data,
+                   # the platform sends one message per openid and client_msg_id: a repeated call sends nothing twice
+                   "client_msg_id": hashlib.sha1(message.idempotency_key.encode()).hexdigest()}
+        try:
+            await self._client.call("/cgi-bin/message/template/send", payload)
+        except ApiError as exc:
+            if exc.errcode == 43004:
+                raise PermanentFailure("mp: the resident no longer follows the account (43004)") from None
+            raise
+
+
 def _routes(settings: MpSettings, clock: Clock, accept: Accept) -> list[Route]:
     return adapter_routes(MpCallback(token=settings.token, app_id=settings.app_id, aes_key=settings.aes_key or None,
                                      clock=clock, window=settings.window_seconds), accept)
@@ -157,7 +197,8 @@ def _routes(settings: MpSettings, clock: Clock, accept: Accept) -> list[Route]:
 def _sender(settings: MpSettings, deps: SenderDeps) -> MpSender:
     client = ApiClient.mp(deps.session, app_id=settings.app_id, secret=settings.secret, clock=deps.clock,
                           token_store=deps.token_store, api_base=settings.api_base)
-    return MpSender(client, clock=deps.clock)
+    return MpSender(client, clock=deps.clock, template_id=settings.notice_template_id,
+                    template_fields=settings.notice_template_fields)
 
 
 def _media(settings: MpSettings, deps: SenderDeps) -> MediaApiFetcher:

@@ -21,6 +21,8 @@ from bot.channels.base import (
     mount,
 )
 from bot.clock import Clock
+from bot.failover import FailoverRoutes
+from bot.follower_notices import FOLLOWERS
 from handlers.message import ChannelDirectory
 
 CHANNELS: tuple[Channel, ...] = (sandbox.CHANNEL, wecom.CHANNEL, aibot.CHANNEL, mp.CHANNEL, bridge.CHANNEL)
@@ -99,11 +101,24 @@ def build_fetchers(config: Any, deps: SenderDeps) -> dict[str, Any]:
             if channel.media is not None}
 
 
-def failover_routes(config: Any) -> dict[tuple[str, str], tuple[str, ...]]:
-    """Each group's other channel (bot/failover.py): a bridge group listed with the ``webhook_key`` of its WeCom
-    group robot falls back to that robot (sent by the ``aibot`` channel's webhook sender)."""
-    return {("bridge", ref.chat_id): ("aibot",) for grid in config.grids for ref in grid.groups
-            if ref.channel == "bridge" and ref.webhook_key}
+FOLLOWER_FALLBACK_CHANNELS = ("bridge", "wecom", "aibot")  # group chats whose copies may reach the OA's followers
+
+
+def failover_routes(config: Any) -> FailoverRoutes:
+    """Each group's other channels (bot/failover.py): a bridge group listed with the ``webhook_key`` of its WeCom
+    group robot falls back to that robot (sent by the ``aibot`` channel's webhook sender); with
+    ``[mp] notice_template_id`` set, every group chat falls back last to its grid's followers of the Official
+    Account (bot/follower_notices.py)."""
+    robots = {("bridge", ref.chat_id): ("aibot",) for grid in config.grids for ref in grid.groups
+              if ref.channel == "bridge" and ref.webhook_key}
+    followers = {channel: (FOLLOWERS,) for channel in FOLLOWER_FALLBACK_CHANNELS} if template_id(config) else {}
+    return FailoverRoutes(robots, followers)
+
+
+def template_id(config: Any) -> str:
+    """The Official Account's notice template, when the ``[mp]`` channel is on and has one."""
+    settings = channel_settings(config)[0].get("mp")
+    return settings.notice_template_id if settings is not None and settings.enabled else ""
 
 
 def directory() -> ChannelDirectory:

@@ -1,6 +1,6 @@
 """A fake WeChat/WeCom API server on 127.0.0.1 for sender tests.
 
-It serves gettoken, message/send, appchat/send, webhook/send, message/custom/send, the OA
+It serves gettoken, message/send, appchat/send, webhook/send, message/custom/send, message/template/send, the OA
 cgi-bin/token, the AI-bot response_url, a bridge outbound endpoint, media/get (WeCom and OA media by
 media id: ``add_media``, ``expire_media``) and plain files under /files/ (``add_file``: what AI-bot and
 bridge media URLs point at); it records every call and answers injected faults per path first. An unknown
@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from aiohttp import web
 
 TOKEN_PATHS = ("/cgi-bin/message/send", "/cgi-bin/appchat/send", "/cgi-bin/message/custom/send",
-               "/cgi-bin/media/get")
+               "/cgi-bin/message/template/send", "/cgi-bin/media/get")
 
 
 @dataclass(frozen=True)
@@ -78,12 +78,13 @@ class FakeWechatApi:
         self.expired_media: set[str] = set()
         self.files: dict[str, tuple[bytes, str]] = {}  # path under /files/ → (bytes, content type)
         self.gone_files: set[str] = set()
+        self.templates_sent: list[tuple[str, str | None]] = []  # (openid, client_msg_id) of template messages shown
         self._routes = {
             "/cgi-bin/gettoken": self._gettoken, "/cgi-bin/token": self._mp_token,
             "/cgi-bin/message/send": self._ok, "/cgi-bin/appchat/send": self._ok,
             "/cgi-bin/message/custom/send": self._ok, "/cgi-bin/webhook/send": self._webhook,
             "/cgi-bin/aibot/response": self._ok, "/bridge/outbound": self._bridge,
-            "/cgi-bin/media/get": self._media_get,
+            "/cgi-bin/media/get": self._media_get, "/cgi-bin/message/template/send": self._template,
         }
 
     async def start(self) -> str:
@@ -186,6 +187,19 @@ class FakeWechatApi:
 
     async def _ok(self, request: web.Request, raw: bytes) -> web.Response:
         return web.json_response({"errcode": 0, "errmsg": "ok"})
+
+    async def _template(self, request: web.Request, raw: bytes) -> web.Response:
+        """OA template message: touser, template_id and data of {"field": {"value": …}} are required (47001
+        otherwise); a repeated (touser, client_msg_id) sends nothing again, as the platform does."""
+        body = json.loads(raw or b"{}")
+        data = body.get("data")
+        if not (body.get("touser") and body.get("template_id") and isinstance(data, dict)
+                and all(isinstance(v, dict) and isinstance(v.get("value"), str) for v in data.values())):
+            return web.json_response({"errcode": 47001, "errmsg": "data format error"})
+        key = (body["touser"], body.get("client_msg_id"))
+        if key[1] is None or key not in self.templates_sent:
+            self.templates_sent.append(key)
+        return web.json_response({"errcode": 0, "errmsg": "ok", "msgid": next(self._serial)})
 
     async def _media_get(self, request: web.Request, raw: bytes) -> web.Response:
         media_id = request.query.get("media_id", "")

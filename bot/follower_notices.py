@@ -1,0 +1,73 @@
+"""A group's notices, warnings and broadcasts by Official Account template message, when the group's own channel
+(and its group robot) surely did not take them.
+
+The group's copy becomes one direct copy to each person of the group's grid who follows the Official Account
+(``storage/followers.py``), sent by the ``mp`` channel as a template message (模板消息: a title, the start of the
+text, the time and the group's name, in the template's fields as ``[mp] notice_template_fields`` names them). The
+group's receipt then says it went to the followers. Each follower's copy is an outbox row of its own, keyed by the
+group copy and the openid, so a follower gets it once whatever retries or restarts happen; a follower who has left
+the account (43004) fails alone. With no follower in the grid the group copy waits for its own channel.
+
+Only what was going to the whole group goes this way (bot/failover.py): nothing private ever does.
+"""
+from __future__ import annotations
+
+import asyncio
+import logging
+from concurrent.futures import Executor
+from datetime import datetime, tzinfo
+
+from sqlalchemy.engine import Engine
+
+from bot.channels.base import NotDelivered, OutboundMessage
+from bot.clock import Clock
+from storage import followers, groups
+from storage.db import session as new_session
+
+log = logging.getLogger("bot.follower_notices")
+
+FOLLOWERS = "mp_followers"  # the failover route's name; the copies themselves go by the "mp" channel
+TITLES = {"alert": "反诈预警", "notice": "平安提示", "broadcast": "社区通知"}
+TEXT_CHARACTERS = 20  # a template's text field (thing) shows at most 20 characters
+TEMPLATE_PARTS = ("title", "text", "time", "group")
+
+
+def summary(text: str, limit: int = TEXT_CHARACTERS) -> str:
+    """The copy's first characters on one line, ``…`` where it was cut."""
+    line = " ".join(text.split())
+    return line if len(line) <= limit else line[:limit - 1] + "…"
+
+
+def template_parts(*, kind: str, text: str, group_name: str, at: datetime, tz: tzinfo) -> dict[str, str]:
+    return {"title": TITLES.get(kind, TITLES["notice"]), "text": summary(text),
+            "time": at.astimezone(tz).strftime("%Y-%m-%d %H:%M"), "group": summary(group_name or "网格群")}
+
+
+class FollowerNotices:
+    """The ``mp_followers`` route: queues the group copy for the grid's followers (the outbox sends them)."""
+
+    channel = FOLLOWERS
+
+    def __init__(self, *, engine: Engine, executor: Executor, clock: Clock, tz: tzinfo) -> None:
+        self._engine, self._executor, self._clock, self._tz = engine, executor, clock, tz
+
+    async def send(self, message: OutboundMessage) -> None:
+        queued, found = await asyncio.get_running_loop().run_in_executor(self._executor, self._queue, message)
+        if not found:
+            raise NotDelivered(f"{FOLLOWERS}: no follower of the Official Account in the group's grid")
+        log.info("outbox %s: the group's copy queued for %d followers (%d already had it)", message.id, queued,
+                 found - queued)
+
+    def _queue(self, message: OutboundMessage) -> tuple[int, int]:
+        origin = str(message.reply_hint.get("rerouted_from", ""))
+        with new_session(self._engine) as session:
+            group = groups.find_group(session, channel=origin, chat_id=message.chat_id)
+            if group is None or group.grid_id is None:
+                return 0, 0
+            openids = followers.followers_of_grid(session, grid_id=group.grid_id)
+            now = self._clock.now()
+            parts = template_parts(kind=message.kind, text=message.text, group_name=group.name, at=now, tz=self._tz)
+            queued = followers.queue_copies(session, key=message.idempotency_key, openids=openids,
+                                            text=message.text, kind=message.kind, hint={"template": parts}, now=now)
+            session.commit()
+        return queued, len(openids)

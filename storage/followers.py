@@ -1,0 +1,37 @@
+"""The people of a grid who follow the Official Account, and the copies a group's notice leaves them when it goes
+by template message instead of the group (bot/follower_notices.py). Keyword-only, session first, never commit."""
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Sequence
+
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlmodel import Session, select
+
+from storage.models import Account, Outbox, Person
+
+OA_FAMILY = "mp"  # the account family of Official Account openids
+
+
+def followers_of_grid(session: Session, *, grid_id: str) -> list[str]:
+    """The openids of the people whose home grid is ``grid_id`` and who follow the Official Account."""
+    stmt = (select(Account.external_id).join(Person, Person.id == Account.person_id)
+            .where(Account.family == OA_FAMILY, Person.grid_id == grid_id).order_by(Account.external_id))
+    return list(session.exec(stmt).all())
+
+
+def queue_copies(session: Session, *, key: str, openids: Sequence[str], text: str, kind: str, hint: dict,
+                 now: datetime) -> int:
+    """One direct outbox row per follower, keyed ``<key>:follower:<openid>``, in one statement; a follower who
+    already has the copy (the same group copy failed over twice) gets no second row. Returns the rows added."""
+    if not openids:
+        return 0
+    rows = [{"idempotency_key": f"{key}:follower:{openid}", "channel": OA_FAMILY, "chat_id": openid,
+             "is_direct": True, "text": text, "mentions": [], "reply_hint": hint, "kind": kind,
+             "status": "pending", "attempts": 0, "next_attempt_at": now, "created_at": now} for openid in openids]
+    connection = session.connection()
+    insert = pg_insert if connection.dialect.name == "postgresql" else sqlite_insert
+    stmt = (insert(Outbox.__table__).on_conflict_do_nothing(index_elements=["idempotency_key"])
+            .returning(Outbox.__table__.c.id))
+    return len(connection.execute(stmt, rows).all())
