@@ -37,7 +37,8 @@ def write_xlsx(path: Path, rows: list[list]) -> Path:
 
 
 def city_files(folder: Path, n_grids: int, n_workers: int) -> list[tuple[str, Path]]:
-    """people, stations, communities and grids of an invented city, as a sub-district office would keep them."""
+    """people, stations, communities, grids and their groups (each with its group robot) of an invented city, as
+    a sub-district office would keep them."""
     n_communities = -(-n_grids // GRIDS_PER_COMMUNITY)
     n_stations = -(-n_communities // COMMUNITIES_PER_STATION)
     n_officers = -(-n_grids // GRIDS_PER_OFFICER)
@@ -57,8 +58,11 @@ def city_files(folder: Path, n_grids: int, n_workers: int) -> list[tuple[str, Pa
         workers = "、".join(f"w{j}" for j in range(i, n_workers, n_grids))
         grids.append([f"g{i}", f"网格{i}", f"c{i // GRIDS_PER_COMMUNITY}", f"o{i // GRIDS_PER_OFFICER}", workers,
                       f"bridge:room-{i}"])
+    groups = [["渠道", "群号", "网格编号", "群名称", "群机器人", "标签"]]
+    groups += [["bridge", f"room-{i}", f"g{i}", f"网格{i}居民群", f"robot-{i:08d}", "住宅"] for i in range(n_grids)]
     return [(kind, write_xlsx(folder / f"{kind}.xlsx", rows)) for kind, rows in
-            (("people", people), ("stations", stations), ("communities", communities), ("grids", grids))]
+            (("people", people), ("stations", stations), ("communities", communities), ("grids", grids),
+             ("groups", groups))]
 
 
 def _free_port() -> int:

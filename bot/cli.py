@@ -45,7 +45,7 @@ def _parser() -> argparse.ArgumentParser:
     _config_arg(db)
     db.set_defaults(run=cmd_db)
     imp = sub.add_parser("import", help="import a roster from xlsx or csv; a bad file imports nothing")
-    imp.add_argument("kind", choices=("people", "stations", "communities", "grids", "households", "duty"))
+    imp.add_argument("kind", choices=("people", "stations", "communities", "grids", "groups", "households", "duty"))
     imp.add_argument("file")
     imp.add_argument("--dry-run", action="store_true", help="check and count, write nothing")
     _config_arg(imp)

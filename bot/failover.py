@@ -2,9 +2,11 @@
 
 A notice, warning or broadcast to a group goes by the group's own channel first. When that channel surely did not
 take it (its account's budget is spent, the gateway is down: ``NotDelivered``) and the group has another channel
-(a bridge group listed with the ``webhook_key`` of its WeCom group robot; then, when ``[mp] notice_template_id`` is
-set, the grid's followers of the Official Account by template message: bot/follower_notices.py), the same copy goes
-by that one. A copy whose send ended in doubt (a timeout) is retried only on the channel it was in doubt on, so no group gets it twice.
+(a bridge group with the ``webhook_key`` of its WeCom group robot, in config.toml or on record from ``gridbot
+import groups``; then, when ``[mp] notice_template_id`` is set, the grid's followers of the Official Account by
+template message: bot/follower_notices.py), the same copy goes by that one. A channel with no way to the group
+(``NoRoute``: no robot key, no follower) is passed over and leaves the receipt's reason as it was. A copy whose
+send ended in doubt (a timeout) is retried only on the channel it was in doubt on, so no group gets it twice.
 A direct message never changes channel: nothing private ever goes to a group.
 """
 from __future__ import annotations
@@ -14,6 +16,7 @@ from typing import Mapping
 
 from bot.channels.base import (
     BudgetSpent,
+    NoRoute,
     NotDelivered,
     OutboundMessage,
     PermanentFailure,
@@ -23,6 +26,7 @@ from bot.channels.base import (
 from storage.models import Outbox
 
 FAILOVER_KINDS = frozenset({"broadcast", "notice", "alert"})
+ROBOT = "aibot"  # the channel whose webhook sender posts to a group's WeCom group robot
 Routes = Mapping[tuple[str, str], tuple[str, ...]]  # (channel, chat id) → the group's other channels, in order
 
 
@@ -56,7 +60,8 @@ def channels_to_try(row: Outbox, routes: Routes, available: set[str], doubtful: 
         return [doubtful]
     if not tracked(row):
         return [row.channel]
-    others = [c for c in routes.get((row.channel, row.chat_id), ()) if c in available and c != row.channel]
+    listed = dict.fromkeys(routes.get((row.channel, row.chat_id), ()))
+    others = [c for c in listed if c in available and c != row.channel]
     return [row.channel, *others]
 
 
@@ -64,6 +69,11 @@ def rerouted(message: OutboundMessage, channel: str) -> OutboundMessage:
     """The same copy (same idempotency key) on another channel of the group; mentions and reply hints are the
     first channel's ids, so they stay behind; the hint says which channel the group is on."""
     return replace(message, channel=channel, mentions=(), reply_hint={"rerouted_from": message.channel})
+
+
+def no_route(outcome: Exception | None) -> bool:
+    """The channel had no way to the group at all: the outcome before it stands."""
+    return isinstance(outcome, NoRoute)
 
 
 def may_try_next(outcome: Exception | None) -> bool:

@@ -19,7 +19,7 @@ from datetime import datetime, tzinfo
 
 from sqlalchemy.engine import Engine
 
-from bot.channels.base import NotDelivered, OutboundMessage
+from bot.channels.base import NoRoute, OutboundMessage
 from bot.clock import Clock
 from storage import followers, groups
 from storage.db import session as new_session
@@ -54,7 +54,7 @@ class FollowerNotices:
     async def send(self, message: OutboundMessage) -> None:
         queued, found = await asyncio.get_running_loop().run_in_executor(self._executor, self._queue, message)
         if not found:
-            raise NotDelivered(f"{FOLLOWERS}: no follower of the Official Account in the group's grid")
+            raise NoRoute(f"{FOLLOWERS}: no follower of the Official Account in the group's grid")
         log.info("outbox %s: the group's copy queued for %d followers (%d already had it)", message.id, queued,
                  found - queued)
 

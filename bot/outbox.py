@@ -14,6 +14,7 @@ import os
 import socket
 import uuid
 from concurrent.futures import Executor
+from dataclasses import replace
 from datetime import datetime, timedelta
 from typing import Awaitable, Callable
 
@@ -32,7 +33,7 @@ from bot.channels.base import (
 from bot import failover, send_turns
 from bot.clock import Clock
 from bot.wake import stop_tasks, wake_or_timeout
-from storage import outbox, receipts
+from storage import groups, outbox, receipts
 from storage.db import session as new_session
 from storage.models import Outbox
 
@@ -216,11 +217,28 @@ class OutboxSender:
         tried_before = failover.tracked(row) and row.last_error is not None
         doubtful = await self._db(self._doubtful, row.id) if tried_before else ""
         outcome, via = None, row.channel
-        for via in failover.channels_to_try(row, self.routes, set(self.senders), doubtful):
-            outcome = await self._send(message if via == row.channel else failover.rerouted(message, via))
+        for channel in failover.channels_to_try(row, self.routes, set(self.senders), doubtful):
+            attempt = await self._send(message if channel == row.channel else await self._rerouted(message, channel))
+            if failover.no_route(attempt):  # no way to the group there: the outcome so far stands
+                continue
+            outcome, via = attempt, channel
             if not failover.may_try_next(outcome):
                 break
         return outcome, via
+
+    async def _rerouted(self, message: OutboundMessage, channel: str) -> OutboundMessage:
+        """The copy for the group's other channel; for its group robot, with the robot's key on record (a group
+        imported with ``gridbot import groups`` or listed in config.toml)."""
+        moved = failover.rerouted(message, channel)
+        if channel != failover.ROBOT:
+            return moved
+        key = await self._db(self._webhook_key, message.channel, message.chat_id)
+        return replace(moved, reply_hint={**moved.reply_hint, "webhook_key": key}) if key else moved
+
+    def _webhook_key(self, channel: str, chat_id: str) -> str:
+        with new_session(self.engine) as session:
+            group = groups.find_group(session, channel=channel, chat_id=chat_id)
+            return group.webhook_key if group is not None else ""
 
     def _take_turn(self, budget, message: OutboundMessage) -> Throttled | None:  # noqa: ANN001
         return send_turns.take_turn(self.engine, budget=budget, message=message)

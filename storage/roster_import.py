@@ -98,6 +98,27 @@ def upsert_grids(session: Session, *, rows: Sequence[dict[str, Any]], **_: Any) 
     return counts
 
 
+def upsert_groups(session: Session, *, rows: Sequence[dict[str, Any]], **_: Any) -> dict[str, int]:
+    """Group chats by (channel, chat id): the grid each serves, its name, its group robot's webhook key, its
+    broadcast tags. A blank name or key keeps the one on record."""
+    have = {(g.channel, g.chat_id): g for g in session.exec(select(ChatGroup))}
+    new, old = [], []
+    for r in rows:
+        known = have.get((r["channel"], r["chat_id"]))
+        values = {"grid_id": r["grid"], "name": r["name"] or (known.name if known else ""),
+                  "webhook_key": r["webhook_key"] or (known.webhook_key if known else ""),
+                  "tags": list(r["tags"] or [])}
+        if known is None:
+            new.append({"channel": r["channel"], "chat_id": r["chat_id"], "from_config": False, **values})
+        else:
+            old.append({"id": known.id, **values})
+    if new:
+        session.execute(insert(ChatGroup), new)
+    if old:
+        session.execute(update(ChatGroup), old)
+    return {"added": len(new), "updated": len(old)}
+
+
 def _bind_groups(session: Session, wanted: list[tuple[str, str, str]]) -> None:
     if not wanted:
         return

@@ -24,6 +24,7 @@ from bot.channels.base import (
     Channel,
     ChannelError,
     ChannelSettings,
+    NoRoute,
     OutboundMessage,
     PermanentFailure,
     Route,
@@ -178,8 +179,10 @@ class AibotSender:
             if await self._respond(url, message.text):
                 return
             refused = "; WeCom refused the response_url"
-        key = self._keys.get(message.chat_id)
-        if key is None:
+        key = self._keys.get(message.chat_id) or message.reply_hint.get("webhook_key")
+        if not key and "rerouted_from" in message.reply_hint:  # another channel's group without a robot
+            raise NoRoute(f"aibot: no group robot for {message.chat_id}")
+        if not key:
             raise PermanentFailure(f"aibot: no route to {message.chat_id} (no usable response_url, "
                                    f"no webhook key{refused})")
         await self.send_webhook(key, message)

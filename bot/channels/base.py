@@ -61,6 +61,11 @@ class NotDelivered(TemporaryFailure):
     """The platform surely did not take the message (connection refused, 429, 503): it may go another way."""
 
 
+class NoRoute(NotDelivered):
+    """This channel has no way to the group (no group robot key, no follower of the Official Account): the copy
+    was never sent, and the group's own channel's outcome is what its receipt shows."""
+
+
 class BudgetSpent(NotDelivered, Throttled):
     """An account's send budget is spent: nothing was sent, and this channel waits until ``retry_after``."""
 

@@ -21,7 +21,7 @@ from bot.channels.base import (
     mount,
 )
 from bot.clock import Clock
-from bot.failover import FailoverRoutes
+from bot.failover import ROBOT, FailoverRoutes
 from bot.follower_notices import FOLLOWERS
 from handlers.message import ChannelDirectory
 
@@ -105,14 +105,18 @@ FOLLOWER_FALLBACK_CHANNELS = ("bridge", "wecom", "aibot")  # group chats whose c
 
 
 def failover_routes(config: Any) -> FailoverRoutes:
-    """Each group's other channels (bot/failover.py): a bridge group listed with the ``webhook_key`` of its WeCom
-    group robot falls back to that robot (sent by the ``aibot`` channel's webhook sender); with
+    """Each group's other channels (bot/failover.py): a bridge group with the ``webhook_key`` of its WeCom group
+    robot (listed here, or on record: ``gridbot import groups``) falls back to that robot (sent by the ``aibot``
+    channel's webhook sender; a group without a key is not tried there); with
     ``[mp] notice_template_id`` set, every group chat falls back last to its grid's followers of the Official
     Account (bot/follower_notices.py)."""
-    robots = {("bridge", ref.chat_id): ("aibot",) for grid in config.grids for ref in grid.groups
+    robots = {("bridge", ref.chat_id): (ROBOT,) for grid in config.grids for ref in grid.groups
               if ref.channel == "bridge" and ref.webhook_key}
-    followers = {channel: (FOLLOWERS,) for channel in FOLLOWER_FALLBACK_CHANNELS} if template_id(config) else {}
-    return FailoverRoutes(robots, followers)
+    every: dict[str, tuple[str, ...]] = {"bridge": (ROBOT,)}  # any bridge group whose robot key is on record
+    if template_id(config):
+        for channel in FOLLOWER_FALLBACK_CHANNELS:
+            every[channel] = every.get(channel, ()) + (FOLLOWERS,)
+    return FailoverRoutes(robots, every)
 
 
 def template_id(config: Any) -> str:

@@ -1,10 +1,11 @@
-"""`gridbot import stations|communities|grids|people FILE`: the rosters of a district or city, as the
+"""`gridbot import stations|communities|grids|people|groups FILE`: the rosters of a district or city, as the
 sub-district offices keep them. Checked whole (cells, references to people, communities and stations in the
 file or already in the database) before anything is written; then upserted in one transaction and audited."""
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from urllib.parse import parse_qs, urlsplit
 from typing import Any, Callable
 
 from sqlmodel import Session
@@ -15,6 +16,7 @@ from storage import roster_import
 from storage.models import Role, Scope
 
 ID = re.compile(r"^[A-Za-z0-9_.\-]{1,64}$")
+WEBHOOK_KEY = re.compile(r"^[A-Za-z0-9\-]{8,64}$")
 ROLES = {"民警": Role.OFFICER, "社区民警": Role.OFFICER, "辅警": Role.OFFICER, "网格员": Role.GRID_WORKER,
          "调解员": Role.MEDIATOR, "管理员": Role.ADMIN, "居民": Role.RESIDENT, **{r.value: r for r in Role}}
 SCOPES = {"": Scope.GRID, "网格": Scope.GRID, "全所": Scope.STATION, "派出所": Scope.STATION,
@@ -60,6 +62,29 @@ def _groups(text: str) -> list[tuple[str, str]]:
     return found
 
 
+def _channel(text: str) -> str:
+    if text not in CHANNEL_NAMES:
+        raise ValueError(f"渠道“{text[:20]}”不认识，可用：{'、'.join(CHANNEL_NAMES)}")
+    return text
+
+
+def _chat_id(text: str) -> str:
+    if len(text) > 128 or any(c.isspace() for c in text):
+        raise ValueError("群号不能含空格，至多128个字符")
+    return text
+
+
+def _webhook_key(text: str) -> str:
+    """A WeCom group robot's key, or the whole webhook address it is part of (as 企业微信 shows it)."""
+    key = text
+    if text.startswith(("http://", "https://")):
+        query = parse_qs(urlsplit(text).query)
+        key = (query.get("key") or [""])[0]
+    if not WEBHOOK_KEY.match(key):
+        raise ValueError("群机器人应填机器人的Webhook地址或其中key=后面的部分")
+    return key
+
+
 def _phone(text: str) -> str:
     digits = re.sub(r"[\s\-()（）]", "", text)
     if digits and not re.fullmatch(r"\+?\d{5,20}", digits):
@@ -96,6 +121,13 @@ GRIDS = (
     Column("community", "社区编号", (), True, _id), Column("officer", "责任民警", (), True, _id),
     Column("workers", "网格员", (), parse=_ids, empty=()), Column("buildings", "楼栋", (), parse=split_list, empty=()),
     Column("groups", "群", ("群号",), parse=_groups, empty=()),
+)
+
+GROUPS = (
+    Column("channel", "渠道", (), True, _channel), Column("chat_id", "群号", (), True, _chat_id),
+    Column("grid", "网格编号", (), True, _id), Column("name", "群名称", ("群名",)),
+    Column("webhook_key", "群机器人", ("群机器人Webhook", "webhook"), parse=_webhook_key),
+    Column("tags", "标签", (), parse=split_list, empty=()),
 )
 
 
@@ -158,6 +190,24 @@ def _check_grids(session: Session, rows: list[Row], problems: Problems) -> None:
                 problems.add(row.line, "网格员", f"“{worker}”不是名单里的网格员")
 
 
+def _check_groups(session: Session, rows: list[Row], problems: Problems) -> None:
+    grids = roster_import.existing_ids(session, "grid")
+    seen: dict[tuple[str, str], int] = {}
+    for row in rows:
+        grid, chat = row.values.get("grid"), (row.values.get("channel"), row.values.get("chat_id"))
+        if grid and grid not in grids:
+            problems.add(row.line, "网格编号", f"网格“{grid}”不存在（请先导入网格）")
+        if all(chat) and chat in seen:
+            problems.add(row.line, "群号", f"群“{chat[1][:30]}”与第{seen[chat]}行重复")
+        if all(chat):
+            seen.setdefault(chat, row.line)
+        if row.values.get("webhook_key") and chat[0] not in ROBOT_CHANNELS:
+            problems.add(row.line, "群机器人", f"群机器人只用于微信群（bridge）和企业微信智能机器人群（aibot），"
+                                             f"不用于{chat[0]}")
+
+
+ROBOT_CHANNELS = ("bridge", "aibot")  # a group robot's webhook: the bridge group's fallback, the AI bot's own sender
+
 KINDS: dict[str, Kind] = {
     "people": Kind("people", PEOPLE, _check_people, roster_import.upsert_people),
     "stations": Kind("stations", STATIONS, _check_stations, roster_import.upsert_stations),
@@ -165,6 +215,7 @@ KINDS: dict[str, Kind] = {
                         lambda session, rows, **kw: roster_import.upsert_communities(session, rows=[
                             {**r, "mediators": {s: r[s] for s, _ in SUBTYPE_COLUMNS}} for r in rows])),
     "grids": Kind("grids", GRIDS, _check_grids, roster_import.upsert_grids),
+    "groups": Kind("groups", GROUPS, _check_groups, roster_import.upsert_groups),
 }
 
 

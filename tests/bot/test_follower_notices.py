@@ -196,13 +196,14 @@ def test_every_group_chat_falls_back_to_its_followers_only_when_a_template_is_se
     from tests.factories import demo_raw, make_config
 
     without = registry.failover_routes(make_config(mp=MP))
-    assert without.get(("bridge", ROOM), ()) == ()
+    assert without.get(("bridge", ROOM), ()) == ("aibot",)  # tried only when the group's robot key is on record
+    assert without.get(("wecom", "chat-1"), ()) == ()
     grids = demo_raw()["grids"]
     grids[0]["groups"].append({"channel": "bridge", "chat_id": ROBOT_ROOM, "webhook_key": "robot-key"})
     config = make_config(mp={**MP, "notice_template_id": "TPL-notice"}, grids=grids)
     routes = registry.failover_routes(config)
-    assert routes.get(("bridge", ROBOT_ROOM), ()) == ("aibot", FOLLOWERS)  # the group's robot first
-    assert routes.get(("bridge", ROOM), ()) == (FOLLOWERS,)  # any group, imported ones too
+    assert routes.get(("bridge", ROBOT_ROOM), ()) == ("aibot", "aibot", FOLLOWERS)  # the group's robot first
+    assert routes.get(("bridge", ROOM), ()) == ("aibot", FOLLOWERS)  # any group, imported ones too
     assert routes.get(("wecom", "chat-1"), ()) == (FOLLOWERS,)
     assert routes.get(("sandbox", "grid-1"), ()) == ()
 
