@@ -27,6 +27,7 @@ from storage.models import Outbox
 
 FAILOVER_KINDS = frozenset({"broadcast", "notice", "alert"})
 ROBOT = "aibot"  # the channel whose webhook sender posts to a group's WeCom group robot
+KEPT_HINTS = ("audience",)  # what a rerouted copy keeps of its hint: not the first channel's ids
 Routes = Mapping[tuple[str, str], tuple[str, ...]]  # (channel, chat id) → the group's other channels, in order
 
 
@@ -67,8 +68,10 @@ def channels_to_try(row: Outbox, routes: Routes, available: set[str], doubtful: 
 
 def rerouted(message: OutboundMessage, channel: str) -> OutboundMessage:
     """The same copy (same idempotency key) on another channel of the group; mentions and reply hints are the
-    first channel's ids, so they stay behind; the hint says which channel the group is on."""
-    return replace(message, channel=channel, mentions=(), reply_hint={"rerouted_from": message.channel})
+    first channel's ids, so they stay behind; the hint says which channel the group is on, and whom the copy is
+    for (bot/follower_notices.py)."""
+    kept = {key: message.reply_hint[key] for key in KEPT_HINTS if key in message.reply_hint}
+    return replace(message, channel=channel, mentions=(), reply_hint={**kept, "rerouted_from": message.channel})
 
 
 def no_route(outcome: Exception | None) -> bool:

@@ -1,35 +1,51 @@
-"""A group's notices, warnings and broadcasts by Official Account template message, when the group's own channel
-(and its group robot) surely did not take them.
+"""A residents' group's scheduled safety notices and broadcasts by Official Account template message, when the
+group's own channel (and its group robot) surely did not take them.
+
+Only copies meant for every resident go this way: a broadcast to grids (or to all), or a scheduled notice — they
+carry ``storage.followers.EVERY_RESIDENT`` in their hint from where they are written. A reply, a warning
+about one resident's report, anything about a case, a broadcast or notice aimed at tagged groups (商铺) and any
+direct message never do; nor does a group on WeCom (its members are staff).
 
 The group's copy becomes one direct copy to each person of the group's grid who follows the Official Account
 (``storage/followers.py``), sent by the ``mp`` channel as a template message (模板消息: a title, the start of the
 text, the time and the group's name, in the template's fields as ``[mp] notice_template_fields`` names them). The
-group's receipt then says it went to the followers. Each follower's copy is an outbox row of its own, keyed by the
-group copy and the openid, so a follower gets it once whatever retries or restarts happen; a follower who has left
-the account (43004) fails alone. With no follower in the grid the group copy waits for its own channel.
-
-Only what was going to the whole group goes this way (bot/failover.py): nothing private ever does.
+group's receipt then says it was handed to the followers. Each follower's copy is an outbox row of its own, keyed
+by the text, the local day and the openid, so a follower gets it once whatever retries or restarts happen, and
+once if two groups of the grid both fail; a follower who has left the account (43004) fails alone. With no
+follower in the grid the group copy waits for its own channel.
 """
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import logging
 from concurrent.futures import Executor
 from datetime import datetime, tzinfo
 
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import DBAPIError
 
-from bot.channels.base import NoRoute, OutboundMessage
+from bot.channels.base import NoRoute, NotDelivered, OutboundMessage
 from bot.clock import Clock
-from storage import followers, groups
+from storage import followers, groups, outbox
 from storage.db import session as new_session
 
 log = logging.getLogger("bot.follower_notices")
 
 FOLLOWERS = "mp_followers"  # the failover route's name; the copies themselves go by the "mp" channel
-TITLES = {"alert": "反诈预警", "notice": "平安提示", "broadcast": "社区通知"}
+TITLES = {"notice": "平安提示", "broadcast": "社区通知"}
 TEXT_CHARACTERS = 20  # a template's text field (thing) shows at most 20 characters
 TEMPLATE_PARTS = ("title", "text", "time", "group")
+
+
+def meant_for_residents(message: OutboundMessage) -> bool:
+    return all(message.reply_hint.get(k) == v for k, v in followers.EVERY_RESIDENT.items()) and not message.is_direct
+
+
+def copy_key(*, kind: str, text: str, day: str, openid: str) -> str:
+    """One follower's copy of one text on one local day, whichever group of the grid it failed over from."""
+    digest = hashlib.sha1(f"{kind}\n{text}".encode()).hexdigest()[:20]
+    return f"follower:{day}:{digest}:{openid}"
 
 
 def summary(text: str, limit: int = TEXT_CHARACTERS) -> str:
@@ -52,22 +68,35 @@ class FollowerNotices:
         self._engine, self._executor, self._clock, self._tz = engine, executor, clock, tz
 
     async def send(self, message: OutboundMessage) -> None:
-        queued, found = await asyncio.get_running_loop().run_in_executor(self._executor, self._queue, message)
+        if not meant_for_residents(message):
+            raise NoRoute(f"{FOLLOWERS}: only notices and broadcasts meant for every resident go to followers")
+        try:
+            queued, found = await asyncio.get_running_loop().run_in_executor(self._executor, self._queue, message)
+        except DBAPIError as exc:  # nothing queued (the transaction rolled back): the copy waits, not in doubt
+            raise NotDelivered(f"{FOLLOWERS}: followers unreadable ({type(exc).__name__})") from None
+        if found is None:
+            raise NotDelivered(f"{FOLLOWERS}: this process no longer holds the group's copy")
         if not found:
             raise NoRoute(f"{FOLLOWERS}: no follower of the Official Account in the group's grid")
         log.info("outbox %s: the group's copy queued for %d followers (%d already had it)", message.id, queued,
                  found - queued)
 
-    def _queue(self, message: OutboundMessage) -> tuple[int, int]:
+    def _queue(self, message: OutboundMessage) -> tuple[int, int | None]:
+        """(rows queued, followers found); followers None when the group's copy is no longer this process's."""
         origin = str(message.reply_hint.get("rerouted_from", ""))
         with new_session(self._engine) as session:
+            if not outbox.holds(session, row_id=message.id, token=str(message.reply_hint.get("lease_token", ""))):
+                return 0, None
             group = groups.find_group(session, channel=origin, chat_id=message.chat_id)
             if group is None or group.grid_id is None:
                 return 0, 0
             openids = followers.followers_of_grid(session, grid_id=group.grid_id)
             now = self._clock.now()
+            day = now.astimezone(self._tz).date().isoformat()
             parts = template_parts(kind=message.kind, text=message.text, group_name=group.name, at=now, tz=self._tz)
-            queued = followers.queue_copies(session, key=message.idempotency_key, openids=openids,
-                                            text=message.text, kind=message.kind, hint={"template": parts}, now=now)
+            keys = {openid: copy_key(kind=message.kind, text=message.text, day=day, openid=openid)
+                    for openid in openids}
+            queued = followers.queue_copies(session, keys=keys, text=message.text, kind=message.kind,
+                                            hint={"template": parts}, now=now)
             session.commit()
         return queued, len(openids)

@@ -32,6 +32,7 @@ from bot.channels.base import (
 )
 from bot import failover, send_turns
 from bot.clock import Clock
+from bot.follower_notices import FOLLOWERS
 from bot.wake import stop_tasks, wake_or_timeout
 from storage import groups, outbox, receipts
 from storage.db import session as new_session
@@ -216,24 +217,28 @@ class OutboxSender:
         message = _outbound(row)
         tried_before = failover.tracked(row) and row.last_error is not None
         doubtful = await self._db(self._doubtful, row.id) if tried_before else ""
-        outcome, via = None, row.channel
+        outcome: Exception | None = None
+        via, tried = row.channel, False
         for channel in failover.channels_to_try(row, self.routes, set(self.senders), doubtful):
-            attempt = await self._send(message if channel == row.channel else await self._rerouted(message, channel))
-            if failover.no_route(attempt):  # no way to the group there: the outcome so far stands
+            attempt = await self._send(await self._copy_for(message, channel, group_channel=row.channel))
+            if failover.no_route(attempt) and tried:  # no way to the group there: the outcome so far stands
                 continue
-            outcome, via = attempt, channel
+            outcome, via, tried = attempt, channel, True
             if not failover.may_try_next(outcome):
                 break
         return outcome, via
 
-    async def _rerouted(self, message: OutboundMessage, channel: str) -> OutboundMessage:
-        """The copy for the group's other channel; for its group robot, with the robot's key on record (a group
-        imported with ``gridbot import groups`` or listed in config.toml)."""
-        moved = failover.rerouted(message, channel)
-        if channel != failover.ROBOT:
-            return moved
-        key = await self._db(self._webhook_key, message.channel, message.chat_id)
-        return replace(moved, reply_hint={**moved.reply_hint, "webhook_key": key}) if key else moved
+    async def _copy_for(self, message: OutboundMessage, channel: str, *, group_channel: str) -> OutboundMessage:
+        """The copy as ``channel`` sends it: rerouted when that is not the group's own channel; to a group robot,
+        with the robot's key on record (a group imported with ``gridbot import groups`` or listed in config.toml);
+        to the followers, with this run's lease (the follower copies are queued only while it holds the row)."""
+        copy = message if channel == group_channel else failover.rerouted(message, channel)
+        if channel == failover.ROBOT and not message.is_direct:
+            key = await self._db(self._webhook_key, group_channel, message.chat_id)
+            return replace(copy, reply_hint={**copy.reply_hint, "webhook_key": key}) if key else copy
+        if channel == FOLLOWERS:
+            return replace(copy, reply_hint={**copy.reply_hint, "lease_token": self.token})
+        return copy
 
     def _webhook_key(self, channel: str, chat_id: str) -> str:
         with new_session(self.engine) as session:

@@ -66,8 +66,10 @@ def confirm(session: Session, *, broadcast_id: int, actor_id: str, now: datetime
     refuse_confirmation(session, draft=found, actor_id=actor_id, now=now)
     group_ids = None if found.targets == ["all"] else [
         gid for gid, _, _ in store_groups.target_chats(session, targets=found.targets)]
+    every_resident = not any(t.startswith(store_groups.TAG) for t in found.targets)  # not a chosen audience (商铺)
     count = broadcasts.queue_copies(session, broadcast_id=found.id, group_ids=group_ids, now=now,
-                                    text=texts.BROADCAST_TEXT.format(text=found.text)) if group_ids != [] else 0
+                                    text=texts.BROADCAST_TEXT.format(text=found.text),
+                                    every_resident=every_resident) if group_ids != [] else 0
     if not count:  # the target's groups were unbound since the preview
         raise BroadcastRefused(texts.BROADCAST_NO_GROUPS)
     broadcasts.mark_sent(session, draft=found, confirmed_by=actor_id, now=now)

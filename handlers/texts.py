@@ -525,7 +525,7 @@ RECEIPT_REASONS = {
     "gave_up": "多次重试仍未送达",
 }
 RECEIPT_CHANNELS = {"bridge": "微信群", "aibot": "企业微信群机器人", "wecom": "企业微信应用", "mp": "公众号",
-                    "mp_followers": "公众号模板消息（本网格关注居民）", "sandbox": "演示沙盒"}
+                    "mp_followers": "公众号模板消息（已转给本网格关注居民）", "sandbox": "演示沙盒"}
 BROADCAST_REPORT_VIA = "送达渠道：{channels}"
 
 # --- the officers' console ---

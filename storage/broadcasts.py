@@ -2,12 +2,14 @@
 never commit."""
 from __future__ import annotations
 
+import json
 from datetime import datetime
 from typing import Sequence
 
 from sqlalchemy import Integer, String, and_, cast, false, func, insert, literal, literal_column
 from sqlmodel import Session, select
 
+from storage.followers import EVERY_RESIDENT
 from storage.models import Broadcast, BroadcastDelivery, ChatGroup, DeliveryReceipt, Grid, Outbox, UTCDateTime
 
 
@@ -28,10 +30,12 @@ def add_delivery(session: Session, *, broadcast_id: int, group_id: int, outbox_i
 
 
 def queue_copies(session: Session, *, broadcast_id: int, group_ids: Sequence[int] | None, text: str,
-                 now: datetime) -> int:
+                 now: datetime, every_resident: bool = False) -> int:
     """One outbox row per bound group (``group_ids``, or every bound group for None), keyed
     ``broadcast-<id>-<group id>``, and one delivery row linking each group to its row: two INSERT … SELECT
-    statements, no Python object per group. Returns how many groups were queued."""
+    statements, no Python object per group. ``every_resident``: the copies are for every resident of their
+    grids (a broadcast to grids, not to tagged groups), so they may reach the grids' followers of the Official
+    Account when a group cannot be reached. Returns how many groups were queued."""
     key = literal(f"broadcast-{broadcast_id}-") + cast(ChatGroup.id, String)
     at = literal(now, UTCDateTime)
     chosen = ChatGroup.grid_id.is_not(None)
@@ -39,7 +43,8 @@ def queue_copies(session: Session, *, broadcast_id: int, group_ids: Sequence[int
         chosen = and_(chosen, ChatGroup.id.in_(list(group_ids)))
     table = Outbox.__table__
     rows = select(key, ChatGroup.channel, ChatGroup.chat_id, literal(text, String), false(),
-                  literal_column("'[]'"), literal_column("'{}'"), literal("broadcast", String),
+                  literal_column("'[]'"), literal_column(f"'{json.dumps(EVERY_RESIDENT if every_resident else {})}'"),
+                  literal("broadcast", String),
                   literal("pending", String), literal(0, Integer), at, at).where(chosen)
     columns = ["idempotency_key", "channel", "chat_id", "text", "is_direct", "mentions", "reply_hint", "kind",
                "status", "attempts", "next_attempt_at", "created_at"]

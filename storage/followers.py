@@ -3,7 +3,7 @@ by template message instead of the group (bot/follower_notices.py). Keyword-only
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Sequence
+from collections.abc import Mapping
 
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
@@ -12,6 +12,7 @@ from sqlmodel import Session, select
 from storage.models import Account, Outbox, Person
 
 OA_FAMILY = "mp"  # the account family of Official Account openids
+EVERY_RESIDENT = {"audience": "residents"}  # an outbox row's hint: a copy meant for every resident of the grid
 
 
 def followers_of_grid(session: Session, *, grid_id: str) -> list[str]:
@@ -21,15 +22,16 @@ def followers_of_grid(session: Session, *, grid_id: str) -> list[str]:
     return list(session.exec(stmt).all())
 
 
-def queue_copies(session: Session, *, key: str, openids: Sequence[str], text: str, kind: str, hint: dict,
+def queue_copies(session: Session, *, keys: Mapping[str, str], text: str, kind: str, hint: dict,
                  now: datetime) -> int:
-    """One direct outbox row per follower, keyed ``<key>:follower:<openid>``, in one statement; a follower who
-    already has the copy (the same group copy failed over twice) gets no second row. Returns the rows added."""
-    if not openids:
+    """One direct outbox row per follower (``keys``: openid → the row's idempotency key), in one statement; a
+    follower who already has that key gets no second row. Returns the rows added."""
+    if not keys:
         return 0
-    rows = [{"idempotency_key": f"{key}:follower:{openid}", "channel": OA_FAMILY, "chat_id": openid,
+    rows = [{"idempotency_key": key, "channel": OA_FAMILY, "chat_id": openid,
              "is_direct": True, "text": text, "mentions": [], "reply_hint": hint, "kind": kind,
-             "status": "pending", "attempts": 0, "next_attempt_at": now, "created_at": now} for openid in openids]
+             "status": "pending", "attempts": 0, "next_attempt_at": now, "created_at": now}
+            for openid, key in keys.items()]
     connection = session.connection()
     insert = pg_insert if connection.dialect.name == "postgresql" else sqlite_insert
     stmt = (insert(Outbox.__table__).on_conflict_do_nothing(index_elements=["idempotency_key"])

@@ -37,20 +37,34 @@ def claim_due(session: Session, *, now: datetime, limit: int, owner: str, token:
               lease: timedelta, paused: Mapping[str, Sequence[str]] | None = None) -> list[Outbox]:
     """Lease up to ``limit`` due pending rows (alerts first, then oldest) to ``owner``'s run ``token``.
 
-    One UPDATE … WHERE id IN (SELECT … FOR UPDATE SKIP LOCKED) … RETURNING: a second process skips the rows
-    this one is taking (PostgreSQL) or waits for the write lock and then finds them leased (SQLite)."""
+    One UPDATE … RETURNING of the rows a SELECT … FOR UPDATE SKIP LOCKED chose (PostgreSQL: run once, as a
+    materialized CTE; SQLite: ``id IN (…)``): a second process skips the rows this one is taking (PostgreSQL) or
+    waits for the write lock and then finds them leased (SQLite)."""
     due = select(Outbox.id).where(Outbox.status == "pending", Outbox.next_attempt_at <= now)
     if paused:  # {channel: kinds} pausing between two sends (bot/outbox.py): those rows stay where they are
         due = due.where(not_(or_(*(and_(Outbox.channel == channel, Outbox.kind.in_(list(kinds)))
                                    for channel, kinds in paused.items()))))
     due = (due
            .order_by(ALERTS_FIRST, Outbox.id).limit(limit).with_for_update(skip_locked=True))
-    stmt = (update(Outbox).where(Outbox.id.in_(due.scalar_subquery()), Outbox.status == "pending",
-                                 Outbox.next_attempt_at <= now)
+    if session.get_bind().dialect.name == "postgresql":
+        # PostgreSQL may run a subquery of ``id IN (…)`` again for every outer row (a nested-loop semi join), each
+        # run skipping the rows the last one locked: 31 rows leased for a limit of 10. A MATERIALIZED CTE runs once.
+        chosen = due.cte("due").prefix_with("MATERIALIZED")
+        taken = Outbox.id == chosen.c.id
+    else:
+        taken = Outbox.id.in_(due.scalar_subquery())
+    stmt = (update(Outbox).where(taken, Outbox.status == "pending", Outbox.next_attempt_at <= now)
             .values(lease_owner=owner, lease_token=token, next_attempt_at=now + lease)
             .returning(Outbox).execution_options(synchronize_session=False))
     rows = list(session.execute(stmt).scalars().all())
     return sorted(rows, key=lambda row: (row.kind != "alert", row.id))
+
+
+def holds(session: Session, *, row_id: int, token: str) -> bool:
+    """Whether the run ``token`` still holds the pending row (locked until the transaction ends, on PostgreSQL)."""
+    stmt = (select(Outbox.id).where(Outbox.id == row_id, Outbox.lease_token == token, Outbox.status == "pending")
+            .with_for_update())
+    return session.exec(stmt).first() is not None
 
 
 def renew(session: Session, *, ids: Sequence[int], token: str, now: datetime, lease: timedelta) -> set[int]:

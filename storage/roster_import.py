@@ -24,6 +24,12 @@ def roles(session: Session) -> dict[str, Role]:
     return {pid: Role(role) for pid, role in session.exec(select(Person.id, Person.role)).all()}
 
 
+def configured_groups(session: Session) -> set[tuple[str, str]]:
+    """(channel, chat id) of the groups config.toml lists."""
+    return {(c, chat) for c, chat in session.exec(select(ChatGroup.channel, ChatGroup.chat_id)
+                                                  .where(ChatGroup.from_config.is_(True))).all()}
+
+
 def person_role(session: Session, *, person_id: str) -> Role | None:
     person = session.get(Person, person_id)
     return Role(person.role) if person else None
@@ -100,14 +106,13 @@ def upsert_grids(session: Session, *, rows: Sequence[dict[str, Any]], **_: Any) 
 
 def upsert_groups(session: Session, *, rows: Sequence[dict[str, Any]], **_: Any) -> dict[str, int]:
     """Group chats by (channel, chat id): the grid each serves, its name, its group robot's webhook key, its
-    broadcast tags. A blank name or key keeps the one on record."""
+    broadcast tags. A blank name, key or tags keeps what is on record; ``CLEAR`` (the cell 无) empties it."""
     have = {(g.channel, g.chat_id): g for g in session.exec(select(ChatGroup))}
     new, old = [], []
     for r in rows:
         known = have.get((r["channel"], r["chat_id"]))
-        values = {"grid_id": r["grid"], "name": r["name"] or (known.name if known else ""),
-                  "webhook_key": r["webhook_key"] or (known.webhook_key if known else ""),
-                  "tags": list(r["tags"] or [])}
+        values = {"grid_id": r["grid"], **{column: _kept(r[column], getattr(known, column, None), empty)
+                                           for column, empty in (("name", ""), ("webhook_key", ""), ("tags", []))}}
         if known is None:
             new.append({"channel": r["channel"], "chat_id": r["chat_id"], "from_config": False, **values})
         else:
@@ -117,6 +122,17 @@ def upsert_groups(session: Session, *, rows: Sequence[dict[str, Any]], **_: Any)
     if old:
         session.execute(update(ChatGroup), old)
     return {"added": len(new), "updated": len(old)}
+
+
+CLEAR = None  # an imported cell that empties the value on record (无)
+
+
+def _kept(value: Any, on_record: Any, empty: Any) -> Any:
+    if value is CLEAR:
+        return empty
+    if value:
+        return list(value) if isinstance(value, (list, tuple)) else value
+    return on_record if on_record is not None else empty
 
 
 def _bind_groups(session: Session, wanted: list[tuple[str, str, str]]) -> None:

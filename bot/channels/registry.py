@@ -101,15 +101,15 @@ def build_fetchers(config: Any, deps: SenderDeps) -> dict[str, Any]:
             if channel.media is not None}
 
 
-FOLLOWER_FALLBACK_CHANNELS = ("bridge", "wecom", "aibot")  # group chats whose copies may reach the OA's followers
+FOLLOWER_FALLBACK_CHANNELS = ("bridge",)  # residents' groups (personal WeChat) whose notices may reach followers
 
 
 def failover_routes(config: Any) -> FailoverRoutes:
     """Each group's other channels (bot/failover.py): a bridge group with the ``webhook_key`` of its WeCom group
     robot (listed here, or on record: ``gridbot import groups``) falls back to that robot (sent by the ``aibot``
     channel's webhook sender; a group without a key is not tried there); with
-    ``[mp] notice_template_id`` set, every group chat falls back last to its grid's followers of the Official
-    Account (bot/follower_notices.py)."""
+    ``[mp] notice_template_id`` set, every bridge group falls back last to its grid's followers of the Official
+    Account (bot/follower_notices.py; WeCom groups are staff's)."""
     robots = {("bridge", ref.chat_id): (ROBOT,) for grid in config.grids for ref in grid.groups
               if ref.channel == "bridge" and ref.webhook_key}
     every: dict[str, tuple[str, ...]] = {"bridge": (ROBOT,)}  # any bridge group whose robot key is on record

@@ -74,6 +74,15 @@ def _chat_id(text: str) -> str:
     return text
 
 
+CLEARS = {"无", "-", "删除"}  # a cell that removes the value on record (a blank one keeps it)
+
+
+def _or_clear(parse: Callable[[str], Any]) -> Callable[[str], Any]:
+    def parsed(text: str) -> Any:
+        return roster_import.CLEAR if text in CLEARS else parse(text)
+    return parsed
+
+
 def _webhook_key(text: str) -> str:
     """A WeCom group robot's key, or the whole webhook address it is part of (as 企业微信 shows it)."""
     key = text
@@ -126,8 +135,8 @@ GRIDS = (
 GROUPS = (
     Column("channel", "渠道", (), True, _channel), Column("chat_id", "群号", (), True, _chat_id),
     Column("grid", "网格编号", (), True, _id), Column("name", "群名称", ("群名",)),
-    Column("webhook_key", "群机器人", ("群机器人Webhook", "webhook"), parse=_webhook_key),
-    Column("tags", "标签", (), parse=split_list, empty=()),
+    Column("webhook_key", "群机器人", ("群机器人Webhook", "webhook"), parse=_or_clear(_webhook_key)),
+    Column("tags", "标签", (), parse=_or_clear(split_list), empty=()),
 )
 
 
@@ -192,11 +201,14 @@ def _check_grids(session: Session, rows: list[Row], problems: Problems) -> None:
 
 def _check_groups(session: Session, rows: list[Row], problems: Problems) -> None:
     grids = roster_import.existing_ids(session, "grid")
+    configured = roster_import.configured_groups(session)
     seen: dict[tuple[str, str], int] = {}
     for row in rows:
         grid, chat = row.values.get("grid"), (row.values.get("channel"), row.values.get("chat_id"))
         if grid and grid not in grids:
             problems.add(row.line, "网格编号", f"网格“{grid}”不存在（请先导入网格）")
+        if chat in configured:  # config.toml's own groups are kept in step with it at every start
+            problems.add(row.line, "群号", f"群“{chat[1][:30]}”写在config.toml里，请在config.toml中修改")
         if all(chat) and chat in seen:
             problems.add(row.line, "群号", f"群“{chat[1][:30]}”与第{seen[chat]}行重复")
         if all(chat):

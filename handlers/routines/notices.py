@@ -11,6 +11,7 @@ from typing import Any
 from sqlmodel import Session
 
 from storage import groups, job_runs, outbox
+from storage.followers import EVERY_RESIDENT
 from storage import notices as store_notices
 
 LIBRARY = Path(__file__).resolve().parent.parent / "data" / "notices.json"
@@ -59,11 +60,15 @@ def post_notices(session: Session, *, schedule: Any, run_key: str, now: datetime
     runs = job_runs.done_runs(session, job_id=f"notice:{schedule.id}")  # this run's row included
     topic = topics[max(runs - 1, 0) % len(topics)]
     count = 0
+    # for every resident of the target grids (their followers may get it when a group cannot be reached), not a
+    # notice for tagged groups (商铺)
+    every_resident = not any(target.startswith(groups.TAG) for target in schedule.targets)
     for group in groups.groups_of_targets(session, targets=schedule.targets):
         last = store_notices.last_notice(session, group_id=group.id, topic=topic)
         notice = next_notice(topic, last.last_text_id if last else None)
         outbox.enqueue(session, now=now, idempotency_key=f"{run_key}:{group.channel}:{group.chat_id}",
-                       channel=group.channel, chat_id=group.chat_id, text=notice.text, kind="notice")
+                       channel=group.channel, chat_id=group.chat_id, text=notice.text, kind="notice",
+                       reply_hint=dict(EVERY_RESIDENT) if every_resident else {})
         store_notices.remember_notice(session, group_id=group.id, topic=topic, text_id=notice.id, now=now)
         count += 1
     return count

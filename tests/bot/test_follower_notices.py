@@ -1,10 +1,13 @@
-"""When a group cannot be reached (the bridge down or out of budget, no group robot, or the robot down too), its
-notices, warnings and broadcasts go to the grid's followers of the Official Account as template messages: one per
-follower, once whatever retries happen, and the group's receipt says so. A copy in doubt, a reply or a direct
-message never goes this way. Real senders, the fake WeChat API server on loopback, a real database; no sleeping."""
+"""When a residents' group cannot be reached (the bridge down or out of budget, no group robot, or the robot down
+too), its scheduled notices and broadcasts go to the grid's followers of the Official Account as template messages:
+one per follower, once whatever retries happen and however many of the grid's groups fail, and the group's receipt
+says so. A copy in doubt, a reply, a warning about one report, a case's notice, a broadcast to tagged groups and a
+direct message never go this way. Real senders, the fake WeChat API server on loopback, a real database; no sleeping."""
 from __future__ import annotations
 
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import replace
+from datetime import timedelta
 from zoneinfo import ZoneInfo
 
 import aiohttp
@@ -12,6 +15,7 @@ import pytest
 from sqlmodel import select
 
 from bot.channels.aibot import AibotSender
+from bot.channels.base import NotDelivered
 from bot.channels.bridge import BridgeSender
 from bot.channels.mp import MpSender, MpSettings
 from bot.channels.wechat.api import ApiClient
@@ -20,6 +24,7 @@ from bot.follower_notices import FOLLOWERS, FollowerNotices, summary, template_p
 from bot.outbox import OutboxSender, _outbound
 from storage import outbox
 from storage.db import session as new_session
+from storage.followers import EVERY_RESIDENT
 from storage.models import Account, ChatGroup, DeliveryReceipt, Grid, Outbox, Person
 from tests.fakes.senders import ManualPulse
 from tests.fakes.wechat_api import Fault
@@ -70,10 +75,12 @@ async def deliver(engine, clock, fake_api, roster):  # noqa: ANN001, ANN201
     pool.shutdown(wait=True)
 
 
-def queue(engine, clock, room: str, *, kind: str = "broadcast", direct: bool = False, key: str = "b-1") -> None:  # noqa: ANN001
+def queue(engine, clock, room: str, *, kind: str = "broadcast", direct: bool = False, key: str = "b-1",  # noqa: ANN001
+          audience: bool = True) -> None:
+    """A copy for the group; ``audience``: meant for every resident (a broadcast to grids, a scheduled notice)."""
     with new_session(engine) as s:
         outbox.enqueue(s, now=clock.now(), idempotency_key=key, channel="bridge", chat_id=room, text=NOTICE,
-                       kind=kind, is_direct=direct)
+                       kind=kind, is_direct=direct, reply_hint=dict(EVERY_RESIDENT) if audience else {})
         s.commit()
 
 
@@ -100,8 +107,7 @@ async def test_a_group_the_bridge_cannot_reach_gets_its_notice_through_its_follo
     sender = deliver()
     assert await sender.drain_once() == 1  # the group's copy: handed to its grid's two followers
     assert receipt(engine) == (FOLLOWERS, "")
-    assert rows(engine) == {"b-1": (ROOM, "sent"), "b-1:follower:oA1": ("oA1", "pending"),
-                            "b-1:follower:oA2": ("oA2", "pending")}
+    assert sorted(rows(engine).values()) == [("R:1@chatroom", "sent"), ("oA1", "pending"), ("oA2", "pending")]
     assert await sender.drain_once() == 2
     sent = templates(fake_api)
     assert sorted(openid for openid, _ in sent) == ["oA1", "oA2"]  # not g2's follower, not r3 (no account)
@@ -120,12 +126,12 @@ async def test_the_groups_robot_goes_first_and_followers_only_when_it_is_down_to
     fake_api.inject(BRIDGE, Fault.http(503), Fault.http(503))
     assert await deliver().drain_once() == 1
     assert receipt(engine, "robot-up") == ("aibot", "") and fake_api.calls_to(TEMPLATE) == []
-    queue(engine, clock, ROBOT_ROOM, key="robot-down", kind="alert")
+    queue(engine, clock, ROBOT_ROOM, key="robot-down", kind="notice")
     fake_api.inject(WEBHOOK, Fault.http(503))
     sender = deliver()
     assert await sender.drain_once() == 1 and await sender.drain_once() == 1
     assert receipt(engine, "robot-down") == (FOLLOWERS, "")
-    assert templates(fake_api)[0][0] == "oB1" and templates(fake_api)[0][1]["thing1"] == {"value": "反诈预警"}
+    assert templates(fake_api)[0][0] == "oB1" and templates(fake_api)[0][1]["thing1"] == {"value": "平安提示"}
 
 
 async def test_a_failover_repeated_after_a_lost_settle_queues_no_follower_twice(engine, clock, fake_api, deliver):
@@ -133,10 +139,28 @@ async def test_a_failover_repeated_after_a_lost_settle_queues_no_follower_twice(
     followers = FollowerNotices(engine=engine, executor=ThreadPoolExecutor(max_workers=1), clock=clock, tz=SHANGHAI)
     with new_session(engine) as s:
         row = s.exec(select(Outbox)).one()
+        outbox.claim_due(s, now=clock.now(), limit=1, owner="me", token="run-1", lease=timedelta(seconds=30))
+        s.commit()
     message = rerouted(_outbound(row), FOLLOWERS)
+    message = replace(message, reply_hint={**message.reply_hint, "lease_token": "run-1"})
     await followers.send(message)
-    await followers.send(message)  # the same group copy again: the follower rows are keyed by it
-    assert sorted(rows(engine)) == ["b-1", "b-1:follower:oA1", "b-1:follower:oA2"]
+    await followers.send(message)  # the same group copy again: the follower rows are keyed by text, day, openid
+    assert sorted(chat for chat, _ in rows(engine).values()) == [ROOM, "oA1", "oA2"]
+    with pytest.raises(NotDelivered, match="no longer holds"):  # another run took the group's copy meanwhile
+        await followers.send(replace(message, reply_hint={**message.reply_hint, "lease_token": "run-0"}))
+
+
+async def test_two_groups_of_one_grid_failing_give_each_follower_one_copy(engine, clock, fake_api, deliver):
+    with new_session(engine) as s:
+        s.add(ChatGroup(channel="bridge", chat_id="R:1b@chatroom", grid_id="g1", name="幸福社区1网格二群"))
+        s.commit()
+    queue(engine, clock, ROOM, key="broadcast-7-1")
+    queue(engine, clock, "R:1b@chatroom", key="broadcast-7-9")
+    fake_api.inject(BRIDGE, Fault.http(503), Fault.http(503))
+    sender = deliver()
+    assert await sender.drain_once() == 2
+    assert await sender.drain_once() == 2 and sorted(o for o, _ in templates(fake_api)) == ["oA1", "oA2"]
+    assert receipt(engine, "broadcast-7-1") == (FOLLOWERS, "") and receipt(engine, "broadcast-7-9") == (FOLLOWERS, "")
 
 
 async def test_a_grid_without_followers_keeps_the_copy_waiting_for_its_group(engine, clock, fake_api, deliver):
@@ -149,16 +173,42 @@ async def test_a_grid_without_followers_keeps_the_copy_waiting_for_its_group(eng
     assert receipt(engine) == ("bridge", "") and fake_api.calls_to(TEMPLATE) == []
 
 
-async def test_a_copy_in_doubt_a_reply_and_a_direct_message_never_reach_followers(engine, clock, fake_api, deliver):
+@pytest.mark.parametrize("kind, audience, direct", [
+    ("reply", True, False),  # a reply in the group
+    ("alert", False, False),  # a warning about one resident's report, a help acknowledgement
+    ("notice", False, False),  # a case's correction notice, the bot's introduction
+    ("broadcast", False, False),  # a broadcast to tagged groups (商铺)
+    ("alert", True, True),  # anything direct
+])
+async def test_only_copies_meant_for_every_resident_reach_followers(engine, clock, fake_api, deliver, kind, audience,
+                                                                    direct):
+    queue(engine, clock, ROOM, kind=kind, audience=audience, direct=direct)
+    fake_api.inject(BRIDGE, Fault.http(503))
+    assert await deliver().drain_once() == 0
+    assert list(rows(engine)) == ["b-1"] and fake_api.calls_to(TEMPLATE) == []
+
+
+async def test_a_copy_in_doubt_stays_on_its_channel(engine, clock, fake_api, deliver):
     queue(engine, clock, ROOM, key="doubt")
     fake_api.inject(BRIDGE, Fault.drop())  # may have reached the group
     assert await deliver().drain_once() == 0
-    queue(engine, clock, ROOM, key="reply", kind="reply")
-    queue(engine, clock, ROOM, key="private", kind="alert", direct=True)
-    fake_api.inject(BRIDGE, Fault.http(503), Fault.http(503), Fault.http(503))
+    fake_api.inject(BRIDGE, Fault.http(503))
     clock.advance(seconds=6)
     assert await deliver().drain_once() == 0
-    assert sorted(rows(engine)) == ["doubt", "private", "reply"] and fake_api.calls_to(TEMPLATE) == []
+    assert list(rows(engine)) == ["doubt"] and fake_api.calls_to(TEMPLATE) == []
+
+
+async def test_a_retry_whose_only_channel_has_no_way_to_the_group_is_not_marked_sent(engine, clock, fake_api,
+                                                                                    deliver):
+    queue(engine, clock, EMPTY_ROOM, key="robot-doubt")
+    with new_session(engine) as s:  # its last try ended in doubt on the followers' route, and g3 has none now
+        row = s.exec(select(Outbox)).one()
+        row.last_error = "timeout"
+        s.add(row)
+        s.add(DeliveryReceipt(outbox_id=row.id, updated_at=clock.now(), reason="unsure", doubtful=FOLLOWERS))
+        s.commit()
+    assert await deliver().drain_once() == 0
+    assert rows(engine) == {"robot-doubt": (EMPTY_ROOM, "pending")} and fake_api.calls == []
 
 
 async def test_a_follower_who_left_the_account_fails_alone(engine, clock, fake_api, deliver):
@@ -168,7 +218,7 @@ async def test_a_follower_who_left_the_account_fails_alone(engine, clock, fake_a
     await sender.drain_once()
     fake_api.inject(TEMPLATE, Fault.errcode(43004))
     assert await sender.drain_once() == 1
-    statuses = sorted(status for key, (_, status) in rows(engine).items() if ":follower:" in key)
+    statuses = sorted(status for key, (_, status) in rows(engine).items() if key.startswith("follower:"))
     assert statuses == ["failed", "sent"]
 
 
@@ -197,14 +247,13 @@ def test_every_group_chat_falls_back_to_its_followers_only_when_a_template_is_se
 
     without = registry.failover_routes(make_config(mp=MP))
     assert without.get(("bridge", ROOM), ()) == ("aibot",)  # tried only when the group's robot key is on record
-    assert without.get(("wecom", "chat-1"), ()) == ()
     grids = demo_raw()["grids"]
     grids[0]["groups"].append({"channel": "bridge", "chat_id": ROBOT_ROOM, "webhook_key": "robot-key"})
     config = make_config(mp={**MP, "notice_template_id": "TPL-notice"}, grids=grids)
     routes = registry.failover_routes(config)
     assert routes.get(("bridge", ROBOT_ROOM), ()) == ("aibot", "aibot", FOLLOWERS)  # the group's robot first
     assert routes.get(("bridge", ROOM), ()) == ("aibot", FOLLOWERS)  # any group, imported ones too
-    assert routes.get(("wecom", "chat-1"), ()) == (FOLLOWERS,)
+    assert routes.get(("wecom", "chat-1"), ()) == ()  # a WeCom group's members are staff, not the grid's residents
     assert routes.get(("sandbox", "grid-1"), ()) == ()
 
 

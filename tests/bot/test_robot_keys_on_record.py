@@ -21,7 +21,7 @@ from tests.fakes.wechat_api import Fault
 
 pytestmark = pytest.mark.postgres
 BRIDGE, WEBHOOK = "/bridge/outbound", "/cgi-bin/webhook/send"
-KEYED, BARE = "R:keyed@chatroom", "R:bare@chatroom"
+KEYED, BARE, AIBOT_GROUP = "R:keyed@chatroom", "R:bare@chatroom", "wrAibotGroup"
 
 
 @pytest.fixture
@@ -31,6 +31,7 @@ async def deliver(engine, clock, fake_api):  # noqa: ANN001, ANN201
         s.flush()
         s.add(ChatGroup(channel="bridge", chat_id=KEYED, grid_id="g1", webhook_key="imported-robot-key"))
         s.add(ChatGroup(channel="bridge", chat_id=BARE, grid_id="g1"))
+        s.add(ChatGroup(channel="aibot", chat_id=AIBOT_GROUP, grid_id="g1", webhook_key="aibot-group-robot-key"))
         s.commit()
     pool = ThreadPoolExecutor(max_workers=1)
     async with aiohttp.ClientSession() as http:
@@ -41,9 +42,9 @@ async def deliver(engine, clock, fake_api):  # noqa: ANN001, ANN201
     pool.shutdown(wait=True)
 
 
-def queue(engine, clock, room: str, key: str) -> None:  # noqa: ANN001
+def queue(engine, clock, room: str, key: str, channel: str = "bridge") -> None:  # noqa: ANN001
     with new_session(engine) as s:
-        outbox.enqueue(s, now=clock.now(), idempotency_key=key, channel="bridge", chat_id=room,
+        outbox.enqueue(s, now=clock.now(), idempotency_key=key, channel=channel, chat_id=room,
                        text="【平安提示】今晚大风，请收好阳台物品", kind="notice")
         s.commit()
 
@@ -71,3 +72,10 @@ async def test_a_group_without_a_robot_key_waits_and_keeps_its_channels_reason(e
     with new_session(engine) as s:
         row = s.exec(select(Outbox)).one()
     assert row.status == "pending" and "bridge outbound: HTTP 503" in row.last_error
+
+
+async def test_an_ai_bot_groups_own_notice_goes_by_the_robot_key_on_record(engine, clock, fake_api, deliver):
+    queue(engine, clock, AIBOT_GROUP, "n-aibot", channel="aibot")  # no response_url: a scheduled notice
+    assert await deliver.drain_once() == 1
+    assert [c.query["key"] for c in fake_api.calls_to(WEBHOOK)] == ["aibot-group-robot-key"]
+    assert receipt(engine, "n-aibot") == ("aibot", "") and fake_api.errors == []

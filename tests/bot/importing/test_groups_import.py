@@ -10,7 +10,9 @@ from sqlmodel import select
 from bot.importing import run_import
 from storage.db import session as new_session
 from storage.models import AuditEntry, ChatGroup
+from storage.sync import sync_community
 from tests.bot.importing.test_rosters import NOW, import_all, xlsx
+from tests.factories import DIRECT
 
 pytestmark = pytest.mark.postgres
 
@@ -19,8 +21,12 @@ ROBOT_URL = "https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=693a91f6-7aoc-
 
 
 @pytest.fixture
-def rostered(engine, tmp_path):  # noqa: ANN001, ANN201
-    import_all(engine, tmp_path)  # people, a station, a community and grid lake-1
+def rostered(engine, config, tmp_path):  # noqa: ANN001, ANN201
+    """The demo community from config.toml, then people, a station, a community and grid lake-1 imported."""
+    with new_session(engine) as s:
+        sync_community(s, config=config, now=NOW, direct=DIRECT)
+        s.commit()
+    import_all(engine, tmp_path)
     return engine
 
 
@@ -47,7 +53,7 @@ def test_groups_import_with_their_grid_name_tags_and_robot_key(rostered, tmp_pat
     assert found[("wecom", "wrLake1")] == ("lake-1", "", "", [])
     with new_session(rostered) as s:
         audit = s.exec(select(AuditEntry).where(AuditEntry.action == "import_groups")).one()
-    assert "693a91f6" not in audit.detail  # the robot's key is a credential: never in the audit trail
+    assert audit.detail == "groups.xlsx groups: 3行，新增3，更新0"  # counts only: a robot key is a credential
 
 
 def test_a_reimport_updates_the_group_and_keeps_a_robot_key_left_blank(rostered, tmp_path):
@@ -56,6 +62,23 @@ def test_a_reimport_updates_the_group_and_keeps_a_robot_key_left_blank(rostered,
     assert ok and lines[-1].endswith("新增0，更新1")
     assert groups(rostered)[("bridge", "R:1@chatroom")] == ("lake-1", "湖滨一网格新群",
                                                             "693a91f6-7aoc-4bc4-97a0-0ec2sifa5aaa", ["住宅"])
+
+
+def test_a_blank_cell_keeps_what_is_on_record_and_wu_clears_it(rostered, tmp_path):
+    assert run(rostered, tmp_path, [["bridge", "R:1@chatroom", "lake-1", "居民群", ROBOT_URL, "住宅、老旧小区"]])[0]
+    assert run(rostered, tmp_path, [["bridge", "R:1@chatroom", "lake-1", "", "", ""]])[0]
+    assert groups(rostered)[("bridge", "R:1@chatroom")] == ("lake-1", "居民群", "693a91f6-7aoc-4bc4-97a0-0ec2sifa5aaa",
+                                                            ["住宅", "老旧小区"])
+    assert run(rostered, tmp_path, [["bridge", "R:1@chatroom", "lake-1", "", "无", "无"]])[0]
+    assert groups(rostered)[("bridge", "R:1@chatroom")] == ("lake-1", "居民群", "", [])
+
+
+def test_a_group_config_toml_lists_is_changed_there_not_by_import(rostered, tmp_path):
+    with new_session(rostered) as s:
+        listed = s.exec(select(ChatGroup).where(ChatGroup.from_config.is_(True))).first()
+    assert listed is not None  # the demo community's own groups
+    ok, lines = run(rostered, tmp_path, [[listed.channel, listed.chat_id, "lake-1", "", "", ""]])
+    assert not ok and f"第2行 群号：群“{listed.chat_id}”写在config.toml里，请在config.toml中修改" in "\n".join(lines)
 
 
 def test_dry_run_writes_nothing(rostered, tmp_path):

@@ -102,3 +102,20 @@ async def test_status_counts_each_state_and_says_why_in_chinese_and_by_which_cha
     assert "发送失败1个：幸福里二网格" in text and "（平台拒收）" in text
     assert "仍在排队1个：" in text and "（微信群账号本时段发送额度已用完，稍后自动发送）" in text
     assert "gateway" not in text and "budget" not in text and "refused" not in text
+
+
+@pytest.mark.parametrize(("targets", "every_resident"), [(["all"], True), (["grid-1", "grid-2"], True),
+                                                         (["tag:商铺"], False)])
+async def test_a_broadcast_to_grids_is_for_every_resident_one_to_tagged_groups_is_not(bot, targets, every_resident):
+    """Only a broadcast for every resident of its grids may reach their followers of the Official Account when a
+    group cannot be reached (bot/follower_notices.py); one for shops stays with the shops' groups."""
+    from storage.followers import EVERY_RESIDENT
+
+    engine, clock = bot.app[ENGINE], bot.app[CLOCK]
+    draft_id = _drafted(engine, clock, targets)
+    with new_session(engine) as s:
+        broadcasting.confirm(s, broadcast_id=draft_id, actor_id="officer-1", now=clock.now())
+        s.commit()
+    with new_session(engine) as s:
+        hints = [r.reply_hint for r in s.exec(select(Outbox).where(Outbox.kind == "broadcast")).all()]
+    assert hints and hints == [EVERY_RESIDENT if every_resident else {}] * len(hints)
