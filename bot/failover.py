@@ -27,7 +27,7 @@ from storage.models import Outbox
 
 FAILOVER_KINDS = frozenset({"broadcast", "notice", "alert"})
 ROBOT = "aibot"  # the channel whose webhook sender posts to a group's WeCom group robot
-KEPT_HINTS = ("audience",)  # what a rerouted copy keeps of its hint: not the first channel's ids
+KEPT_HINTS = ("audience", "origin")  # what a rerouted copy keeps of its hint: not the first channel's ids
 Routes = Mapping[tuple[str, str], tuple[str, ...]]  # (channel, chat id) → the group's other channels, in order
 
 

@@ -10,14 +10,13 @@ The group's copy becomes one direct copy to each person of the group's grid who 
 (``storage/followers.py``), sent by the ``mp`` channel as a template message (模板消息: a title, the start of the
 text, the time and the group's name, in the template's fields as ``[mp] notice_template_fields`` names them). The
 group's receipt then says it was handed to the followers. Each follower's copy is an outbox row of its own, keyed
-by the text, the local day and the openid, so a follower gets it once whatever retries or restarts happen, and
-once if two groups of the grid both fail; a follower who has left the account (43004) fails alone. With no
+by the broadcast or notice run it belongs to (the hint's ``origin``) and the openid, so a follower gets it once
+whatever retries or restarts happen, and once if two groups of the grid both fail; a follower who has left the account (43004) fails alone. With no
 follower in the grid the group copy waits for its own channel.
 """
 from __future__ import annotations
 
 import asyncio
-import hashlib
 import logging
 from concurrent.futures import Executor
 from datetime import datetime, tzinfo
@@ -42,10 +41,10 @@ def meant_for_residents(message: OutboundMessage) -> bool:
     return all(message.reply_hint.get(k) == v for k, v in followers.EVERY_RESIDENT.items()) and not message.is_direct
 
 
-def copy_key(*, kind: str, text: str, day: str, openid: str) -> str:
-    """One follower's copy of one text on one local day, whichever group of the grid it failed over from."""
-    digest = hashlib.sha1(f"{kind}\n{text}".encode()).hexdigest()[:20]
-    return f"follower:{day}:{digest}:{openid}"
+def copy_key(*, origin: str, openid: str) -> str:
+    """One follower's copy of one broadcast or notice run (``origin``, from the hint the copies were written with),
+    whichever group of the grid it failed over from."""
+    return f"follower:{origin}:{openid}"
 
 
 def summary(text: str, limit: int = TEXT_CHARACTERS) -> str:
@@ -83,19 +82,18 @@ class FollowerNotices:
 
     def _queue(self, message: OutboundMessage) -> tuple[int, int | None]:
         """(rows queued, followers found); followers None when the group's copy is no longer this process's."""
-        origin = str(message.reply_hint.get("rerouted_from", ""))
+        group_channel = str(message.reply_hint.get("rerouted_from", ""))
         with new_session(self._engine) as session:
             if not outbox.holds(session, row_id=message.id, token=str(message.reply_hint.get("lease_token", ""))):
                 return 0, None
-            group = groups.find_group(session, channel=origin, chat_id=message.chat_id)
+            group = groups.find_group(session, channel=group_channel, chat_id=message.chat_id)
             if group is None or group.grid_id is None:
                 return 0, 0
             openids = followers.followers_of_grid(session, grid_id=group.grid_id)
             now = self._clock.now()
-            day = now.astimezone(self._tz).date().isoformat()
+            origin = str(message.reply_hint.get("origin") or f"copy-{message.id}")
             parts = template_parts(kind=message.kind, text=message.text, group_name=group.name, at=now, tz=self._tz)
-            keys = {openid: copy_key(kind=message.kind, text=message.text, day=day, openid=openid)
-                    for openid in openids}
+            keys = {openid: copy_key(origin=origin, openid=openid) for openid in openids}
             queued = followers.queue_copies(session, keys=keys, text=message.text, kind=message.kind,
                                             hint={"template": parts}, now=now)
             session.commit()

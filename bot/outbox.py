@@ -230,10 +230,11 @@ class OutboxSender:
 
     async def _copy_for(self, message: OutboundMessage, channel: str, *, group_channel: str) -> OutboundMessage:
         """The copy as ``channel`` sends it: rerouted when that is not the group's own channel; to a group robot,
-        with the robot's key on record (a group imported with ``gridbot import groups`` or listed in config.toml);
+        with the robot's key on record (a group imported with ``gridbot import groups`` or listed in config.toml;
+        not looked up for a reply that has the AI bot's response_url);
         to the followers, with this run's lease (the follower copies are queued only while it holds the row)."""
         copy = message if channel == group_channel else failover.rerouted(message, channel)
-        if channel == failover.ROBOT and not message.is_direct:
+        if channel == failover.ROBOT and not message.is_direct and "response_url" not in message.reply_hint:
             key = await self._db(self._webhook_key, group_channel, message.chat_id)
             return replace(copy, reply_hint={**copy.reply_hint, "webhook_key": key}) if key else copy
         if channel == FOLLOWERS:

@@ -9,7 +9,7 @@ from typing import Sequence
 from sqlalchemy import Integer, String, and_, cast, false, func, insert, literal, literal_column
 from sqlmodel import Session, select
 
-from storage.followers import EVERY_RESIDENT
+from storage.followers import for_every_resident
 from storage.models import Broadcast, BroadcastDelivery, ChatGroup, DeliveryReceipt, Grid, Outbox, UTCDateTime
 
 
@@ -37,13 +37,14 @@ def queue_copies(session: Session, *, broadcast_id: int, group_ids: Sequence[int
     grids (a broadcast to grids, not to tagged groups), so they may reach the grids' followers of the Official
     Account when a group cannot be reached. Returns how many groups were queued."""
     key = literal(f"broadcast-{broadcast_id}-") + cast(ChatGroup.id, String)
+    hint = for_every_resident(f"broadcast-{broadcast_id}") if every_resident else {}
     at = literal(now, UTCDateTime)
     chosen = ChatGroup.grid_id.is_not(None)
     if group_ids is not None:
         chosen = and_(chosen, ChatGroup.id.in_(list(group_ids)))
     table = Outbox.__table__
     rows = select(key, ChatGroup.channel, ChatGroup.chat_id, literal(text, String), false(),
-                  literal_column("'[]'"), literal_column(f"'{json.dumps(EVERY_RESIDENT if every_resident else {})}'"),
+                  literal_column("'[]'"), literal_column(f"'{json.dumps(hint)}'"),
                   literal("broadcast", String),
                   literal("pending", String), literal(0, Integer), at, at).where(chosen)
     columns = ["idempotency_key", "channel", "chat_id", "text", "is_direct", "mentions", "reply_hint", "kind",

@@ -15,6 +15,11 @@ OA_FAMILY = "mp"  # the account family of Official Account openids
 EVERY_RESIDENT = {"audience": "residents"}  # an outbox row's hint: a copy meant for every resident of the grid
 
 
+def for_every_resident(origin: str) -> dict[str, str]:
+    """The hint of a group copy meant for every resident, from the broadcast or notice run ``origin``."""
+    return {**EVERY_RESIDENT, "origin": origin}
+
+
 def followers_of_grid(session: Session, *, grid_id: str) -> list[str]:
     """The openids of the people whose home grid is ``grid_id`` and who follow the Official Account."""
     stmt = (select(Account.external_id).join(Person, Person.id == Account.person_id)

@@ -48,6 +48,7 @@ def sync_community(session: Session, *, config: Any, now: datetime, direct: dict
     for grid in config.grids:
         for ref in grid.groups:
             _sync_group(session, grid.id, ref, changes)
+    _release_unlisted_groups(session, config, changes)
     _sync_duty(session, config, changes)
     if changes:
         session.add(AuditEntry(at=now, actor_id="config", action="sync", detail="; ".join(changes)[:4000]))
@@ -144,6 +145,17 @@ def _upsert(session: Session, model: type, key: str, fields: dict[str, Any], cha
         setattr(row, name, fields[name])
     if changed:
         changes.append(f"update {model.__name__.lower()} {key}: {', '.join(changed)}")
+
+
+def _release_unlisted_groups(session: Session, config: Any, changes: list[str]) -> None:
+    """A group taken out of config.toml stays (bound as it was), now the roster's to change: ``gridbot import
+    groups`` may update it."""
+    listed = {(ref.channel, ref.chat_id) for grid in config.grids for ref in grid.groups}
+    for row in session.exec(select(ChatGroup).where(ChatGroup.from_config.is_(True))).all():
+        if (row.channel, row.chat_id) not in listed:
+            row.from_config = False
+            session.add(row)
+            changes.append(f"group {row.channel}:{row.chat_id} no longer in config")
 
 
 def _sync_group(session: Session, grid_id: str, ref: Any, changes: list[str]) -> None:

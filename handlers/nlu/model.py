@@ -47,8 +47,15 @@ class PackedWeights(Mapping):
         """From the stored form: little-endian int32 weights times ``scale``, base64. Each weight is divided back
         one at a time (int / int is correctly rounded: the same double as the decimal it was written from), so
         loading makes no list of floats as large as the model."""
+        if scale < 1 or 10 ** round(math.log10(scale)) != scale:
+            raise ValueError(f"model head: scale {scale} is not a power of ten")
         ints = array("i")
-        ints.frombytes(base64.b64decode(packed))
+        if ints.itemsize != 4:
+            raise ValueError("model head: this platform has no 4-byte array('i')")
+        try:
+            ints.frombytes(base64.b64decode(packed, validate=True))
+        except (ValueError, TypeError) as exc:  # binascii.Error is a ValueError; a length not a multiple of 4 too
+            raise ValueError(f"model head: packed weights unreadable ({exc})") from None
         if sys.byteorder == "big":
             ints.byteswap()
         return cls(features, array("d", (v / scale for v in ints)), width)

@@ -11,7 +11,7 @@ from typing import Any
 from sqlmodel import Session
 
 from storage import groups, job_runs, outbox
-from storage.followers import EVERY_RESIDENT
+from storage.followers import for_every_resident
 from storage import notices as store_notices
 
 LIBRARY = Path(__file__).resolve().parent.parent / "data" / "notices.json"
@@ -68,7 +68,7 @@ def post_notices(session: Session, *, schedule: Any, run_key: str, now: datetime
         notice = next_notice(topic, last.last_text_id if last else None)
         outbox.enqueue(session, now=now, idempotency_key=f"{run_key}:{group.channel}:{group.chat_id}",
                        channel=group.channel, chat_id=group.chat_id, text=notice.text, kind="notice",
-                       reply_hint=dict(EVERY_RESIDENT) if every_resident else {})
+                       reply_hint=for_every_resident(run_key) if every_resident else {})
         store_notices.remember_notice(session, group_id=group.id, topic=topic, text_id=notice.id, now=now)
         count += 1
     return count

@@ -24,7 +24,7 @@ from bot.follower_notices import FOLLOWERS, FollowerNotices, summary, template_p
 from bot.outbox import OutboxSender, _outbound
 from storage import outbox
 from storage.db import session as new_session
-from storage.followers import EVERY_RESIDENT
+from storage.followers import for_every_resident
 from storage.models import Account, ChatGroup, DeliveryReceipt, Grid, Outbox, Person
 from tests.fakes.senders import ManualPulse
 from tests.fakes.wechat_api import Fault
@@ -76,11 +76,12 @@ async def deliver(engine, clock, fake_api, roster):  # noqa: ANN001, ANN201
 
 
 def queue(engine, clock, room: str, *, kind: str = "broadcast", direct: bool = False, key: str = "b-1",  # noqa: ANN001
-          audience: bool = True) -> None:
-    """A copy for the group; ``audience``: meant for every resident (a broadcast to grids, a scheduled notice)."""
+          audience: bool = True, origin: str = "broadcast-1") -> None:
+    """A copy for the group; ``audience``: meant for every resident (a broadcast to grids, a scheduled notice),
+    from the broadcast or notice run ``origin``."""
     with new_session(engine) as s:
         outbox.enqueue(s, now=clock.now(), idempotency_key=key, channel="bridge", chat_id=room, text=NOTICE,
-                       kind=kind, is_direct=direct, reply_hint=dict(EVERY_RESIDENT) if audience else {})
+                       kind=kind, is_direct=direct, reply_hint=for_every_resident(origin) if audience else {})
         s.commit()
 
 
@@ -154,13 +155,23 @@ async def test_two_groups_of_one_grid_failing_give_each_follower_one_copy(engine
     with new_session(engine) as s:
         s.add(ChatGroup(channel="bridge", chat_id="R:1b@chatroom", grid_id="g1", name="幸福社区1网格二群"))
         s.commit()
-    queue(engine, clock, ROOM, key="broadcast-7-1")
-    queue(engine, clock, "R:1b@chatroom", key="broadcast-7-9")
+    queue(engine, clock, ROOM, key="broadcast-7-1", origin="broadcast-7")
+    queue(engine, clock, "R:1b@chatroom", key="broadcast-7-9", origin="broadcast-7")
     fake_api.inject(BRIDGE, Fault.http(503), Fault.http(503))
     sender = deliver()
     assert await sender.drain_once() == 2
     assert await sender.drain_once() == 2 and sorted(o for o, _ in templates(fake_api)) == ["oA1", "oA2"]
     assert receipt(engine, "broadcast-7-1") == (FOLLOWERS, "") and receipt(engine, "broadcast-7-9") == (FOLLOWERS, "")
+
+
+async def test_the_same_text_broadcast_again_later_reaches_the_followers_again(engine, clock, fake_api, deliver):
+    sender = deliver()
+    for broadcast in (8, 9):  # an officer repeats a 停水 reminder the same afternoon: a broadcast of its own
+        queue(engine, clock, ROOM, key=f"broadcast-{broadcast}-1", origin=f"broadcast-{broadcast}")
+        fake_api.inject(BRIDGE, Fault.http(503))
+        assert await sender.drain_once() == 1 and await sender.drain_once() == 2
+        clock.advance(minutes=30)
+    assert sorted(o for o, _ in templates(fake_api)) == ["oA1", "oA1", "oA2", "oA2"]
 
 
 async def test_a_grid_without_followers_keeps_the_copy_waiting_for_its_group(engine, clock, fake_api, deliver):

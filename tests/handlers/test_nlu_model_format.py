@@ -53,10 +53,17 @@ def test_weights_that_cannot_be_stored_are_refused(rows, error):
         model_of(rows).to_json()
 
 
-def test_a_damaged_head_is_refused():
+@pytest.mark.parametrize("damage, error", [
+    (lambda head: head["features"].append("w:extra"), "one value per class"),  # a feature more than the rows
+    (lambda head: head.update(weights=head["weights"][:-4] + "!!!!"), "unreadable"),  # not base64
+    (lambda head: head.update(weights=head["weights"][:-8]), "unreadable|one value per class"),  # cut short
+    (lambda head: head.update(scale=0), "not a power of ten"),
+    (lambda head: head.update(scale=300), "not a power of ten"),
+])
+def test_a_damaged_head_is_refused(damage, error):
     stored = json.loads(model_of(ROWS).to_json())
-    stored["heads"]["intent"]["features"].append("w:extra")  # one feature more than there are rows
-    with pytest.raises(ValueError, match="one value per class"):
+    damage(stored["heads"]["intent"])
+    with pytest.raises(ValueError, match=error):
         Model.from_json(json.dumps(stored))
 
 

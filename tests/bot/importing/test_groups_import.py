@@ -109,3 +109,15 @@ def test_every_bad_cell_and_reference_is_named_and_nothing_is_imported(rostered,
     assert not ok and "第2行 网格编号：网格“nowhere”不存在（请先导入网格）" in text
     assert "第4行 群号：群“R:2@chatroom”与第3行重复" in text and "第5行 群机器人：群机器人只用于" in text
     assert groups(rostered) == before
+
+
+def test_a_group_taken_out_of_config_toml_becomes_the_rosters(rostered, config, tmp_path):
+    listed = config.grids[0].groups[0]
+    trimmed = config.model_copy(update={"grids": [config.grids[0].model_copy(update={"groups": []}),
+                                                  *config.grids[1:]]})
+    with new_session(rostered) as s:
+        sync_community(s, config=trimmed, now=NOW, direct=DIRECT)
+        s.commit()
+    ok, lines = run(rostered, tmp_path, [[listed.channel, listed.chat_id, "lake-1", "湖滨新群", "", ""]])
+    assert ok, lines
+    assert groups(rostered)[(listed.channel, listed.chat_id)][:2] == ("lake-1", "湖滨新群")

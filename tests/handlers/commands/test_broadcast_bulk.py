@@ -109,7 +109,7 @@ async def test_status_counts_each_state_and_says_why_in_chinese_and_by_which_cha
 async def test_a_broadcast_to_grids_is_for_every_resident_one_to_tagged_groups_is_not(bot, targets, every_resident):
     """Only a broadcast for every resident of its grids may reach their followers of the Official Account when a
     group cannot be reached (bot/follower_notices.py); one for shops stays with the shops' groups."""
-    from storage.followers import EVERY_RESIDENT
+    from storage.followers import for_every_resident
 
     engine, clock = bot.app[ENGINE], bot.app[CLOCK]
     draft_id = _drafted(engine, clock, targets)
@@ -118,4 +118,5 @@ async def test_a_broadcast_to_grids_is_for_every_resident_one_to_tagged_groups_i
         s.commit()
     with new_session(engine) as s:
         hints = [r.reply_hint for r in s.exec(select(Outbox).where(Outbox.kind == "broadcast")).all()]
-    assert hints and hints == [EVERY_RESIDENT if every_resident else {}] * len(hints)
+    expected = for_every_resident(f"broadcast-{draft_id}") if every_resident else {}
+    assert hints and hints == [expected] * len(hints)

@@ -7,7 +7,7 @@ from sqlmodel import select
 
 from handlers.routines.notices import post_notices
 from storage.db import session as new_session
-from storage.followers import EVERY_RESIDENT
+from storage.followers import for_every_resident
 from storage.models import Outbox
 from storage.sync import sync_community
 from tests.factories import DIRECT
@@ -15,8 +15,10 @@ from tests.factories import DIRECT
 pytestmark = pytest.mark.postgres
 
 
-@pytest.mark.parametrize(("targets", "hint"), [(["all"], EVERY_RESIDENT), (["grid-3"], EVERY_RESIDENT),
-                                               (["tag:商铺"], {})])
+RUN = for_every_resident("notice:test:1")  # meant for every resident, from this notice run
+
+
+@pytest.mark.parametrize(("targets", "hint"), [(["all"], RUN), (["grid-3"], RUN), (["tag:商铺"], {})])
 def test_a_notice_to_grids_is_for_every_resident_one_to_tagged_groups_is_not(engine, config, clock, targets, hint):
     schedule = next(s for s in config.schedules if s.id.startswith("anti-fraud")).model_copy(update={"targets": targets})
     with new_session(engine) as s:
