@@ -90,9 +90,14 @@ def add_routes(app: web.Application, config: Any, clock: Clock, accept: Accept) 
 
 
 def build_senders(config: Any, deps: SenderDeps) -> dict[str, Sender]:
-    """One sender per enabled channel, all on one HTTP session and one shared token store."""
-    return {channel.name: channel.sender(settings, deps) for channel, settings in enabled(config)
-            if channel.sender is not None}
+    """One sender per enabled channel, all on one HTTP session and one shared token store. With the bridge on, the
+    WeCom group robots its groups fall back to are reached by the AI-bot channel's webhook sender even when no AI
+    bot is set up: a robot's webhook is an address with a key, nothing more."""
+    senders = {channel.name: channel.sender(settings, deps) for channel, settings in enabled(config)
+               if channel.sender is not None}
+    if "bridge" in senders and ROBOT not in senders:
+        senders[ROBOT] = aibot.CHANNEL.sender(channel_settings(config)[0][ROBOT], deps)
+    return senders
 
 
 def build_fetchers(config: Any, deps: SenderDeps) -> dict[str, Any]:

@@ -79,3 +79,27 @@ async def test_an_ai_bot_groups_own_notice_goes_by_the_robot_key_on_record(engin
     assert await deliver.drain_once() == 1
     assert [c.query["key"] for c in fake_api.calls_to(WEBHOOK)] == ["aibot-group-robot-key"]
     assert receipt(engine, "n-aibot") == ("aibot", "") and fake_api.errors == []
+
+
+@pytest.fixture
+def config(fake_api):  # noqa: ANN001, ANN201
+    """The demo community with the bridge on, no AI bot set up, and a bridge group on grid-1 with its robot."""
+    from tests.factories import demo_raw, make_config
+
+    grids = demo_raw()["grids"]
+    grids[0]["groups"].append({"channel": "bridge", "chat_id": KEYED, "name": "幸福社区1网格群",
+                               "webhook_key": "config-robot-key"})
+    return make_config(grids=grids, aibot={"enabled": False, "api_base": fake_api.base_url},
+                       bridge={"enabled": True, "secret": "bridge-secret", "pace_min_seconds": 0,
+                               "pace_max_seconds": 0, "outbound_url": f"{fake_api.base_url}{BRIDGE}"})
+
+
+async def test_a_served_bridge_falls_back_to_its_group_robot_without_an_ai_bot_set_up(bot, fake_api):
+    from bot.keys import CLOCK, ENGINE
+
+    engine, clock = bot.app[ENGINE], bot.app[CLOCK]
+    queue(engine, clock, KEYED, "n-served")
+    fake_api.inject(BRIDGE, Fault.http(503))
+    await bot.step()
+    assert [c.query["key"] for c in fake_api.calls_to(WEBHOOK)] == ["config-robot-key"]
+    assert receipt(engine, "n-served") == ("aibot", "") and fake_api.errors == []
