@@ -43,7 +43,7 @@ def meant_for_residents(message: OutboundMessage) -> bool:
 
 def copy_key(*, origin: str, openid: str) -> str:
     """One follower's copy of one broadcast or notice run (``origin``, from the hint the copies were written with),
-    whichever group of the grid it failed over from."""
+    whichever group of the grid it failed over from (``storage.followers.copy_counts`` counts them by origin)."""
     return f"follower:{origin}:{openid}"
 
 

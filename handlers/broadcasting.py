@@ -9,7 +9,7 @@ from datetime import datetime, timedelta
 from sqlmodel import Session
 
 from handlers import texts
-from storage import broadcasts, outbox
+from storage import broadcasts, followers, outbox
 from storage import groups as store_groups
 from storage.models import AuditEntry, Broadcast, ChatGroup, Grid, Person, Role
 
@@ -148,6 +148,10 @@ def report(session: Session, *, broadcast: Broadcast) -> str:
     if by_channel:
         lines.append(texts.BROADCAST_REPORT_VIA.format(
             channels="，".join(f"{via}{n}个" for via, n in sorted(by_channel.items(), key=lambda kv: -kv[1]))))
+    followed = followers.copy_counts(session, origin=f"broadcast-{broadcast.id}")
+    if followed:  # groups that could not be reached handed it to their grids' followers of the Official Account
+        lines.append(texts.BROADCAST_REPORT_FOLLOWERS.format(
+            sent=followed.get("sent", 0), pending=followed.get("pending", 0), failed=followed.get("failed", 0)))
     for status, template in (("failed", texts.BROADCAST_REPORT_FAILED), ("pending", texts.BROADCAST_REPORT_PENDING)):
         by_reason: dict[str, list[str]] = {}
         for d in found:

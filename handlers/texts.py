@@ -527,6 +527,7 @@ RECEIPT_REASONS = {
 RECEIPT_CHANNELS = {"bridge": "微信群", "aibot": "企业微信群机器人", "wecom": "企业微信应用", "mp": "公众号",
                     "mp_followers": "公众号模板消息（已转给本网格关注居民）", "sandbox": "演示沙盒"}
 BROADCAST_REPORT_VIA = "送达渠道：{channels}"
+BROADCAST_REPORT_FOLLOWERS = "公众号模板消息：已发给{sent}位关注居民，排队{pending}位，失败{failed}位"
 
 # --- the officers' console ---
 CONSOLE_NEEDS_TEXT = "请填写内容（结果、原因或人员）后再提交。"

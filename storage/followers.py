@@ -7,6 +7,7 @@ from collections.abc import Mapping
 
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy import func
 from sqlmodel import Session, select
 
 from storage.models import Account, Outbox, Person
@@ -42,3 +43,10 @@ def queue_copies(session: Session, *, keys: Mapping[str, str], text: str, kind: 
     stmt = (insert(Outbox.__table__).on_conflict_do_nothing(index_elements=["idempotency_key"])
             .returning(Outbox.__table__.c.id))
     return len(connection.execute(stmt, rows).all())
+
+
+def copy_counts(session: Session, *, origin: str) -> dict[str, int]:
+    """How the followers' copies of one broadcast or notice run (``origin``) stand: {status: rows}."""
+    stmt = (select(Outbox.status, func.count()).where(Outbox.idempotency_key.startswith(f"follower:{origin}:"))
+            .group_by(Outbox.status))
+    return {status: n for status, n in session.exec(stmt).all()}

@@ -302,3 +302,22 @@ async def test_served_app_sends_a_notice_its_bridge_group_cannot_take_to_the_gri
                                                 "time3": {"value": clock.now().astimezone(SHANGHAI)
                                                           .strftime("%Y-%m-%d %H:%M")}})]
     assert receipt(engine) == (FOLLOWERS, "") and fake_api.errors == []
+
+
+async def test_broadcast_status_counts_what_reached_the_followers(bot, engine, clock, fake_api):
+    from handlers import broadcasting
+
+    with new_session(engine) as s:
+        s.add(Person(id="r-follow", name="刘阿姨", role="resident", grid_id="grid-1"))
+        s.flush()
+        s.add(Account(family="mp", external_id="oFollow", person_id="r-follow"))
+        draft, _ = broadcasting.draft(s, actor_id="officer-1", targets=["grid-1"], text="明天上午停水，请提前储水",
+                                      now=clock.now())
+        broadcasting.confirm(s, broadcast_id=draft.id, actor_id="officer-1", now=clock.now())
+        s.commit()
+    fake_api.inject(BRIDGE, Fault.http(503))
+    await bot.step()  # the sandbox group gets it, the bridge group cannot: its follower gets a template message
+    assert [openid for openid, _ in templates(fake_api)] == ["oFollow"]
+    with new_session(engine) as s:
+        text = broadcasting.report(s, broadcast=s.get(type(draft), draft.id))
+    assert "公众号模板消息（已转给本网格关注居民）1个" in text and "公众号模板消息：已发给1位关注居民，排队0位，失败0位" in text
