@@ -28,27 +28,9 @@ from storage.models import Outbox
 FAILOVER_KINDS = frozenset({"broadcast", "notice", "alert"})
 ROBOT = "aibot"  # the channel whose webhook sender posts to a group's WeCom group robot
 KEPT_HINTS = ("audience", "origin")  # what a rerouted copy keeps of its hint: not the first channel's ids
-Routes = Mapping[tuple[str, str], tuple[str, ...]]  # (channel, chat id) → the group's other channels, in order
-
-
-class FailoverRoutes(Mapping):
-    """Each group's other channels: its own (a group robot), then those every group of its channel has (the
-    Official Account's followers)."""
-
-    def __init__(self, by_group: Routes, by_channel: Mapping[str, tuple[str, ...]]) -> None:
-        self._by_group, self._by_channel = dict(by_group), dict(by_channel)
-
-    def __getitem__(self, key: tuple[str, str]) -> tuple[str, ...]:
-        found = self._by_group.get(key, ()) + self._by_channel.get(key[0], ())
-        if not found:
-            raise KeyError(key)
-        return found
-
-    def __iter__(self):  # noqa: ANN204
-        return iter(self._by_group)
-
-    def __len__(self) -> int:
-        return len(self._by_group)
+# a group's channel → the other channels its groups may go by, in order (bridge: its WeCom group robot, then the
+# grid's followers of the Official Account); one with no way to a given group answers NoRoute for it
+Routes = Mapping[str, tuple[str, ...]]
 
 
 def tracked(row: Outbox) -> bool:
@@ -61,8 +43,7 @@ def channels_to_try(row: Outbox, routes: Routes, available: set[str], doubtful: 
         return [doubtful]
     if not tracked(row):
         return [row.channel]
-    listed = dict.fromkeys(routes.get((row.channel, row.chat_id), ()))
-    others = [c for c in listed if c in available and c != row.channel]
+    others = [c for c in routes.get(row.channel, ()) if c in available and c != row.channel]
     return [row.channel, *others]
 
 

@@ -11,8 +11,8 @@ The group's copy becomes one direct copy to each person of the group's grid who 
 text, the time and the group's name, in the template's fields as ``[mp] notice_template_fields`` names them). The
 group's receipt then says it was handed to the followers. Each follower's copy is an outbox row of its own, keyed
 by the broadcast or notice run it belongs to (the hint's ``origin``) and the openid, so a follower gets it once
-whatever retries or restarts happen, and once if two groups of the grid both fail; a follower who has left the account (43004) fails alone. With no
-follower in the grid the group copy waits for its own channel.
+whatever retries or restarts happen, and once if two groups of the grid both fail; a follower who has left the
+account (43004) fails alone. With no follower in the grid the group copy waits for its own channel.
 """
 from __future__ import annotations
 

@@ -61,7 +61,7 @@ class OutboxSender:
         """``pulse``: waits between two renewals (default a third of the lease; tests beat it by hand).
         ``routes``: each group's other channels (bot/failover.py)."""
         self.engine, self.executor, self.clock, self.senders, self.batch = engine, executor, clock, senders, batch
-        self.routes = routes if routes is not None else {}
+        self.routes = dict(routes or {})
         self._paused: dict[str, tuple[datetime, frozenset[str]]] = {}  # channel → (pause ends, kinds it holds)
         self.lease, self.instance, self.token = lease, instance or default_instance(), uuid.uuid4().hex
         self.pulse = pulse or (lambda: asyncio.sleep(lease.total_seconds() / 3))

@@ -2,12 +2,12 @@
 by template message instead of the group (bot/follower_notices.py). Keyword-only, session first, never commit."""
 from __future__ import annotations
 
-from datetime import datetime
 from collections.abc import Mapping
+from datetime import datetime
 
+from sqlalchemy import func
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
-from sqlalchemy import func
 from sqlmodel import Session, select
 
 from storage.models import Account, Outbox, Person

@@ -237,7 +237,8 @@ def _routes(settings: AibotSettings, clock: Clock, accept: Accept) -> list[Route
 
 
 def _sender(settings: AibotSettings, deps: SenderDeps) -> AibotSender:
-    # its own groups' robots, and the robots bridge groups fall back to (registry.failover_routes)
+    # its own groups' robots, and the robots bridge groups fall back to (registry.failover_routes; the ones on
+    # record only, imported with `gridbot import groups`, come with each rerouted copy's hint)
     keys = {ref.chat_id: ref.webhook_key for grid in deps.config.grids for ref in grid.groups
             if ref.channel in ("aibot", "bridge") and ref.webhook_key}
     return AibotSender(deps.session, clock=deps.clock, webhook_keys=keys, api_base=settings.api_base)

@@ -21,7 +21,7 @@ from bot.channels.base import (
     mount,
 )
 from bot.clock import Clock
-from bot.failover import ROBOT, FailoverRoutes
+from bot.failover import ROBOT, Routes
 from bot.follower_notices import FOLLOWERS
 from handlers.message import ChannelDirectory
 
@@ -109,19 +109,17 @@ def build_fetchers(config: Any, deps: SenderDeps) -> dict[str, Any]:
 FOLLOWER_FALLBACK_CHANNELS = ("bridge",)  # residents' groups (personal WeChat) whose notices may reach followers
 
 
-def failover_routes(config: Any) -> FailoverRoutes:
-    """Each group's other channels (bot/failover.py): a bridge group with the ``webhook_key`` of its WeCom group
-    robot (listed here, or on record: ``gridbot import groups``) falls back to that robot (sent by the ``aibot``
-    channel's webhook sender; a group without a key is not tried there); with
+def failover_routes(config: Any) -> Routes:
+    """Each group's other channels (bot/failover.py): a bridge group falls back to its WeCom group robot when its
+    ``webhook_key`` is on record (config.toml's groups are synced there, imported ones come with ``gridbot import
+    groups``; sent by the ``aibot`` channel's webhook sender, a group without a key is not tried there); with
     ``[mp] notice_template_id`` set, every bridge group falls back last to its grid's followers of the Official
     Account (bot/follower_notices.py; WeCom groups are staff's)."""
-    robots = {("bridge", ref.chat_id): (ROBOT,) for grid in config.grids for ref in grid.groups
-              if ref.channel == "bridge" and ref.webhook_key}
-    every: dict[str, tuple[str, ...]] = {"bridge": (ROBOT,)}  # any bridge group whose robot key is on record
+    routes: dict[str, tuple[str, ...]] = {"bridge": (ROBOT,)}
     if template_id(config):
         for channel in FOLLOWER_FALLBACK_CHANNELS:
-            every[channel] = every.get(channel, ()) + (FOLLOWERS,)
-    return FailoverRoutes(robots, every)
+            routes[channel] = routes.get(channel, ()) + (FOLLOWERS,)
+    return routes
 
 
 def template_id(config: Any) -> str:

@@ -140,13 +140,15 @@ GROUPS = (
 )
 
 
-def _duplicates(rows: list[Row], problems: Problems, header: str) -> None:
-    seen: dict[str, int] = {}
+def _duplicates(rows: list[Row], problems: Problems, header: str,
+                key: Callable[[dict[str, Any]], Any] = lambda values: values.get("id"),
+                named: Callable[[Any], str] = lambda key: f"编号“{key}”") -> None:
+    seen: dict[Any, int] = {}
     for row in rows:
-        key = row.values.get("id")
-        if key and key in seen:
-            problems.add(row.line, header, f"编号“{key}”与第{seen[key]}行重复")
-        seen.setdefault(key, row.line)
+        found = key(row.values)
+        if found and found in seen:
+            problems.add(row.line, header, f"{named(found)}与第{seen[found]}行重复")
+        seen.setdefault(found, row.line)
 
 
 def _need(session: Session, problems: Problems, row: Row, header: str, person_id: str, roles: set[Role]) -> None:
@@ -202,20 +204,21 @@ def _check_grids(session: Session, rows: list[Row], problems: Problems) -> None:
 def _check_groups(session: Session, rows: list[Row], problems: Problems) -> None:
     grids = roster_import.existing_ids(session, "grid")
     configured = roster_import.configured_groups(session)
-    seen: dict[tuple[str, str], int] = {}
+    _duplicates(rows, problems, "群号", key=_chat_of, named=lambda chat: f"群“{chat[1][:30]}”")
     for row in rows:
         grid, chat = row.values.get("grid"), (row.values.get("channel"), row.values.get("chat_id"))
         if grid and grid not in grids:
             problems.add(row.line, "网格编号", f"网格“{grid}”不存在（请先导入网格）")
         if chat in configured:  # config.toml's own groups are kept in step with it at every start
             problems.add(row.line, "群号", f"群“{chat[1][:30]}”写在config.toml里，请在config.toml中修改")
-        if all(chat) and chat in seen:
-            problems.add(row.line, "群号", f"群“{chat[1][:30]}”与第{seen[chat]}行重复")
-        if all(chat):
-            seen.setdefault(chat, row.line)
         if row.values.get("webhook_key") and chat[0] not in ROBOT_CHANNELS:
             problems.add(row.line, "群机器人", f"群机器人只用于微信群（bridge）和企业微信智能机器人群（aibot），"
                                              f"不用于{chat[0]}")
+
+
+def _chat_of(values: dict[str, Any]) -> tuple[str, str] | None:
+    chat = (values.get("channel"), values.get("chat_id"))
+    return chat if all(chat) else None
 
 
 ROBOT_CHANNELS = ("bridge", "aibot")  # a group robot's webhook: the bridge group's fallback, the AI bot's own sender

@@ -19,7 +19,7 @@ from bot.channels.base import NotDelivered
 from bot.channels.bridge import BridgeSender
 from bot.channels.mp import MpSender, MpSettings
 from bot.channels.wechat.api import ApiClient
-from bot.failover import FailoverRoutes, rerouted
+from bot.failover import rerouted
 from bot.follower_notices import FOLLOWERS, FollowerNotices, summary, template_parts
 from bot.outbox import OutboxSender, _outbound
 from storage import outbox
@@ -68,7 +68,7 @@ async def deliver(engine, clock, fake_api, roster):  # noqa: ANN001, ANN201
                                   api_base=fake_api.base_url)
             mp = MpSender(client, clock=clock, template_id="TPL-notice", template_fields=FIELDS)
             followers = FollowerNotices(engine=engine, executor=pool, clock=clock, tz=SHANGHAI)
-            routes = FailoverRoutes({("bridge", ROBOT_ROOM): ("aibot",)}, {"bridge": (FOLLOWERS,)})
+            routes = {"bridge": ("aibot", FOLLOWERS)}  # the robot only where it has a key
             return OutboxSender(engine=engine, executor=pool, clock=clock, pulse=ManualPulse(), routes=routes,
                                 senders={"bridge": bridge, "aibot": robot, "mp": mp, FOLLOWERS: followers})
         yield make
@@ -254,18 +254,14 @@ MP = {"enabled": True, "app_id": "wxfakeapp", "secret": "mp-secret", "token": "m
 
 def test_every_group_chat_falls_back_to_its_followers_only_when_a_template_is_set():
     from bot.channels import registry
-    from tests.factories import demo_raw, make_config
+    from tests.factories import make_config
 
     without = registry.failover_routes(make_config(mp=MP))
-    assert without.get(("bridge", ROOM), ()) == ("aibot",)  # tried only when the group's robot key is on record
-    grids = demo_raw()["grids"]
-    grids[0]["groups"].append({"channel": "bridge", "chat_id": ROBOT_ROOM, "webhook_key": "robot-key"})
-    config = make_config(mp={**MP, "notice_template_id": "TPL-notice"}, grids=grids)
-    routes = registry.failover_routes(config)
-    assert routes.get(("bridge", ROBOT_ROOM), ()) == ("aibot", "aibot", FOLLOWERS)  # the group's robot first
-    assert routes.get(("bridge", ROOM), ()) == ("aibot", FOLLOWERS)  # any group, imported ones too
-    assert routes.get(("wecom", "chat-1"), ()) == ()  # a WeCom group's members are staff, not the grid's residents
-    assert routes.get(("sandbox", "grid-1"), ()) == ()
+    assert without.get("bridge", ()) == ("aibot",)  # tried only where the group's robot key is on record
+    routes = registry.failover_routes(make_config(mp={**MP, "notice_template_id": "TPL-notice"}))
+    assert routes.get("bridge", ()) == ("aibot", FOLLOWERS)  # any bridge group, imported ones too: robot first
+    assert routes.get("wecom", ()) == ()  # a WeCom group's members are staff, not the grid's residents
+    assert routes.get("sandbox", ()) == ()
 
 
 def test_check_config_names_a_bad_template_part_with_its_key_path():
@@ -320,4 +316,5 @@ async def test_broadcast_status_counts_what_reached_the_followers(bot, engine, c
     assert [openid for openid, _ in templates(fake_api)] == ["oFollow"]
     with new_session(engine) as s:
         text = broadcasting.report(s, broadcast=s.get(type(draft), draft.id))
-    assert "公众号模板消息（已转给本网格关注居民）1个" in text and "公众号模板消息：已发给1位关注居民，排队0位，失败0位" in text
+    assert "公众号模板消息（已转给本网格关注居民）1个" in text
+    assert "公众号模板消息：已发给1位关注居民，排队0位，失败0位" in text

@@ -11,7 +11,6 @@ from sqlmodel import select
 
 from bot.channels.aibot import AibotSender
 from bot.channels.bridge import BridgeSender
-from bot.failover import FailoverRoutes
 from bot.outbox import OutboxSender
 from storage import outbox
 from storage.db import session as new_session
@@ -38,7 +37,7 @@ async def deliver(engine, clock, fake_api):  # noqa: ANN001, ANN201
         bridge = BridgeSender(http, outbound_url=f"{fake_api.base_url}{BRIDGE}", secret="bridge-secret", clock=clock)
         robot = AibotSender(http, clock=clock, webhook_keys={}, api_base=fake_api.base_url)  # no key in config
         yield OutboxSender(engine=engine, executor=pool, clock=clock, senders={"bridge": bridge, "aibot": robot},
-                           pulse=ManualPulse(), routes=FailoverRoutes({}, {"bridge": ("aibot",)}))
+                           pulse=ManualPulse(), routes={"bridge": ("aibot",)})
     pool.shutdown(wait=True)
 
 
